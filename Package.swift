@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Lotse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lotse", targets: ["lotse"]),
+        .library(name: "LotseDomain", targets: ["LotseDomain"]),
+        .library(name: "LotseEventStore", targets: ["LotseEventStore"]),
+        .library(name: "LotseSQLite", targets: ["LotseSQLite"]),
+        .library(name: "LotseCapacity", targets: ["LotseCapacity"]),
+        .library(name: "LotseSeed", targets: ["LotseSeed"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Pure core
+        /// Domain core: hospitals, resources, PZC, requirement table, decide/evolve. No I/O.
+        .target(name: "LotseDomain", swiftSettings: strict),
+
+        // MARK: - Event store port and adapters
+        /// The event-store port, its in-memory twin, subscriptions and the event codec with upcasting.
+        .target(name: "LotseEventStore", swiftSettings: strict),
+        /// The system libsqlite3 (Debian: libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        /// SQLite adapter: WAL, synchronous=FULL, group commit on one writer thread.
+        .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore"], swiftSettings: strict),
+
+        // MARK: - Projections and application
+        /// Capacity index (projection), dispatch ranking, application service.
+        .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
+        /// Real data in: the MV hospitals, resource derivation rules, the demo state.
+        .target(
+            name: "LotseSeed",
+            dependencies: ["LotseDomain", "LotseCapacity"],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Executables
+        /// The `lotse` command line.
+        .executableTarget(
+            name: "lotse",
+            dependencies: [
+                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
+        .testTarget(
+            name: "LotseEventStoreTests",
+            dependencies: ["LotseEventStore", "LotseSQLite", "CSQLite"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LotseCapacityTests",
+            dependencies: ["LotseCapacity", "LotseSQLite", "LotseSeed"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LotseCLITests", dependencies: ["LotseSQLite", "LotseEventStore"], swiftSettings: strict),
+    ]
+)

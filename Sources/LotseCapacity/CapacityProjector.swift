@@ -1,0 +1,94 @@
+import Foundation
+import LotseDomain
+import LotseEventStore
+import Synchronization
+
+/// Keeps the capacity index in memory: rebuilt from the log (or a snapshot plus the log after it) on start,
+/// then fed by the store's subscription.
+public final class CapacityProjector: Sendable {
+    public let store: any EventStore
+    public let codec: HospitalEventCodec
+    private let index = Mutex(CapacityIndex())
+    private let applied = HeadSignal()
+    public static let snapshotName = "capacity-index"
+
+    public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
+        self.store = store
+        self.codec = codec
+    }
+
+    /// Reads the current index.
+    public func withIndex<T>(_ body: (borrowing CapacityIndex) throws -> T) rethrows -> T {
+        try index.withLock { try body($0) }
+    }
+
+    public var snapshot: CapacityIndex { index.withLock { $0 } }
+    public var position: Int64 { index.withLock { $0.position } }
+
+    /// What a rebuild did.
+    public struct RebuildStats: Sendable {
+        public let fromSnapshotPosition: Int64?
+        public let eventsRead: Int
+        public let position: Int64
+        public let hospitals: Int
+        public let seconds: Double
+    }
+
+    /// Rebuilds the index from `snapshots` (when given and present) and the log after it.
+    public func rebuild(snapshots: (any SnapshotStore)? = nil) async throws -> RebuildStats {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var fresh = CapacityIndex()
+        var from: Int64? = nil
+        if let snapshots, let s = try await snapshots.load(name: Self.snapshotName),
+           let decoded = try? JSONDecoder().decode(CapacityIndex.self, from: s.data) {
+            fresh = decoded
+            from = s.position
+        }
+        var read = 0
+        while true {
+            let page = try await store.read(after: fresh.position, limit: 4096)
+            if page.isEmpty { break }
+            read += page.count
+            for r in page { fresh.apply(try codec.decode(r), at: r.position) }
+        }
+        let final = fresh
+        index.withLock { $0 = final }
+        applied.advance(to: final.position)
+        let d = clock.now - start
+        return RebuildStats(
+            fromSnapshotPosition: from, eventsRead: read, position: final.position, hospitals: final.hospitals.count,
+            seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+
+    /// Writes the current index as a snapshot.
+    public func saveSnapshot(to snapshots: any SnapshotStore) async throws {
+        let current = snapshot
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        try await snapshots.save(Snapshot(name: Self.snapshotName, position: current.position, data: try enc.encode(current)))
+    }
+
+    /// Applies new events as they are committed, until the task is cancelled.
+    public func run() async throws {
+        for try await r in store.subscribe(after: position) {
+            let event = try codec.decode(r)
+            index.withLock { $0.apply(event, at: r.position) }
+            applied.advance(to: r.position)
+        }
+    }
+
+    /// Returns once the index has applied `position` (read-your-writes), or when `timeout` passed.
+    /// - Returns: whether the position was reached.
+    @discardableResult
+    public func waitUntil(position target: Int64, timeout: Duration = .seconds(5)) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while self.position < target {
+            let left = deadline - clock.now
+            if left <= .zero { return false }
+            await applied.wait(beyond: self.position, timeout: left)
+        }
+        return true
+    }
+}

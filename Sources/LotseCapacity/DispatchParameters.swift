@@ -1,0 +1,59 @@
+import LotseDomain
+
+/// The constants of the ranking (DESIGN §4). Configurable; echoed in every answer.
+public struct DispatchParameters: Sendable, Codable, Hashable {
+    /// Road distance ÷ great-circle distance.
+    public var detourFactor: Double = 1.3
+    /// Average speed with Sondersignal (urgency 1).
+    public var speedKmhUrgency1: Double = 75
+    /// Average speed for urgency 2.
+    public var speedKmhUrgency2: Double = 60
+    /// Average speed for urgency 3.
+    public var speedKmhUrgency3: Double = 60
+    /// Added to the score for each required resource that is `limited`.
+    public var limitedPenaltyMinutes: Double = 10
+    /// Added per announced patient en route beyond the free beds (0 until announcements exist).
+    public var loadPenaltyMinutesPerPatient: Double = 0
+    /// A status report older than this counts as `unknown`.
+    public var statusTTLMinutes: Double = 12 * 60
+
+    public init() {}
+
+    public func speedKmh(_ u: Urgency) -> Double {
+        switch u {
+        case .red: speedKmhUrgency1
+        case .yellow: speedKmhUrgency2
+        case .green: speedKmhUrgency3
+        }
+    }
+
+    /// Refuses values that would make answers meaningless.
+    public func validated() throws(DispatchError) -> DispatchParameters {
+        guard detourFactor >= 1, detourFactor <= 3,
+              [speedKmhUrgency1, speedKmhUrgency2, speedKmhUrgency3].allSatisfy({ $0 > 0 && $0 <= 200 }),
+              limitedPenaltyMinutes >= 0, loadPenaltyMinutesPerPatient >= 0, statusTTLMinutes > 0
+        else { throw .invalidParameters }
+        return self
+    }
+}
+
+/// How long the drive from a position to a hospital takes. Pluggable: an imported matrix can replace the default.
+public protocol TravelTimeModel: Sendable {
+    /// Drive minutes and road kilometres from `origin` to the hospital at `slot` of `index`.
+    func drive(from origin: UnitVector, to hospital: HospitalID, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double)
+    /// A name for the answer (`great-circle`, `matrix:…`).
+    var name: String { get }
+}
+
+/// The default model: great-circle distance × detour factor at the urgency's average speed.
+public struct GreatCircleTravelTime: TravelTimeModel {
+    public let parameters: DispatchParameters
+    public init(parameters: DispatchParameters) { self.parameters = parameters }
+    public var name: String { "great-circle" }
+
+    @inline(__always)
+    public func drive(from origin: UnitVector, to hospital: HospitalID, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
+        let km = origin.distanceKm(to: destination) * parameters.detourFactor
+        return (km / parameters.speedKmh(urgency) * 60, km)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import LotseDomain
+import LotseEventStore
+
+/// Maps hospital events to stored events and back, upcasting old schema versions on read.
+public struct HospitalEventCodec: Sendable {
+    public let upcasting: EventUpcasting
+
+    public init() {
+        var u = EventUpcasting()
+        // HospitalRegistered v1 → v2: `lat`/`lon` moved into `position`; `district` added (unknown for old rows).
+        u.register(type: HospitalRegistered.eventType, from: 1) { o in
+            guard case let .number(lat)? = o["lat"], case let .number(lon)? = o["lon"] else {
+                throw EventStoreError.storage("HospitalRegistered v1 without lat/lon")
+            }
+            o["position"] = .object(["lat": .number(lat), "lon": .number(lon)])
+            o["lat"] = nil
+            o["lon"] = nil
+            if o["district"] == nil { o["district"] = .string("unbekannt") }
+        }
+        upcasting = u
+    }
+
+    public static func stream(for id: HospitalID) -> StreamID { StreamID("hospital-\(id.rawValue)") }
+
+    public func encode(_ event: HospitalEvent, metadata: EventMetadata) throws -> EventData {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let payload: Data
+        let version: Int
+        switch event {
+        case let .registered(e): (payload, version) = (try enc.encode(e), HospitalRegistered.schemaVersion)
+        case let .profileChanged(e): (payload, version) = (try enc.encode(e), HospitalProfileChanged.schemaVersion)
+        case let .statusReported(e): (payload, version) = (try enc.encode(e), ResourceStatusReported.schemaVersion)
+        case let .closed(e): (payload, version) = (try enc.encode(e), ResourceClosed.schemaVersion)
+        case let .reopened(e): (payload, version) = (try enc.encode(e), ResourceReopened.schemaVersion)
+        case let .closureExpired(e): (payload, version) = (try enc.encode(e), ResourceClosureExpired.schemaVersion)
+        case let .bedsReported(e): (payload, version) = (try enc.encode(e), BedCountsReported.schemaVersion)
+        }
+        return EventData(type: event.typeName, schemaVersion: version, payload: payload, metadata: try enc.encode(metadata))
+    }
+
+    /// Decodes a stored event; nil for event types that are not hospital events (other aggregates share the log).
+    public func decode(_ r: RecordedEvent) throws -> HospitalEvent? {
+        let dec = JSONDecoder()
+        func body<T: EventPayload>(_ t: T.Type) throws -> T {
+            let data = try upcasting.upcast(type: r.type, version: r.schemaVersion, to: T.schemaVersion, payload: r.payload)
+            return try dec.decode(T.self, from: data)
+        }
+        switch r.type {
+        case HospitalRegistered.eventType: return .registered(try body(HospitalRegistered.self))
+        case HospitalProfileChanged.eventType: return .profileChanged(try body(HospitalProfileChanged.self))
+        case ResourceStatusReported.eventType: return .statusReported(try body(ResourceStatusReported.self))
+        case ResourceClosed.eventType: return .closed(try body(ResourceClosed.self))
+        case ResourceReopened.eventType: return .reopened(try body(ResourceReopened.self))
+        case ResourceClosureExpired.eventType: return .closureExpired(try body(ResourceClosureExpired.self))
+        case BedCountsReported.eventType: return .bedsReported(try body(BedCountsReported.self))
+        default: return nil
+        }
+    }
+
+    public func metadata(of r: RecordedEvent) -> EventMetadata? {
+        try? JSONDecoder().decode(EventMetadata.self, from: r.metadata)
+    }
+}

@@ -1,0 +1,139 @@
+/// A fact about a hospital site (past tense). Applying one never fails.
+public enum HospitalEvent: Sendable, Hashable {
+    case registered(HospitalRegistered)
+    case profileChanged(HospitalProfileChanged)
+    case statusReported(ResourceStatusReported)
+    case closed(ResourceClosed)
+    case reopened(ResourceReopened)
+    case closureExpired(ResourceClosureExpired)
+    case bedsReported(BedCountsReported)
+
+    public var hospitalId: HospitalID {
+        switch self {
+        case let .registered(e): e.hospitalId
+        case let .profileChanged(e): e.hospitalId
+        case let .statusReported(e): e.hospitalId
+        case let .closed(e): e.hospitalId
+        case let .reopened(e): e.hospitalId
+        case let .closureExpired(e): e.hospitalId
+        case let .bedsReported(e): e.hospitalId
+        }
+    }
+
+    public var occurredAt: Timestamp {
+        switch self {
+        case let .registered(e): e.occurredAt
+        case let .profileChanged(e): e.occurredAt
+        case let .statusReported(e): e.occurredAt
+        case let .closed(e): e.occurredAt
+        case let .reopened(e): e.occurredAt
+        case let .closureExpired(e): e.occurredAt
+        case let .bedsReported(e): e.occurredAt
+        }
+    }
+
+    /// The stored type name (stable; never rename).
+    public var typeName: String {
+        switch self {
+        case .registered: HospitalRegistered.eventType
+        case .profileChanged: HospitalProfileChanged.eventType
+        case .statusReported: ResourceStatusReported.eventType
+        case .closed: ResourceClosed.eventType
+        case .reopened: ResourceReopened.eventType
+        case .closureExpired: ResourceClosureExpired.eventType
+        case .bedsReported: BedCountsReported.eventType
+        }
+    }
+}
+
+/// An event payload with a stable stored type name and a schema version.
+public protocol EventPayload: Codable, Sendable, Hashable {
+    static var eventType: String { get }
+    static var schemaVersion: Int { get }
+}
+
+/// A site was registered with its static data. v2 (v1 had `lat`/`lon` at the top level and no district).
+public struct HospitalRegistered: EventPayload {
+    public static let eventType = "HospitalRegistered"
+    public static let schemaVersion = 2
+    public let hospitalId: HospitalID
+    public let name: String
+    public let position: GeoPoint
+    public let district: DistrictID
+    public let notfallstufe: Int
+    public let kinderNotfallstufe: Int
+    public let profile: ResourceSet
+    public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, name: String, position: GeoPoint, district: DistrictID,
+                notfallstufe: Int, kinderNotfallstufe: Int, profile: ResourceSet, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.name = name
+        self.position = position
+        self.district = district
+        self.notfallstufe = notfallstufe
+        self.kinderNotfallstufe = kinderNotfallstufe
+        self.profile = profile
+        self.occurredAt = occurredAt
+    }
+}
+
+/// The static profile or Notfallstufe of a site changed. Conditions of removed keys are kept but no longer count.
+public struct HospitalProfileChanged: EventPayload {
+    public static let eventType = "HospitalProfileChanged"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let profile: ResourceSet
+    public let notfallstufe: Int
+    public let kinderNotfallstufe: Int
+    public let occurredAt: Timestamp
+}
+
+/// A resource was reported available or limited.
+public struct ResourceStatusReported: EventPayload {
+    public static let eventType = "ResourceStatusReported"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let resource: ResourceKey
+    public let status: ReportedStatus
+    public let occurredAt: Timestamp
+}
+
+/// A resource was closed (Abmeldung) with a reason until a time.
+public struct ResourceClosed: EventPayload {
+    public static let eventType = "ResourceClosed"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let resource: ResourceKey
+    public let reason: String
+    public let until: Timestamp
+    public let occurredAt: Timestamp
+}
+
+/// A closure was ended early by the hospital; the resource is available again.
+public struct ResourceReopened: EventPayload {
+    public static let eventType = "ResourceReopened"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let resource: ResourceKey
+    public let occurredAt: Timestamp
+}
+
+/// A closure reached its `until`; the resource is available again as of `until`.
+public struct ResourceClosureExpired: EventPayload {
+    public static let eventType = "ResourceClosureExpired"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let resource: ResourceKey
+    public let until: Timestamp
+    public let occurredAt: Timestamp
+}
+
+/// Free and operable beds were reported (the whole picture of the listed categories).
+public struct BedCountsReported: EventPayload {
+    public static let eventType = "BedCountsReported"
+    public static let schemaVersion = 1
+    public let hospitalId: HospitalID
+    public let beds: [BedCategory: BedCount]
+    public let occurredAt: Timestamp
+}

@@ -1,0 +1,130 @@
+/// A point in time in milliseconds since 1970-01-01T00:00:00Z. The core never reads a clock: time is an input.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var millis: Int64
+
+    public init(millis: Int64) { self.millis = millis }
+    public init(seconds: Int64) { self.millis = seconds * 1000 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millis < rhs.millis }
+
+    public func adding(minutes: Double) -> Timestamp { Timestamp(millis: millis + Int64(minutes * 60_000)) }
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(millis: millis + seconds * 1000) }
+
+    /// Minutes from `earlier` to `self` (negative if `earlier` is later).
+    public func minutes(since earlier: Timestamp) -> Double { Double(millis - earlier.millis) / 60_000 }
+
+    public var description: String { iso8601 }
+
+    /// `2026-11-23T14:30:00.000Z`.
+    public var iso8601: String {
+        let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
+        let (y, m, d) = CivilDate.fromDays(days)
+        let h = msOfDay / 3_600_000, mi = (msOfDay / 60_000) % 60, s = (msOfDay / 1000) % 60, ms = msOfDay % 1000
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `±HH:MM`.
+    public init?(iso8601 text: String) {
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ len: Int) -> Int64? {
+            guard from + len <= b.count else { return nil }
+            var v: Int64 = 0
+            for i in from..<(from + len) {
+                guard (0x30...0x39).contains(b[i]) else { return nil }
+                v = v * 10 + Int64(b[i] - 0x30)
+            }
+            return v
+        }
+        guard b.count >= 16, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A,
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60
+        else { return nil }
+        var i = 16
+        var sec: Int64 = 0, ms: Int64 = 0
+        if i < b.count, b[i] == 0x3A {
+            guard let s = num(i + 1, 2), s < 60 else { return nil }
+            sec = s
+            i += 3
+            if i < b.count, b[i] == 0x2E {
+                i += 1
+                var digits = 0
+                while i < b.count, (0x30...0x39).contains(b[i]) {
+                    if digits < 3 { ms = ms * 10 + Int64(b[i] - 0x30) }
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+                if digits < 3 { for _ in digits..<3 { ms *= 10 } }
+            }
+        }
+        var offsetMinutes: Int64 = 0
+        if i < b.count, b[i] == 0x5A {
+            i += 1
+        } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
+            guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 0x3A, let om = num(i + 4, 2) else { return nil }
+            offsetMinutes = (oh * 60 + om) * (b[i] == 0x2D ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        let days = CivilDate.toDays(y, mo, d)
+        millis = ((days * 86_400 + h * 3600 + mi * 60 + sec) - offsetMinutes * 60) * 1000 + ms
+    }
+}
+
+extension Timestamp: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let t = Timestamp(iso8601: text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 time: \(text)")
+        }
+        self = t
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(iso8601)
+    }
+}
+
+func pad(_ v: Int64, _ width: Int) -> String {
+    let s = String(v)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+extension Int64 {
+    func floorDivided(by d: Int64) -> (Int64, Int64) {
+        let q = self >= 0 ? self / d : (self - d + 1) / d
+        return (q, self - q * d)
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil).
+enum CivilDate {
+    static func toDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// 0 = Sunday.
+    static func weekday(days: Int64) -> Int64 { (days + 4).floorDivided(by: 7).1 }
+}

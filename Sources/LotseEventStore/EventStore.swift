@@ -1,0 +1,31 @@
+/// The append-only event log: the only source of truth of Lotse.
+///
+/// Contract (tested by one suite against every adapter): an acknowledged append is durable; events of one
+/// append are written all or nothing; global positions are 1, 2, 3, … without gaps in commit order; an
+/// append with an idempotency key seen before returns the first result and writes nothing; a wrong
+/// expected version is `EventStoreError.wrongExpectedVersion`.
+public protocol EventStore: Sendable {
+    /// Appends `events` to `stream` atomically if the stream is at `expectedVersion`.
+    func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult
+
+    /// Up to `limit` events with position > `position`, in order.
+    func read(after position: Int64, limit: Int) async throws -> [RecordedEvent]
+
+    /// The events of one stream with version > `version`, in order.
+    func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent]
+
+    /// The stream and first result of an earlier append with this idempotency key, if there was one.
+    func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)?
+
+    /// The position of the last committed event (0 when empty).
+    func head() async throws -> Int64
+
+    /// Events after `position`: first those stored, then new ones as they are committed. Ends when the task is cancelled.
+    func subscribe(after position: Int64) -> EventSubscription
+}
+
+extension EventStore {
+    public func readStream(_ stream: StreamID) async throws -> [RecordedEvent] {
+        try await readStream(stream, after: 0)
+    }
+}

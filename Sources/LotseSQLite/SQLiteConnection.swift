@@ -1,0 +1,107 @@
+import CSQLite
+import Foundation
+import LotseEventStore
+
+/// One connection to an SQLite database. Not thread-safe: each is owned by one thread or lock at a time.
+final class SQLiteConnection {
+    let db: OpaquePointer
+
+    init(path: String, readOnly: Bool = false) throws {
+        var handle: OpaquePointer?
+        let flags = readOnly
+            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw EventStoreError.storage("cannot open \(path): \(message)")
+        }
+        db = handle
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit { sqlite3_close_v2(db) }
+
+    var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
+
+    func exec(_ sql: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(db, sql, nil, nil, &err) != SQLITE_OK {
+            let message = err.map { String(cString: $0) } ?? errorMessage
+            sqlite3_free(err)
+            throw EventStoreError.storage(message)
+        }
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil) == SQLITE_OK, let stmt else {
+            throw EventStoreError.storage("\(errorMessage) in \(sql)")
+        }
+        return Statement(stmt: stmt, connection: self)
+    }
+
+    /// Runs a query returning one integer (or nil for NULL / no row).
+    func scalarInt(_ sql: String) throws -> Int64? {
+        let s = try prepare(sql)
+        guard try s.step() else { return nil }
+        return s.isNull(0) ? nil : s.int(0)
+    }
+
+    func scalarText(_ sql: String) throws -> String? {
+        let s = try prepare(sql)
+        guard try s.step() else { return nil }
+        return s.isNull(0) ? nil : s.text(0)
+    }
+}
+
+/// A prepared statement. Binding indexes start at 1, column indexes at 0 (as in SQLite).
+final class Statement {
+    let stmt: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(stmt: OpaquePointer, connection: SQLiteConnection) {
+        self.stmt = stmt
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(stmt, i, v) }
+    func bind(_ i: Int32, _ v: String) { sqlite3_bind_text(stmt, i, v, -1, Self.transient) }
+    func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(stmt, i, v) }
+    func bindNull(_ i: Int32) { sqlite3_bind_null(stmt, i) }
+    func bind(_ i: Int32, _ v: Data) {
+        v.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(stmt, i, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), Self.transient)
+        }
+    }
+
+    /// Steps once: true when a row is available, false when done.
+    @discardableResult
+    func step() throws -> Bool {
+        switch sqlite3_step(stmt) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw EventStoreError.storage(connection.errorMessage)
+        }
+    }
+
+    func int(_ c: Int32) -> Int64 { sqlite3_column_int64(stmt, c) }
+    func double(_ c: Int32) -> Double { sqlite3_column_double(stmt, c) }
+    func isNull(_ c: Int32) -> Bool { sqlite3_column_type(stmt, c) == SQLITE_NULL }
+    func text(_ c: Int32) -> String { sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? "" }
+    func blob(_ c: Int32) -> Data {
+        let n = Int(sqlite3_column_bytes(stmt, c))
+        guard n > 0, let p = sqlite3_column_blob(stmt, c) else { return Data() }
+        return Data(bytes: p, count: n)
+    }
+}

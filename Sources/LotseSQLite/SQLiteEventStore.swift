@@ -1,0 +1,138 @@
+import CSQLite
+import Dispatch
+import Foundation
+import LotseEventStore
+import Synchronization
+
+/// The SQLite adapter of the event store (the embedded default).
+///
+/// - Durability: WAL with `synchronous = FULL`; an append is acknowledged only after its commit is fsync'd.
+/// - Group commit: all appends go through one writer thread. Whatever queued while the previous commit was
+///   being fsync'd is written in the next single transaction (one fsync), each append inside its own
+///   savepoint so one refused append does not affect the others.
+/// - Gap-free positions: only that writer assigns positions, inside `BEGIN IMMEDIATE` (which also serialises
+///   writers of other processes), as `max(position) + 1`.
+public final class SQLiteEventStore: EventStore, SnapshotStore {
+    public let path: String
+    private let writer: GroupCommitWriter
+    private let readers = Mutex<[ReaderBox]>([])
+    private let signal: HeadSignal
+    /// How often subscribers re-read when nothing was signalled (appends of other processes).
+    public let pollInterval: Duration
+
+    /// Opens (and creates) the store at `path`.
+    public init(path: String, pollInterval: Duration = .milliseconds(250)) throws {
+        self.path = path
+        self.pollInterval = pollInterval
+        let connection = try SQLiteConnection(path: path)
+        try connection.exec("PRAGMA journal_mode = WAL")
+        try connection.exec("PRAGMA synchronous = FULL")
+        guard try connection.scalarInt("PRAGMA synchronous") == 2 else {
+            throw EventStoreError.storage("PRAGMA synchronous = FULL did not take effect")
+        }
+        guard try connection.scalarText("PRAGMA journal_mode")?.lowercased() == "wal" else {
+            throw EventStoreError.storage("WAL journal mode is not available for \(path)")
+        }
+        for sql in SQLiteSchema.statements { try connection.exec(sql) }
+        let head = try connection.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0
+        signal = HeadSignal(head: head)
+        writer = try GroupCommitWriter(connection: connection, signal: signal)
+    }
+
+    deinit { writer.stop() }
+
+    /// Stops the writer after the appends already queued; later appends fail with `.closed`.
+    public func close() { writer.stop() }
+
+    // MARK: EventStore
+
+    public func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
+        try await writer.submit(AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey))
+    }
+
+    public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try withReader { c in
+            let s = try c.prepare(
+                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            s.bind(1, position)
+            s.bind(2, Int64(limit))
+            return try Self.rows(s)
+        }
+    }
+
+    public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
+        try withReader { c in
+            let s = try c.prepare(
+                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version")
+            s.bind(1, stream.rawValue)
+            s.bind(2, version)
+            return try Self.rows(s)
+        }
+    }
+
+    public func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? {
+        try withReader { c in
+            let s = try c.prepare("SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
+            s.bind(1, key)
+            guard try s.step() else { return nil }
+            return (StreamID(s.text(0)), AppendResult(streamVersion: s.int(1), firstPosition: s.int(2), lastPosition: s.int(3), deduplicated: true))
+        }
+    }
+
+    public func head() async throws -> Int64 {
+        try withReader { try $0.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0 }
+    }
+
+    public func subscribe(after position: Int64) -> EventSubscription {
+        EventSubscription(after: position, pollInterval: pollInterval, signal: signal) { [self] after, limit in
+            try await self.read(after: after, limit: limit)
+        }
+    }
+
+    // MARK: SnapshotStore
+
+    public func save(_ snapshot: Snapshot) async throws {
+        try withReader { c in
+            let s = try c.prepare("INSERT OR REPLACE INTO snapshots(name, position, data) VALUES (?, ?, ?)")
+            s.bind(1, snapshot.name)
+            s.bind(2, snapshot.position)
+            s.bind(3, snapshot.data)
+            try s.step()
+        }
+    }
+
+    public func load(name: String) async throws -> Snapshot? {
+        try withReader { c in
+            let s = try c.prepare("SELECT position, data FROM snapshots WHERE name = ?")
+            s.bind(1, name)
+            guard try s.step() else { return nil }
+            return Snapshot(name: name, position: s.int(0), data: s.blob(1))
+        }
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` on a pooled connection (WAL: readers never block the writer).
+    private func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        let box = try readers.withLock { $0.popLast() } ?? ReaderBox(SQLiteConnection(path: path))
+        defer { readers.withLock { $0.append(box) } }
+        return try body(box.connection)
+    }
+
+    private static func rows(_ s: Statement) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        while try s.step() {
+            out.append(RecordedEvent(
+                position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.text(3),
+                schemaVersion: Int(s.int(4)), payload: s.blob(5), metadata: s.blob(6)))
+        }
+        return out
+    }
+}
+
+/// A pooled read connection. `@unchecked Sendable`: it is only used by whoever took it out of the
+/// mutex-protected pool, never by two threads at once.
+private final class ReaderBox: @unchecked Sendable {
+    let connection: SQLiteConnection
+    init(_ c: SQLiteConnection) { connection = c }
+}

@@ -1,0 +1,47 @@
+/// The schema of the SQLite event store. Append-only is enforced by triggers, not by convention.
+enum SQLiteSchema {
+    static let version = 1
+
+    static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS events (
+            position       INTEGER PRIMARY KEY,
+            stream_id      TEXT    NOT NULL,
+            stream_version INTEGER NOT NULL,
+            type           TEXT    NOT NULL,
+            schema_version INTEGER NOT NULL,
+            payload        BLOB    NOT NULL,
+            metadata       BLOB    NOT NULL,
+            UNIQUE (stream_id, stream_version)
+        )
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS idempotency (
+            key            TEXT PRIMARY KEY,
+            stream_id      TEXT    NOT NULL,
+            stream_version INTEGER NOT NULL,
+            first_position INTEGER NOT NULL,
+            last_position  INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS idempotency_no_update BEFORE UPDATE ON idempotency
+        BEGIN SELECT RAISE(ABORT, 'idempotency records are append-only'); END
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS snapshots (
+            name     TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            data     BLOB    NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ]
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import LotseEventStore
+import LotseSQLite
+
+/// Appends synthetic events and prints each acknowledged one (`ack POSITION STREAM VERSION`), flushed at once.
+/// Used by the durability test, which kills this process with SIGKILL mid-stream and checks every ack survived.
+struct AppendLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append-load", abstract: "Testhilfe: schreibt synthetische Ereignisse und meldet jede Bestätigung.",
+        shouldDisplay: false)
+    @Option var db: String
+    @Option var count: Int = 100_000
+    @Option var writers: Int = 8
+
+    func run() async throws {
+        let store = try SQLiteEventStore(path: db)
+        let out = FileHandle.standardOutput
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    let stream = StreamID("load-\(w)")
+                    var version = try await store.readStream(stream).last?.streamVersion ?? 0
+                    for _ in 0..<(count / writers) {
+                        let payload = Data("{\"writer\":\(w),\"n\":\(version + 1)}".utf8)
+                        let r = try await store.append(
+                            [EventData(type: "LoadTest", schemaVersion: 1, payload: payload, metadata: Data("{}".utf8))],
+                            to: stream, expectedVersion: .exact(version), idempotencyKey: nil)
+                        version = r.streamVersion
+                        out.write(Data("ack \(r.lastPosition) \(stream) \(r.streamVersion)\n".utf8))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        store.close()
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import LotseSQLite
+import LotseSeed
+
+/// Options shared by every command that opens the log.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite-Datei des Ereignisprotokolls / event log file.")
+    var db: String = "lotse.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("Zeitpunkt statt der Systemzeit (ISO 8601), für reproduzierbare Ausgaben.", visibility: .hidden))
+    var now: String?
+
+    func open() throws -> SQLiteEventStore {
+        do { return try SQLiteEventStore(path: db) } catch { throw CLIError("Protokoll \(db) lässt sich nicht öffnen: \(error)") }
+    }
+
+    /// Opens an existing log; refuses to create an empty one for read-only commands.
+    func openExisting() throws -> SQLiteEventStore {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw CLIError("Protokoll \(db) existiert nicht – zuerst `lotse seed --db \(db) --demo` / log file not found")
+        }
+        return try open()
+    }
+
+    func time() throws -> Timestamp {
+        guard let now else { return Clock.now() }
+        guard let t = Timestamp(iso8601: now) else { throw CLIError("--now „\(now)“ ist keine ISO-8601-Zeit / not an ISO 8601 time") }
+        return t
+    }
+}
+
+/// Who is changing data from the shell.
+struct ActorOptions: ParsableArguments {
+    @Option(name: .long, help: "Wer ändert (wird mit jedem Ereignis gespeichert) / who makes the change.")
+    var by: String?
+
+    @Option(name: .long, help: "Idempotency-Key: eine Wiederholung liefert das erste Ergebnis / retry key.")
+    var idempotencyKey: String?
+
+    var principal: Principal {
+        let user = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unbekannt"
+        return Principal(role: "operator", id: user)
+    }
+}
+
+enum Clock {
+    static func now() -> Timestamp { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }
+}
+
+/// A one-line error for people; the command exits non-zero without a trace.
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Runs a command body, turning every failure into one line on stderr and exit code 1.
+func guarded(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as CleanExit {
+        throw e
+    } catch {
+        let text: String = switch error {
+        case let e as CLIError: e.message
+        case let e as CustomStringConvertible: e.description
+        default: "\(error)"
+        }
+        FileHandle.standardError.write(Data("Fehler: \(text)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+func parseHospital(_ raw: String) throws -> HospitalID {
+    guard let id = HospitalID(raw) else { throw CLIError("Klinik-ID „\(raw)“ ist ungültig (z. B. 773589) / invalid hospital id") }
+    return id
+}
+
+func parseResource(_ raw: String) throws -> ResourceKey {
+    guard let k = ResourceKey(rawValue: raw) else {
+        throw CLIError("Ressource „\(raw)“ unbekannt; erlaubt: \(ResourceKey.allCases.map(\.rawValue).joined(separator: ", ")) / unknown resource")
+    }
+    return k
+}
+
+/// `--until`: `14:30` (the next time it is 14:30 in Germany, within 24 h), `+90m` / `+2h`, or ISO 8601.
+func parseUntil(_ raw: String, now: Timestamp) throws -> Timestamp {
+    if raw.hasPrefix("+"), let unit = raw.last, let n = Double(raw.dropFirst().dropLast()), n > 0 {
+        switch unit {
+        case "m": return now.adding(minutes: n)
+        case "h": return now.adding(minutes: n * 60)
+        default: break
+        }
+    }
+    let parts = raw.split(separator: ":")
+    if parts.count == 2, raw.count <= 5, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) {
+        let today = GermanTime.components(now)
+        var t = GermanTime.instant(year: today.year, month: today.month, day: today.day, hour: h, minute: m)
+        if t <= now { t = t.adding(minutes: 24 * 60) }
+        return t
+    }
+    if let t = Timestamp(iso8601: raw) { return t }
+    throw CLIError("--until „\(raw)“ ungültig: HH:MM, +90m, +2h oder ISO 8601 / invalid until")
+}
+
+/// Runs a hospital command and prints its outcome.
+func runHospitalCommand(_ command: HospitalCommand, hospital: HospitalID, store: StoreOptions, actor: ActorOptions) async throws {
+    let s = try store.openExisting()
+    defer { s.close() }
+    let now = try store.time()
+    let service = CapacityService(store: s)
+    let projector = CapacityProjector(store: s)
+    _ = try await projector.rebuild()
+    try await service.expireDueClosures(in: projector.snapshot, at: now)
+    let o = try await service.execute(command, hospital: hospital, by: actor.principal, at: now, idempotencyKey: actor.idempotencyKey)
+    if o.deduplicated {
+        print("Bereits ausgeführt (Idempotency-Key) – Log-Position \(o.position), nichts Neues geschrieben.")
+    } else if o.events.isEmpty {
+        print("Keine Änderung – Log-Position \(o.position).")
+    } else {
+        print("Gespeichert: \(o.events.map(\.typeName).joined(separator: ", ")) – Log-Position \(o.position) (von \(actor.principal)).")
+    }
+}
