@@ -57,14 +57,15 @@ let package = Package(
         .testTarget(
             name: "LotseEventStoreTests",
             dependencies: ["LotseEventStore", "LotseSQLite", "CSQLite"],
-            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "LotseCapacityTests",
             dependencies: ["LotseCapacity", "LotseSQLite", "LotseSeed"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "LotseCLITests", dependencies: ["LotseSQLite", "LotseEventStore"], swiftSettings: strict),
+        /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.
+        .testTarget(name: "LotseCLITests", dependencies: ["lotse", "LotseSQLite", "LotseEventStore"], swiftSettings: strict),
     ]
 )

@@ -102,6 +102,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             selectHead.reset()
             _ = try selectHead.step()
             head = selectHead.int(0)
+            selectHead.reset()  // an unfinished statement would keep an old read snapshot open
             var inBatch: [String: (StreamID, AppendResult)] = [:]
             for p in batch {
                 let before = head
@@ -137,16 +138,21 @@ final class GroupCommitWriter: @unchecked Sendable {
             selectIdempotency.reset()
             selectIdempotency.bind(1, key)
             if try selectIdempotency.step() {
-                guard selectIdempotency.text(0) == r.stream.rawValue else { throw EventStoreError.idempotencyKeyReused(key: key) }
-                return AppendResult(
+                let stream = selectIdempotency.text(0)
+                let found = AppendResult(
                     streamVersion: selectIdempotency.int(1), firstPosition: selectIdempotency.int(2),
                     lastPosition: selectIdempotency.int(3), deduplicated: true)
+                selectIdempotency.reset()
+                guard stream == r.stream.rawValue else { throw EventStoreError.idempotencyKeyReused(key: key) }
+                return found
             }
+            selectIdempotency.reset()
         }
         selectStreamVersion.reset()
         selectStreamVersion.bind(1, r.stream.rawValue)
         _ = try selectStreamVersion.step()
         let current = selectStreamVersion.int(0)
+        selectStreamVersion.reset()
         try ExpectedVersion.check(r.expectedVersion, actual: current, stream: r.stream)
         let first = head + 1
         for (i, e) in r.events.enumerated() {

@@ -1,0 +1,67 @@
+import LotseDomain
+import Testing
+
+struct PZCTests {
+    @Test func parsesAllParts() throws {
+        let p = try PZC(parsing: "421701")
+        #expect(p.rmi.code == "421" && p.age == 70 && p.urgency == .red && p.description == "421701")
+        #expect(try PZC(parsing: "332-76-1") == PZC(parsing: "332761"))
+        #expect(try PZC(parsing: "222 05 2").age == 5)
+    }
+
+    @Test(arguments: ["42170", "4217011", "42a701", "", "------"])
+    func rejectsMalformed(_ text: String) {
+        #expect(throws: PZCError.malformed(text)) { try PZC(parsing: text) }
+    }
+
+    @Test func rejectsBadUrgency() {
+        #expect(throws: PZCError.urgencyOutOfRange(4)) { try PZC(parsing: "421704") }
+        #expect(throws: PZCError.urgencyOutOfRange(0)) { try PZC(parsing: "421700") }
+    }
+}
+
+struct TimeTests {
+    @Test func iso8601RoundTrips() {
+        for text in ["2026-11-23T14:30:00.000Z", "1999-12-31T23:59:59.999Z", "2024-02-29T00:00:00.000Z"] {
+            #expect(Timestamp(iso8601: text)?.iso8601 == text)
+        }
+        #expect(Timestamp(iso8601: "2026-11-23T15:30:00+01:00") == Timestamp(iso8601: "2026-11-23T14:30:00Z"))
+        #expect(Timestamp(iso8601: "2026-11-23T14:30:00.5Z")?.millis == Timestamp(iso8601: "2026-11-23T14:30:00Z")!.millis + 500)
+        #expect(Timestamp(iso8601: "2026-11-23T14:30:00.123456Z")?.millis == Timestamp(iso8601: "2026-11-23T14:30:00Z")!.millis + 123)
+        #expect(Timestamp(iso8601: "2026-13-01T00:00Z") == nil)
+        #expect(Timestamp(iso8601: "gestern") == nil)
+    }
+
+    @Test func germanLocalTimeFollowsSummerTime() {
+        // Winter: UTC+1; summer: UTC+2; switch on the last Sundays of March and October at 01:00 UTC.
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-11-23T13:30:00Z")!) == "23.11.2026 14:30")
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-07-01T12:00:00Z")!) == "01.07.2026 14:00")
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-03-29T00:59:00Z")!) == "29.03.2026 01:59")
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-03-29T01:00:00Z")!) == "29.03.2026 03:00")
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-10-25T00:59:00Z")!) == "25.10.2026 02:59")
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-10-25T01:00:00Z")!) == "25.10.2026 02:00")
+        let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+        #expect(GermanTime.shortTime(Timestamp(iso8601: "2026-11-23T13:30:00Z")!, relativeTo: now) == "14:30")
+        #expect(GermanTime.shortTime(Timestamp(iso8601: "2026-11-24T13:30:00Z")!, relativeTo: now) == "24.11. 14:30")
+        #expect(GermanTime.instant(year: 2026, month: 11, day: 23, hour: 14, minute: 30) == Timestamp(iso8601: "2026-11-23T13:30:00Z"))
+        #expect(GermanTime.instant(year: 2026, month: 7, day: 1, hour: 14, minute: 0) == Timestamp(iso8601: "2026-07-01T12:00:00Z"))
+    }
+
+    @Test func geoValidationAndDistance() {
+        #expect(GeoPoint(lat: 91, lon: 0) == nil)
+        #expect(GeoPoint(lat: 0, lon: -181) == nil)
+        #expect(GeoPoint(lat: .nan, lon: 0) == nil)
+        // Rostock – Greifswald ≈ 98 km as the crow flies.
+        let d = GeoPoint(lat: 54.0887, lon: 12.1405)!.distanceKm(to: GeoPoint(lat: 54.0931, lon: 13.3879)!)
+        #expect(abs(d - 81.5) < 2)
+        #expect(GeoPoint(lat: 54, lon: 13)!.distanceKm(to: GeoPoint(lat: 54, lon: 13)!) == 0)
+    }
+
+    @Test func ids() {
+        #expect(HospitalID("771003") != nil)
+        #expect(HospitalID("") == nil)
+        #expect(HospitalID("77 10") == nil)
+        #expect(HospitalID(String(repeating: "1", count: 33)) == nil)
+        #expect(RMI("42") == nil && RMI("4210") == nil && RMI("42x") == nil)
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import LotseEventStore
+import LotseSQLite
+import Synchronization
+import Testing
+
+/// One contract, every adapter (DESIGN §2, STYLE "What this looks like here" 3).
+@Suite struct EventStoreContractTests {
+    let a = StreamID("hospital-a"), b = StreamID("hospital-b")
+
+    @Test(arguments: StoreKind.allCases)
+    func appendAssignsGapFreePositionsAndStreamVersions(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        let r1 = try await s.append([event(1), event(2), event(3)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
+        #expect(r1 == AppendResult(streamVersion: 3, firstPosition: 1, lastPosition: 3, deduplicated: false))
+        let r2 = try await s.append([event(4)], to: b, expectedVersion: .noStream, idempotencyKey: nil)
+        #expect(r2.firstPosition == 4 && r2.streamVersion == 1)
+        let r3 = try await s.append([event(5)], to: a, expectedVersion: .exact(3), idempotencyKey: nil)
+        #expect(r3.lastPosition == 5 && r3.streamVersion == 4)
+
+        let all = try await s.read(after: 0, limit: 100)
+        #expect(all.map(\.position) == [1, 2, 3, 4, 5])
+        #expect(all.map(\.stream) == [a, a, a, b, a])
+        #expect(all.map(\.payload) == (1...5).map { event($0).payload })
+        #expect(all.allSatisfy { $0.type == "TestEvent" && $0.schemaVersion == 1 })
+        #expect(try await s.read(after: 3, limit: 100).map(\.position) == [4, 5])
+        #expect(try await s.read(after: 1, limit: 2).map(\.position) == [2, 3])
+        #expect(try await s.read(after: 5, limit: 10).isEmpty)
+        #expect(try await s.readStream(a).map(\.streamVersion) == [1, 2, 3, 4])
+        #expect(try await s.readStream(a, after: 2).map(\.position) == [3, 5])
+        #expect(try await s.head() == 5)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func wrongExpectedVersionIsAConflictAndWritesNothing(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        _ = try await s.append([event(1)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
+        await #expect(throws: EventStoreError.wrongExpectedVersion(stream: a, expected: .noStream, actual: 1)) {
+            try await s.append([event(2), event(3)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
+        }
+        await #expect(throws: EventStoreError.wrongExpectedVersion(stream: a, expected: .exact(7), actual: 1)) {
+            try await s.append([event(2), event(3)], to: a, expectedVersion: .exact(7), idempotencyKey: "k-conflict")
+        }
+        #expect(try await s.head() == 1)
+        #expect(try await s.readStream(a).count == 1)
+        // A refused append does not burn its idempotency key.
+        #expect(try await s.idempotentResult(for: "k-conflict") == nil)
+        // And does not burn positions: the next append continues at 2.
+        #expect(try await s.append([event(2)], to: a, expectedVersion: .exact(1), idempotencyKey: nil).firstPosition == 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentWritersGetGapFreePositions(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        let writers = 16, appendsEach = 40
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            for w in 0..<writers {
+                g.addTask {
+                    let stream = StreamID("w-\(w)")
+                    for i in 0..<appendsEach {
+                        // Every third append carries two events, to mix batch shapes.
+                        let events = i % 3 == 0 ? [event(i), event(i)] : [event(i)]
+                        _ = try await s.append(events, to: stream, expectedVersion: .any, idempotencyKey: nil)
+                    }
+                }
+            }
+            try await g.waitForAll()
+        }
+        let total = writers * (appendsEach + (appendsEach + 2) / 3)
+        let all = try await s.read(after: 0, limit: 10_000)
+        #expect(all.count == total)
+        #expect(all.map(\.position) == (1...Int64(total)).map { $0 })
+        for w in 0..<writers {
+            let versions = all.filter { $0.stream.rawValue == "w-\(w)" }.map(\.streamVersion)
+            #expect(versions == (1...Int64(versions.count)).map { $0 })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func racingAppendsWithTheSameExpectedVersionHaveOneWinner(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { g in
+            for i in 0..<12 {
+                g.addTask {
+                    do {
+                        _ = try await s.append([event(i)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
+                        return true
+                    } catch EventStoreError.wrongExpectedVersion { return false }
+                }
+            }
+            return try await g.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await s.head() == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func idempotencyKeyReturnsTheFirstResultAndAppendsNothing(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        let first = try await s.append([event(1), event(2)], to: a, expectedVersion: .noStream, idempotencyKey: "cmd-1")
+        let retry = try await s.append([event(99)], to: a, expectedVersion: .noStream, idempotencyKey: "cmd-1")
+        #expect(retry == first.asDeduplicated())
+        #expect(try await s.head() == 2)
+        await #expect(throws: EventStoreError.idempotencyKeyReused(key: "cmd-1")) {
+            try await s.append([event(3)], to: b, expectedVersion: .any, idempotencyKey: "cmd-1")
+        }
+        let looked = try await s.idempotentResult(for: "cmd-1")
+        #expect(looked?.0 == a && looked?.1.lastPosition == 2)
+        // Concurrent retries of one command: exactly one append happens.
+        try await withThrowingTaskGroup(of: AppendResult.self) { g in
+            for _ in 0..<8 { g.addTask { try await s.append([event(5)], to: b, expectedVersion: .any, idempotencyKey: "cmd-2") } }
+            let results = try await g.reduce(into: [AppendResult]()) { $0.append($1) }
+            #expect(results.filter { !$0.deduplicated }.count == 1)
+            #expect(Set(results.map(\.lastPosition)) == [3])
+        }
+        #expect(try await s.head() == 3)
+        if kind == .sqlite {
+            let reopened = try f.reopen()
+            #expect(try await reopened.append([event(7)], to: a, expectedVersion: .any, idempotencyKey: "cmd-1") == first.asDeduplicated())
+            #expect(try await reopened.head() == 3)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func emptyAppendChecksTheVersionAndWritesNothing(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        _ = try await s.append([event(1)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
+        let r = try await s.append([], to: a, expectedVersion: .exact(1), idempotencyKey: nil)
+        #expect(r.streamVersion == 1 && r.lastPosition == 1)
+        await #expect(throws: EventStoreError.self) { try await s.append([], to: a, expectedVersion: .exact(0), idempotencyKey: nil) }
+        #expect(try await s.head() == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func subscriptionDeliversStoredThenLiveEventsInOrder(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        for i in 1...5 { _ = try await s.append([event(i)], to: a, expectedVersion: .any, idempotencyKey: nil) }
+        let received = try await withThrowingTaskGroup(of: [Int64].self) { g in
+            g.addTask {
+                var seen: [Int64] = []
+                for try await e in s.subscribe(after: 2) {
+                    seen.append(e.position)
+                    if seen.count == 13 { break }
+                }
+                return seen
+            }
+            g.addTask {
+                for i in 6...15 {
+                    _ = try await s.append([event(i)], to: b, expectedVersion: .any, idempotencyKey: nil)
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                return []
+            }
+            var out: [Int64] = []
+            for try await r in g where !r.isEmpty { out = r }
+            return out
+        }
+        #expect(received == (3...15).map { $0 })
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func subscriptionEndsWhenItsTaskIsCancelled(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let s = f.current
+        let task = Task {
+            var n = 0
+            for try await _ in s.subscribe(after: 0) { n += 1 }
+            return n
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        task.cancel()
+        #expect(try await task.value == 0)
+    }
+}
+
+/// Properties of the SQLite adapter that the in-memory twin does not have.
+@Suite struct SQLiteAdapterTests {
+    @Test func eventsSurviveReopening() async throws {
+        let f = try StoreFixture(.sqlite)
+        let s = f.current
+        for i in 1...20 { _ = try await s.append([event(i)], to: StreamID("s-\(i % 3)"), expectedVersion: .any, idempotencyKey: "k\(i)") }
+        let before = try await s.read(after: 0, limit: 100)
+        let reopened = try f.reopen()
+        #expect(try await reopened.read(after: 0, limit: 100) == before)
+        #expect(try await reopened.append([event(21)], to: StreamID("s-0"), expectedVersion: .exact(6), idempotencyKey: nil).firstPosition == 21)
+    }
+
+    @Test func snapshotsAreStoredAndReplaced() async throws {
+        let f = try StoreFixture(.sqlite)
+        let s = f.current as! SnapshotStore
+        #expect(try await s.load(name: "x") == nil)
+        try await s.save(Snapshot(name: "x", position: 5, data: Data("a".utf8)))
+        try await s.save(Snapshot(name: "x", position: 9, data: Data("b".utf8)))
+        #expect(try await s.load(name: "x") == Snapshot(name: "x", position: 9, data: Data("b".utf8)))
+    }
+
+    @Test func aSecondProcessStyleWriterIsSeenBySubscribers() async throws {
+        // Two store instances on one file behave like two processes: positions stay gap-free and a
+        // subscriber of the first sees the second's appends (by polling).
+        let f = try StoreFixture(.sqlite)
+        let one = f.current
+        let two = try SQLiteEventStore(path: f.path, pollInterval: .milliseconds(20))
+        defer { two.close() }
+        _ = try await one.append([event(1)], to: StreamID("a"), expectedVersion: .any, idempotencyKey: nil)
+        _ = try await two.append([event(2)], to: StreamID("b"), expectedVersion: .any, idempotencyKey: nil)
+        _ = try await one.append([event(3)], to: StreamID("a"), expectedVersion: .exact(1), idempotencyKey: nil)
+        var seen: [Int64] = []
+        for try await e in one.subscribe(after: 0) {
+            seen.append(e.position)
+            if seen.count == 3 { break }
+        }
+        #expect(seen == [1, 2, 3])
+    }
+}
