@@ -12,6 +12,7 @@ struct AppendLoad: AsyncParsableCommand {
     @Option var db: String
     @Option var count: Int = 100_000
     @Option var writers: Int = 8
+    @Option(help: "Events per append (all or nothing).") var batch: Int = 1
 
     func run() async throws {
         let store = try SQLiteEventStore(path: db)
@@ -22,10 +23,12 @@ struct AppendLoad: AsyncParsableCommand {
                     let stream = StreamID("load-\(w)")
                     var version = try await store.readStream(stream).last?.streamVersion ?? 0
                     for _ in 0..<(count / writers) {
-                        let payload = Data("{\"writer\":\(w),\"n\":\(version + 1)}".utf8)
-                        let r = try await store.append(
-                            [EventData(type: "LoadTest", schemaVersion: 1, payload: payload, metadata: Data("{}".utf8))],
-                            to: stream, expectedVersion: .exact(version), idempotencyKey: nil)
+                        let events = (1...batch).map { i in
+                            EventData(
+                                type: "LoadTest", schemaVersion: 1, payload: Data("{\"writer\":\(w),\"n\":\(version + Int64(i))}".utf8),
+                                metadata: Data("{}".utf8))
+                        }
+                        let r = try await store.append(events, to: stream, expectedVersion: .exact(version), idempotencyKey: nil)
                         version = r.streamVersion
                         out.write(Data("ack \(r.lastPosition) \(stream) \(r.streamVersion)\n".utf8))
                     }

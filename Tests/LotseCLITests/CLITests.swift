@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+/// The `lotse` command line as a person uses it: German answers, one-line errors, non-zero exits, no traces.
+@Suite struct CLITests {
+    let t0 = "2026-11-23T13:00:00Z"
+
+    /// A fresh log seeded with the MV demo state at `t0`.
+    func seeded() throws -> (dir: URL, db: String) {
+        let dir = try CLIRunner.temporaryDirectory()
+        let db = dir.appendingPathComponent("lotse.sqlite").path
+        let r = try CLIRunner.run(["seed", "--db", db, "--demo", "--now", t0])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("35 neu registriert"))
+        return (dir, db)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func expectOneLineError(_ args: [String], contains fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let r = try CLIRunner.run(args)
+        #expect(r.status != 0, "exit status for \(args)", sourceLocation: sourceLocation)
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "stderr for \(args): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.hasPrefix("Fehler: "), "stderr for \(args): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(fragment), "stderr for \(args): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack"), sourceLocation: sourceLocation)
+    }
+
+    @Test func strokeNearDranskeGetsARankedGermanAnswer() throws {
+        let (dir, db) = try seeded()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIRunner.run(["dispatch", "--db", db, "--pzc", "421701", "--lat", "54.63", "--lon", "13.22", "--now", t0])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Zuweisung für PZC 421701 – Schlaganfall"))
+        #expect(r.stdout.contains("Erforderlich: CT, Stroke Unit"))
+        // The nearest stroke unit to Dranske is Sana Rügen in Bergen, then Stralsund.
+        let lines = r.stdout.split(separator: "\n")
+        let first = try #require(lines.first { $0.hasPrefix("1 ") })
+        let second = try #require(lines.first { $0.hasPrefix("2 ") })
+        #expect(first.contains("772096") && second.contains("771436"))
+        // The same question by municipality name gives the same first hospital.
+        let byPlace = try CLIRunner.run(["dispatch", "--db", db, "--pzc", "421701", "--place", "Dranske", "--now", t0, "--json"])
+        let candidates = try #require(try json(byPlace.stdout)["candidates"] as? [[String: Any]])
+        #expect(candidates.first?["hospitalId"] as? String == "772096")
+    }
+
+    @Test func closingAStrokeUnitChangesTheAnswerWithAGermanReason() throws {
+        let (dir, db) = try seeded()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let query = ["dispatch", "--db", db, "--pzc", "421701", "--lat", "54.63", "--lon", "13.22", "--json", "--limit", "3"]
+        let before = try json(try CLIRunner.run(query + ["--now", "2026-11-23T13:10:00Z"]).stdout)
+        for key in ["logPosition", "rulesVersion", "parameters", "candidates", "excluded", "query", "evaluatedAt"] {
+            #expect(before[key] != nil, "missing \(key)")
+        }
+        let params = try #require(before["parameters"] as? [String: Any])
+        #expect(params["detourFactor"] as? Double == 1.3 && params["speedKmhUrgency1"] as? Double == 75
+            && params["limitedPenaltyMinutes"] as? Double == 10 && params["loadPenaltyMinutesPerPatient"] as? Double == 0)
+        let c0 = try #require((before["candidates"] as? [[String: Any]])?.first)
+        for key in ["hospitalId", "name", "driveMinutes", "score", "resources", "freeBeds", "dataAgeMinutes"] { #expect(c0[key] != nil, "missing \(key)") }
+
+        let close = try CLIRunner.run([
+            "close", "--db", db, "--hospital", "772096", "--resource", "stroke-unit", "--reason", "Personalmangel",
+            "--until", "15:30", "--by", "zna-bergen", "--now", "2026-11-23T13:20:00Z", "--idempotency-key", "close-1",
+        ])
+        #expect(close.status == 0, "\(close.stderr)")
+        #expect(close.stdout.contains("ResourceClosed"))
+        let retry = try CLIRunner.run([
+            "close", "--db", db, "--hospital", "772096", "--resource", "stroke-unit", "--reason", "Personalmangel",
+            "--until", "15:30", "--now", "2026-11-23T13:21:00Z", "--idempotency-key", "close-1",
+        ])
+        #expect(retry.status == 0 && retry.stdout.contains("Bereits ausgeführt"))
+
+        let after = try json(try CLIRunner.run(query + ["--now", "2026-11-23T13:30:00Z"]).stdout)
+        let ids = (after["candidates"] as? [[String: Any]] ?? []).compactMap { $0["hospitalId"] as? String }
+        #expect(!ids.contains("772096") && ids.first == "771436")
+        let excluded = try #require((after["excluded"] as? [[String: Any]])?.first)
+        #expect(excluded["hospitalId"] as? String == "772096")
+        #expect((excluded["reasons"] as? [String]) == ["Stroke Unit abgemeldet bis 15:30 – Grund: Personalmangel"])
+        #expect((after["logPosition"] as? Int ?? 0) == (before["logPosition"] as? Int ?? 0) + 1)
+
+        // Who did it is in the log.
+        let events = try CLIRunner.run(["events", "--db", db, "--after", String(before["logPosition"] as? Int ?? 0)])
+        #expect(events.stdout.contains("ResourceClosed/v1\toperator:zna-bergen"))
+
+        // The human table says the same in German.
+        let table = try CLIRunner.run(["dispatch", "--db", db, "--pzc", "421701", "--lat", "54.63", "--lon", "13.22", "--now", "2026-11-23T13:30:00Z"])
+        #expect(table.stdout.contains("Fähig, aber derzeit nicht aufnahmebereit:"))
+        #expect(table.stdout.contains("Stroke Unit abgemeldet bis 15:30 – Grund: Personalmangel"))
+
+        // At 15:30 the closure has expired: the answer is back, even before the timer wrote its event …
+        let later = try json(try CLIRunner.run(query + ["--now", "2026-11-23T14:31:00Z"]).stdout)
+        #expect((later["candidates"] as? [[String: Any]])?.first?["hospitalId"] as? String == "772096")
+        // … and the next write records the expiry as an event by the system.
+        _ = try CLIRunner.run(["beds", "--db", db, "--hospital", "771436", "--set", "icu-high-care=2/10", "--now", "2026-11-23T14:35:00Z"])
+        let log = try CLIRunner.run(["events", "--db", db, "--after", "0", "--limit", "100000"])
+        #expect(log.stdout.contains("ResourceClosureExpired/v1\tsystem:lotse"))
+    }
+
+    @Test func dispatchJSONIsDeterministicForALogPositionAndTime() throws {
+        let (dir, db) = try seeded()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["dispatch", "--db", db, "--pzc", "211451", "--lat", "53.63", "--lon", "11.41", "--json", "--now", t0]
+        let a = try CLIRunner.run(args), b = try CLIRunner.run(args)
+        #expect(a.status == 0 && a.stdout == b.stdout && !a.stdout.isEmpty)
+    }
+
+    @Test func replayPrintsTimeAndCounts() throws {
+        let (dir, db) = try seeded()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIRunner.run(["replay", "--db", db, "--snapshot"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("35 Kliniken") && r.stdout.contains("HospitalRegistered: 35") && r.stdout.contains("Snapshot bei Position"))
+        let s = try CLIRunner.run(["replay", "--db", db, "--use-snapshot"])
+        #expect(s.stdout.contains("0 Ereignisse gelesen") && s.stdout.contains("ab Snapshot"))
+        // A second seed registers nothing twice.
+        let again = try CLIRunner.run(["seed", "--db", db, "--now", t0])
+        #expect(again.stdout.contains("0 neu registriert") && again.stdout.contains("35 unverändert"))
+    }
+
+    @Test func badInputGetsOneLineErrorsAndNonZeroExit() throws {
+        let (dir, db) = try seeded()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let at = ["--lat", "54.63", "--lon", "13.22", "--now", t0]
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "42170"] + at, contains: "6 Ziffern")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421704"] + at, contains: "Dringlichkeit 4 ist ungültig")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421702"] + at, contains: "RMI 421 erlaubt Dringlichkeit 1, nicht 2")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "000701"] + at, contains: "kein Zuweisungscode")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "121701"] + at, contains: "kein Zuweisungscode")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "601702"] + at, contains: "keine Anforderungen")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "999701"] + at, contains: "nicht in der Zuweisungstabelle")
+        try expectOneLineError(["dispatch", "--db", db, "--rmi", "421", "--urgency", "1", "--age", "120"] + at, contains: "Alter 120")
+        try expectOneLineError(["dispatch", "--db", db, "--rmi", "421", "--urgency", "1"] + at, contains: "--age")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701", "--lat", "95", "--lon", "13"], contains: "Position 95.0, 13.0 ungültig")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701"], contains: "Position fehlt")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701", "--place", "Atlantis"], contains: "nicht gefunden")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701", "--limit", "0"] + at, contains: "Anzahl 0")
+        try expectOneLineError(["dispatch", "--db", dir.appendingPathComponent("nope.sqlite").path, "--pzc", "421701"] + at, contains: "existiert nicht")
+
+        let close = ["close", "--db", db, "--hospital", "772096", "--resource", "stroke-unit", "--now", t0]
+        try expectOneLineError(close + ["--reason", "x", "--until", "2026-11-23T12:00:00Z"], contains: "nicht in der Zukunft")
+        try expectOneLineError(close + ["--reason", "x", "--until", "2026-12-23T12:00:00Z"], contains: "7 Tage")
+        try expectOneLineError(close + ["--reason", "   ", "--until", "+1h"], contains: "braucht einen Grund")
+        try expectOneLineError(close + ["--reason", "x", "--until", "morgen"], contains: "--until")
+        try expectOneLineError(["close", "--db", db, "--hospital", "772096", "--resource", "laser", "--reason", "x", "--until", "+1h"], contains: "unbekannt")
+        try expectOneLineError(["close", "--db", db, "--hospital", "772096", "--resource", "cath-lab", "--reason", "x", "--until", "+1h"], contains: "nicht zum Profil")
+        try expectOneLineError(["close", "--db", db, "--hospital", "999999", "--resource", "ct", "--reason", "x", "--until", "+1h"], contains: "nicht registriert")
+        try expectOneLineError(["close", "--db", db, "--hospital", "77 1", "--resource", "ct", "--reason", "x", "--until", "+1h"], contains: "Klinik-ID")
+        try expectOneLineError(["reopen", "--db", db, "--hospital", "772096", "--resource", "ct"], contains: "nicht abgemeldet")
+        try expectOneLineError(["beds", "--db", db, "--hospital", "772096", "--set", "icu-high-care=-1/5"], contains: "0 ≤ frei ≤ betreibbar")
+        try expectOneLineError(["beds", "--db", db, "--hospital", "772096", "--set", "icu-high-care=9/5"], contains: "0 ≤ frei ≤ betreibbar")
+        try expectOneLineError(["beds", "--db", db, "--hospital", "772096", "--set", "sauna=1/5"], contains: "Kategorie unbekannt")
+        try expectOneLineError(["beds", "--db", db, "--hospital", "772096"], contains: "--set")
+        try expectOneLineError(["report", "--db", db, "--hospital", "772096", "--resource", "ct", "--status", "closed"], contains: "available oder limited")
+        try expectOneLineError(["events", "--db", db, "--after=-1"], contains: "--after")
+        // Nothing partial was written by any of these.
+        let log = try CLIRunner.run(["events", "--db", db, "--after", "0", "--limit", "100000"])
+        #expect(!log.stdout.contains("ResourceClosed") && !log.stdout.contains("icu-high-care\":{\"free\":9"))
+    }
+}
