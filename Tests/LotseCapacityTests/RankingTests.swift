@@ -1,0 +1,180 @@
+import Foundation
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import LotseSeed
+import Testing
+
+@Suite struct RankingTests {
+    let dranske = GeoPoint(lat: 54.63, lon: 13.22)!
+
+    func index(_ store: InMemoryEventStore) async throws -> CapacityIndex {
+        let p = CapacityProjector(store: store)
+        _ = try await p.rebuild()
+        return p.snapshot
+    }
+
+    func ranking(_ parameters: DispatchParameters = DispatchParameters()) throws -> DispatchRanking {
+        try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: parameters)
+    }
+
+    /// An independent haversine, to check the ranking's distance arithmetic.
+    func haversineKm(_ a: GeoPoint, _ b: GeoPoint) -> Double {
+        let r = 6371.0088, dLat = (b.lat - a.lat) * .pi / 180, dLon = (b.lon - a.lon) * .pi / 180
+        let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.lat * .pi / 180) * cos(b.lat * .pi / 180) * sin(dLon / 2) * sin(dLon / 2)
+        return 2 * r * asin(min(1, h.squareRoot()))
+    }
+
+    @Test func strokeNearDranskeRanksByDriveTime() async throws {
+        let idx = try await index(try await seededStore())
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: idx, at: t0)
+        #expect(a.candidates.map(\.hospitalId.rawValue).prefix(3) == ["772096", "771436", "773589"])
+        #expect(a.suitableTotal == 10 && a.excluded.isEmpty)
+        let first = a.candidates[0]
+        let bergen = try #require(idx[HospitalID("772096")!])
+        let expected = haversineKm(dranske, bergen.position) * 1.3 / 75 * 60
+        #expect(abs(first.driveMinutes - expected) < 0.06)
+        #expect(first.score == first.driveMinutes && first.scoreParts.limitedPenaltyMinutes == 0)
+        #expect(first.resources.map(\.status) == ["available", "available"] && first.dataAgeMinutes == 0)
+        #expect(a.rulesVersion == (try ReferenceData.requirementTable()).version)
+        #expect(a.logPosition == idx.position)
+    }
+
+    @Test func limitedResourceCostsTenMinutes() async throws {
+        let store = try await seededStore()
+        _ = try await CapacityService(store: store).execute(.reportStatus(.strokeUnit, .limited), hospital: HospitalID("772096")!, by: .importer, at: t0)
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(store), at: t0)
+        let bergen = try #require(a.candidates.first { $0.hospitalId.rawValue == "772096" })
+        #expect(bergen.scoreParts.limitedPenaltyMinutes == 10)
+        #expect(abs(bergen.score - (bergen.driveMinutes + 10)) < 0.06)
+        // Bergen is 28 min, Stralsund 36 min: with +10 Stralsund comes first.
+        #expect(a.candidates.map(\.hospitalId.rawValue).prefix(2) == ["771436", "772096"])
+        #expect(bergen.resources.first { $0.resource == .strokeUnit }?.status == "limited")
+    }
+
+    @Test func staleAndMissingReportsAreUnknownNeverAvailable() async throws {
+        let store = try await seededStore()
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(store),
+                                   at: t0.adding(minutes: 12 * 60 + 1))
+        #expect(a.candidates.isEmpty && a.excludedTotal == 10)
+        #expect(a.excluded[0].reasons.contains("Stroke Unit: Daten älter als 12 h (letzte Meldung 23.11.2026 11:00)"))
+        #expect(a.excluded[0].resources.allSatisfy { $0.status == "unknown" })
+
+        let bare = try await seededStore(demo: false)
+        let b = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(bare), at: t0)
+        #expect(b.candidates.isEmpty)
+        #expect(b.excluded[0].reasons == ["CT: keine Meldung – Status unbekannt", "Stroke Unit: keine Meldung – Status unbekannt"])
+    }
+
+    @Test func pediatricPatientsNeedThePediatricAlternative() async throws {
+        let idx = try await index(try await seededStore())
+        let adult = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132401")), in: idx, at: t0)
+        let child = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132051")), in: idx, at: t0)
+        #expect(adult.query.required == [.emergencyDepartment, .icu] && !adult.query.pediatric)
+        #expect(child.query.required == [.emergencyDepartment, .pediatricICU] && child.query.pediatric)
+        for c in child.candidates { #expect(idx[c.hospitalId]!.profile.contains(.pediatricICU)) }
+        #expect(child.suitableTotal == 5 && adult.suitableTotal > child.suitableTotal)
+    }
+
+    @Test func districtFilterAndLimit() async throws {
+        let idx = try await index(try await seededStore())
+        let q = try DispatchQuery(position: dranske, rmi: RMI("272")!, urgency: .yellow, age: 40, district: DistrictID("Vorpommern-Rügen"), limit: 2)
+        let a = try ranking().rank(q, in: idx, at: t0)
+        #expect(a.candidates.count == 2 && a.suitableTotal > 2)
+        for c in a.candidates { #expect(c.district == "Vorpommern-Rügen") }
+    }
+
+    @Test func refusesCodesThatMustNotBeRanked() async throws {
+        let idx = try await index(try await seededStore())
+        let r = try ranking()
+        func q(_ pzc: String) throws -> DispatchQuery { try DispatchQuery(position: dranske, pzc: try PZC(parsing: pzc)) }
+        #expect(throws: DispatchError.unknownRMI("999")) { try r.rank(try q("999701"), in: idx, at: t0) }
+        #expect(throws: DispatchError.notAnAllocationCode(rmi: "000", name: "Kein Patient vorhanden")) { try r.rank(try q("000701"), in: idx, at: t0) }
+        #expect(throws: DispatchError.notAnAllocationCode(rmi: "111", name: "primäre Todesfeststellung")) { try r.rank(try q("111701"), in: idx, at: t0) }
+        #expect(throws: DispatchError.self) { try r.rank(try q("601701"), in: idx, at: t0) }
+        #expect(throws: DispatchError.urgencyNotAllowed(rmi: "332", urgency: 2, allowed: [1])) { try r.rank(try q("332762"), in: idx, at: t0) }
+        #expect(throws: DispatchError.invalidLimit(0)) { try DispatchQuery(position: dranske, rmi: RMI("421")!, urgency: .red, age: 70, limit: 0) }
+        var bad = DispatchParameters()
+        bad.detourFactor = 0.5
+        #expect(throws: DispatchError.invalidParameters) { try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: bad) }
+    }
+
+    /// Property: for random capacity states and random queries the answer keeps the invariants of DESIGN §4,
+    /// and agrees with a naive independent ranking.
+    @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
+    func rankingInvariantsHoldForRandomStates(seed: UInt64) async throws {
+        var rng = SplitMix64(seed: seed)
+        let store = try await seededStore()
+        let service = CapacityService(store: store)
+        let ids = try Seeder.registrations().map(\.0.id)
+        var now = t0
+        for _ in 0..<300 {
+            now = now.adding(minutes: Double(Int.random(in: 0...6, using: &rng)))
+            let (id, command) = randomCommand(ids, &rng, now: now)
+            _ = try? await service.execute(command, hospital: id, by: .importer, at: now)
+        }
+        let idx = try await index(store)
+        let table = try ReferenceData.requirementTable()
+        let r = try ranking()
+        let codes = table.rows.values.filter { $0.isAllocationCode && !$0.required.isEmpty }.sorted { $0.rmi < $1.rmi }
+        for _ in 0..<150 {
+            let req = codes.randomElement(using: &rng)!
+            let urgency = req.allowedUrgencies.sorted().randomElement(using: &rng)!
+            let pos = GeoPoint(lat: Double.random(in: 53.1...54.7, using: &rng), lon: Double.random(in: 10.6...14.4, using: &rng))!
+            let age = Int.random(in: 0...99, using: &rng)
+            let q = try DispatchQuery(position: pos, rmi: req.rmi, urgency: urgency, age: age, limit: 500)
+            let at = now.adding(minutes: Double(Int.random(in: 0...900, using: &rng)))
+            let a = try r.rank(q, in: idx, at: at)
+            #expect(a == (try r.rank(q, in: idx, at: at)), "deterministic")
+            let (required, _) = req.resources(forAge: age)
+
+            // Naive oracle: capable = profile ⊇ required and Stufe ≥ min; suitable = each required available/limited.
+            var naiveSuitable: [(Double, Double, String)] = []
+            var naiveUnsuitable = 0
+            for h in idx.hospitals where h.profile.isSuperset(of: required) && h.notfallstufe >= req.minNotfallstufe {
+                let statuses = required.keys.map { h.condition($0).status(at: at, ttlMinutes: 720) }
+                let drive = haversineKm(pos, h.position) * 1.3 / a.parameters.speedKmh(urgency) * 60
+                if statuses.allSatisfy(\.takesPatients) {
+                    let limited = statuses.filter { if case .limited = $0 { return true } else { return false } }.count
+                    naiveSuitable.append((drive + Double(limited) * 10, drive, h.id.rawValue))
+                } else {
+                    naiveUnsuitable += 1
+                }
+            }
+            #expect(a.suitableTotal == naiveSuitable.count && a.excludedTotal == naiveUnsuitable)
+            let naiveOrder = naiveSuitable.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.2)
+            // Equal up to ties closer than the rounding of the oracle's independent arithmetic.
+            for (c, n) in zip(a.candidates, naiveSuitable.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }) {
+                #expect(abs(c.score - n.0) < 0.06, "score of \(c.hospitalId)")
+            }
+            if Set(a.candidates.map(\.score)).count == a.candidates.count {
+                #expect(a.candidates.map(\.hospitalId.rawValue) == naiveOrder)
+            }
+            // Invariants.
+            for (i, c) in a.candidates.enumerated() {
+                #expect(c.rank == i + 1)
+                #expect(c.resources.allSatisfy { $0.status == "available" || $0.status == "limited" })
+                #expect(c.resources.map(\.resource) == required.keys)
+                if i > 0 { #expect(a.candidates[i - 1].score <= c.score) }
+            }
+            for e in a.excluded {
+                #expect(!e.reasons.isEmpty)
+                #expect(e.reasons.count == e.resources.filter { $0.status == "closed" || $0.status == "unknown" }.count)
+            }
+            for (x, y) in zip(a.excluded, a.excluded.dropFirst()) { #expect(x.driveMinutes <= y.driveMinutes) }
+        }
+    }
+
+    @Test func closingACandidatesResourceMovesItToExcludedAndKeepsTheOthersOrder() async throws {
+        let store = try await seededStore()
+        let q = try DispatchQuery(position: GeoPoint(lat: 53.55, lon: 13.26)!, pzc: try PZC(parsing: "332761"), limit: 100)
+        let before = try ranking().rank(q, in: try await index(store), at: t0)
+        let victim = try #require(before.candidates.first).hospitalId
+        _ = try await CapacityService(store: store).execute(
+            .close(.cathLab, reason: "HKL-Wartung", until: t0.adding(minutes: 135)), hospital: victim, by: .importer, at: t0)
+        let after = try ranking().rank(q, in: try await index(store), at: t0.adding(minutes: 1))
+        #expect(after.candidates.map(\.hospitalId) == before.candidates.map(\.hospitalId).filter { $0 != victim })
+        let ex = try #require(after.excluded.first { $0.hospitalId == victim })
+        #expect(ex.reasons == ["Herzkatheterlabor abgemeldet bis 13:15 – Grund: HKL-Wartung"])
+    }
+}
