@@ -1,11 +1,17 @@
 import Foundation
 import LotseDomain
 import LotseEventStore
+import Synchronization
 
 /// The application layer for hospital capacity: load the stream, `decide`, append with the expected version.
-public struct CapacityService: Sendable {
+///
+/// Loaded states are cached per hospital; a load reads only the events after the cached version, so a command
+/// costs one indexed read however long the hospital's history is. The cache is never trusted blindly: every
+/// append carries the expected version, and a conflict reloads and decides again.
+public final class CapacityService: Sendable {
     public let store: any EventStore
     public let codec: HospitalEventCodec
+    private let cache = Mutex<[HospitalID: HospitalState]>([:])
 
     public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
         self.store = store
@@ -36,13 +42,23 @@ public struct CapacityService: Sendable {
         }
     }
 
-    /// Loads a hospital's state from its stream.
+    /// Loads a hospital's current state: the cached state plus whatever its stream has after it.
     public func load(_ id: HospitalID) async throws -> HospitalState? {
-        var state: HospitalState? = nil
-        for r in try await store.readStream(HospitalEventCodec.stream(for: id)) {
+        var state = cache.withLock { $0[id] }
+        let newer = try await store.readStream(HospitalEventCodec.stream(for: id), after: state?.version ?? 0)
+        guard !newer.isEmpty else { return state }
+        for r in newer {
             if let e = try codec.decode(r) { state = Hospital.evolve(state, e) }
         }
+        remember(state)
         return state
+    }
+
+    private func remember(_ state: HospitalState?) {
+        guard let state else { return }
+        cache.withLock { c in
+            if (c[state.id]?.version ?? 0) < state.version { c[state.id] = state }
+        }
     }
 
     /// Executes a command for a hospital. A retry with the same idempotency key returns the first result and
@@ -71,6 +87,7 @@ public struct CapacityService: Sendable {
                 let r = try await store.append(
                     data, to: stream, expectedVersion: state.map { .exact($0.version) } ?? .noStream, idempotencyKey: idempotencyKey)
                 if r.deduplicated { return try await replayed(r, stream: stream) }
+                remember(events.reduce(state) { Hospital.evolve($0, $1) })
                 return Outcome(events: events, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
             } catch let e as EventStoreError {
                 if case .wrongExpectedVersion = e, attempt < 3 { continue }
