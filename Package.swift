@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // MARK: - Pure core
@@ -50,6 +51,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
+        ),
+
+        // MARK: - Benchmarks (`swift package benchmark`, see Docs/BENCHMARKS.md)
+        /// Dispatch query: MV and all German sites, Lotse vs the same ranking as SQL over SQLite.
+        .executableTarget(
+            name: "DispatchBenchmarks",
+            dependencies: ["LotseCapacity", "LotseSeed", "CSQLite", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/DispatchBenchmarks",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// Durable appends (single writer, 64 writers with group commit), capacity updates, rebuild from 1 M events.
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                "LotseCapacity", "LotseSeed", "LotseSQLite", .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StoreBenchmarks",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
         // MARK: - Tests

@@ -1,44 +1,72 @@
 import LotseDomain
 
 /// The capacity projection: every hospital's state at a log position, laid out for fast dispatch queries.
+///
+/// `hospitals` holds the full states (what `Hospital.evolve` produced); beside it the index keeps what the
+/// dispatch hot loop reads as flat, string-free arrays in the same slot order, refreshed on every apply.
 public struct CapacityIndex: Sendable {
     /// The position of the last event applied.
     public private(set) var position: Int64 = 0
     /// Hospitals in registration order.
     public private(set) var hospitals: [HospitalState] = []
-    /// Each hospital's position as a unit vector (same order), so distances cost no trigonometry per site.
-    public private(set) var vectors: [UnitVector] = []
+    /// Per slot: profile, Notfallstufe, position as unit vector, district code.
+    public private(set) var hot: [Hot] = []
+    /// Per slot 28 packed conditions (slot × 28 + key index).
+    public private(set) var packed: [PackedCondition] = []
+    /// Per slot: free beds per category of the last report.
+    public private(set) var freeBeds: [[BedCategory: Int]] = []
     private var slots: [HospitalID: Int] = [:]
+    private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
     public private(set) var eventCount: Int64 = 0
+
+    /// What the hot loop needs of a hospital.
+    public struct Hot: Sendable, Hashable {
+        public let profile: ResourceSet
+        public let notfallstufe: Int
+        public let vector: UnitVector
+        public let district: Int32
+    }
+
+    static let keyCount = ResourceKey.all.count
 
     public init() {}
 
     public subscript(id: HospitalID) -> HospitalState? { slots[id].map { hospitals[$0] } }
 
+    /// The code of a district in `hot`, or nil when no hospital is in it.
+    public func districtCode(_ d: DistrictID) -> Int32? { districtCodes[d] }
+
     /// Applies an event at its log position. Positions at or before `position` are ignored, so a replay that
-    /// overlaps a snapshot is harmless.
+    /// overlaps a snapshot is harmless. `nil` (an event of another aggregate) only moves the position.
     public mutating func apply(_ event: HospitalEvent?, at position: Int64) {
         guard position > self.position else { return }
         self.position = position
         guard let event else { return }
         eventCount += 1
-        let id = event.hospitalId
-        if let slot = slots[id] {
-            if let next = Hospital.evolve(hospitals[slot], event) {
-                hospitals[slot] = next
-                vectors[slot] = UnitVector(next.position)
-            }
+        if let slot = slots[event.hospitalId] {
+            if let next = Hospital.evolve(hospitals[slot], event) { store(next, at: slot) }
         } else if let new = Hospital.evolve(nil, event) {
-            slots[id] = hospitals.count
+            slots[new.id] = hospitals.count
             hospitals.append(new)
-            vectors.append(UnitVector(new.position))
+            hot.append(Hot(profile: new.profile, notfallstufe: 0, vector: UnitVector(new.position), district: 0))
+            packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
+            freeBeds.append([:])
+            store(new, at: hospitals.count - 1)
         }
     }
 
-    /// Moves the position forward over events that are not hospital events.
-    public mutating func skip(to position: Int64) {
-        if position > self.position { self.position = position }
+    private mutating func store(_ s: HospitalState, at slot: Int) {
+        hospitals[slot] = s
+        let code: Int32
+        if let c = districtCodes[s.district] { code = c } else {
+            code = Int32(districtCodes.count)
+            districtCodes[s.district] = code
+        }
+        hot[slot] = Hot(profile: s.profile, notfallstufe: s.notfallstufe, vector: UnitVector(s.position), district: code)
+        let base = slot * Self.keyCount
+        for i in 0..<Self.keyCount { packed[base + i] = PackedCondition(s.conditions[i]) }
+        freeBeds[slot] = s.beds?.counts.mapValues(\.free) ?? [:]
     }
 }
 
@@ -53,11 +81,17 @@ extension CapacityIndex: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let states = try c.decode([HospitalState].self, forKey: .hospitals)
+        for s in states {
+            slots[s.id] = hospitals.count
+            hospitals.append(s)
+            hot.append(Hot(profile: s.profile, notfallstufe: 0, vector: UnitVector(s.position), district: 0))
+            packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
+            freeBeds.append([:])
+            store(s, at: hospitals.count - 1)
+        }
         position = try c.decode(Int64.self, forKey: .position)
-        hospitals = try c.decode([HospitalState].self, forKey: .hospitals)
         eventCount = try c.decode(Int64.self, forKey: .eventCount)
-        vectors = hospitals.map { UnitVector($0.position) }
-        slots = Dictionary(uniqueKeysWithValues: hospitals.enumerated().map { ($1.id, $0) })
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -36,65 +36,84 @@ public struct DispatchRanking: Sendable {
     public func rank(_ q: DispatchQuery, in index: CapacityIndex, at now: Timestamp) throws(DispatchError) -> DispatchAnswer {
         let req = try requirement(for: q)
         let (required, preferred) = req.resources(forAge: q.age)
-        let requiredKeys = required.keys
         let origin = UnitVector(q.position)
         let ttl = parameters.statusTTLMinutes
-        let hospitals = index.hospitals
-        let vectors = index.vectors
-
-        var suitable: [Scored] = []
-        var unsuitable: [Scored] = []
-        for slot in hospitals.indices {
-            let h = hospitals[slot]
-            guard h.profile.isSuperset(of: required), h.notfallstufe >= req.minNotfallstufe else { continue }
-            if let d = q.district, h.district != d { continue }
-            var limited = 0
-            var takes = true
-            for k in requiredKeys {
-                switch h.conditions[k.index].status(at: now, ttlMinutes: ttl) {
-                case .available: break
-                case .limited: limited += 1
-                case .closed, .unknown: takes = false
-                }
-            }
-            let (drive, km) = travel.drive(from: origin, to: h.id, at: vectors[slot], urgency: q.urgency)
-            if takes {
-                let score = drive + Double(limited) * parameters.limitedPenaltyMinutes
-                suitable.append(Scored(slot: slot, drive: drive, km: km, score: score, limitedCount: limited))
-            } else {
-                unsuitable.append(Scored(slot: slot, drive: drive, km: km, score: drive, limitedCount: limited))
-            }
+        let nowMs = now.millis
+        let keyCount = CapacityIndex.keyCount
+        var districtFilter: Int32? = nil
+        if let d = q.district {
+            // A district without hospitals matches none.
+            districtFilter = index.districtCode(d) ?? -1
         }
-        suitable.sort { a, b in
+
+        // Hot loop over flat arrays: no strings, no reference counting per hospital.
+        var suitable = TopK<Scored>(capacity: q.limit) { a, b in
             if a.score != b.score { return a.score < b.score }
             if a.drive != b.drive { return a.drive < b.drive }
-            return hospitals[a.slot].id < hospitals[b.slot].id
+            return index.hospitals[a.slot].id < index.hospitals[b.slot].id
         }
-        unsuitable.sort { a, b in
+        var unsuitable = TopK<Scored>(capacity: q.limit) { a, b in
             if a.drive != b.drive { return a.drive < b.drive }
-            return hospitals[a.slot].id < hospitals[b.slot].id
+            return index.hospitals[a.slot].id < index.hospitals[b.slot].id
+        }
+        let requiredBits = required.bits
+        let needsID = travel.needsHospitalID
+        index.hot.withUnsafeBufferPointer { hot in
+            index.packed.withUnsafeBufferPointer { packed in
+                for slot in 0..<hot.count {
+                    let h = hot[slot]
+                    guard h.profile.bits & requiredBits == requiredBits, h.notfallstufe >= req.minNotfallstufe else { continue }
+                    if let d = districtFilter, h.district != d { continue }
+                    var limited = 0
+                    var takes = true
+                    var bits = requiredBits
+                    while bits != 0 {
+                        let e = packed[slot * keyCount + bits.trailingZeroBitCount].evaluate(now: nowMs, ttlMinutes: ttl)
+                        if !e.takes { takes = false }
+                        if e.limited { limited += 1 }
+                        bits &= bits - 1
+                    }
+                    let (drive, km) = travel.drive(
+                        from: origin, to: needsID ? index.hospitals[slot].id : nil, at: h.vector, urgency: q.urgency)
+                    if takes {
+                        let score = drive + Double(limited) * parameters.limitedPenaltyMinutes
+                        suitable.insert(Scored(slot: slot, drive: drive, km: km, score: score, limitedCount: limited))
+                    } else {
+                        unsuitable.insert(Scored(slot: slot, drive: drive, km: km, score: drive, limitedCount: limited))
+                    }
+                }
+            }
         }
 
-        let candidates = suitable.prefix(q.limit).enumerated().map { (i, s) in
-            let h = hospitals[s.slot]
-            let states = requiredKeys.map { resourceState(h, $0, now) }
-            let oldest = (states.compactMap(\.reportedAt) + [h.beds?.reportedAt].compactMap { $0 }).min()
-            return DispatchAnswer.Candidate(
-                rank: i + 1, hospitalId: h.id, name: h.name, district: h.district.rawValue, notfallstufe: h.notfallstufe,
+        // Formatting reads fields in place (`hospitals[slot].name`), never copies a whole HospitalState:
+        // a copy would retain and release every reference it holds.
+        let requiredKeys = required.keys
+        let hs = index.hospitals
+        var candidates: [DispatchAnswer.Candidate] = []
+        candidates.reserveCapacity(suitable.items.count)
+        for (i, s) in suitable.items.enumerated() {
+            let states = requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) }
+            let bedsAt = hs[s.slot].beds?.reportedAt
+            var oldest = bedsAt
+            for st in states {
+                if let r = st.reportedAt, oldest.map({ r < $0 }) ?? true { oldest = r }
+            }
+            candidates.append(DispatchAnswer.Candidate(
+                rank: i + 1, hospitalId: hs[s.slot].id, name: hs[s.slot].name, district: hs[s.slot].district.rawValue,
+                notfallstufe: hs[s.slot].notfallstufe,
                 driveMinutes: s.drive.rounded(toPlaces: 1), distanceKm: s.km.rounded(toPlaces: 1), score: s.score.rounded(toPlaces: 1),
                 scoreParts: .init(
                     driveMinutes: s.drive.rounded(toPlaces: 1),
                     limitedPenaltyMinutes: Double(s.limitedCount) * parameters.limitedPenaltyMinutes, loadPenaltyMinutes: 0),
-                resources: states, preferredPresent: preferred.keys.filter(h.profile.contains),
-                freeBeds: h.beds?.counts.mapValues(\.free) ?? [:], bedsReportedAt: h.beds?.reportedAt, patientsEnRoute: 0,
-                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) })
+                resources: states, preferredPresent: ResourceSet(bits: preferred.bits & index.hot[s.slot].profile.bits).keys,
+                freeBeds: index.freeBeds[s.slot], bedsReportedAt: bedsAt, patientsEnRoute: 0,
+                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) }))
         }
-        let excluded = unsuitable.prefix(q.limit).map { s in
-            let h = hospitals[s.slot]
-            let states = requiredKeys.map { resourceState(h, $0, now) }
-            return DispatchAnswer.Excluded(
-                hospitalId: h.id, name: h.name, driveMinutes: s.drive.rounded(toPlaces: 1), resources: states,
-                reasons: requiredKeys.compactMap { reason(h.conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
+        let excluded = unsuitable.items.map { s in
+            DispatchAnswer.Excluded(
+                hospitalId: hs[s.slot].id, name: hs[s.slot].name, driveMinutes: s.drive.rounded(toPlaces: 1),
+                resources: requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) },
+                reasons: requiredKeys.compactMap { reason(hs[s.slot].conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
         }
         return DispatchAnswer(
             logPosition: index.position, rulesVersion: table.version, evaluatedAt: now,
@@ -103,12 +122,12 @@ public struct DispatchRanking: Sendable {
                 indication: req.nameDE, urgency: q.urgency.rawValue, age: q.age, lat: q.position.lat, lon: q.position.lon,
                 district: q.district?.rawValue, limit: q.limit, required: requiredKeys, preferred: preferred.keys,
                 minNotfallstufe: req.minNotfallstufe, pediatric: q.age < 18 && !req.pediatricAlternative.isEmpty),
-            parameters: parameters, travelTimeModel: travel.name, candidates: Array(candidates), suitableTotal: suitable.count,
-            excluded: Array(excluded), excludedTotal: unsuitable.count)
+            parameters: parameters, travelTimeModel: travel.name, candidates: candidates, suitableTotal: suitable.total,
+            excluded: excluded, excludedTotal: unsuitable.total)
     }
 
-    func resourceState(_ h: HospitalState, _ k: ResourceKey, _ now: Timestamp) -> DispatchAnswer.ResourceState {
-        let s = h.conditions[k.index].status(at: now, ttlMinutes: parameters.statusTTLMinutes)
+    func resourceState(_ c: ResourceCondition, _ k: ResourceKey, _ now: Timestamp) -> DispatchAnswer.ResourceState {
+        let s = c.status(at: now, ttlMinutes: parameters.statusTTLMinutes)
         var until: Timestamp? = nil, reason: String? = nil
         if case let .closed(r, u, _) = s {
             until = u

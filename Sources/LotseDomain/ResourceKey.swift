@@ -29,11 +29,43 @@ public enum ResourceKey: String, CaseIterable, Sendable, Codable, Comparable {
     case psychiatry
     case specialIsolationUnit = "special-isolation-unit"
 
-    /// Dense index 0..<28, used for bit sets and arrays.
-    public var index: Int { Self.indexTable[self]! }
+    /// Dense index 0..<28 (declaration order), used for bit sets and arrays.
+    @inlinable
+    public var index: Int {
+        switch self {
+        case .emergencyDepartment: 0
+        case .traumaBay: 1
+        case .traumaCenter: 2
+        case .ct: 3
+        case .mri: 4
+        case .strokeUnit: 5
+        case .thrombectomy: 6
+        case .cathLab: 7
+        case .chestPainUnit: 8
+        case .icu: 9
+        case .ecmo: 10
+        case .neurosurgery: 11
+        case .cardiacSurgery: 12
+        case .vascularSurgery: 13
+        case .generalSurgery: 14
+        case .traumaSurgery: 15
+        case .internalMedicine: 16
+        case .neurology: 17
+        case .gastroenterologyEndoscopy: 18
+        case .pediatrics: 19
+        case .pediatricICU: 20
+        case .obstetrics: 21
+        case .gynecology: 22
+        case .urology: 23
+        case .ophthalmology: 24
+        case .ent: 25
+        case .psychiatry: 26
+        case .specialIsolationUnit: 27
+        }
+    }
 
-    private static let indexTable: [ResourceKey: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// All keys in declaration order, allocated once (`allCases` builds a new array on every call).
+    public static let all: [ResourceKey] = allCases
 
     public static func < (lhs: ResourceKey, rhs: ResourceKey) -> Bool { lhs.index < rhs.index }
 
@@ -102,7 +134,16 @@ public struct ResourceSet: Hashable, Sendable, Sequence {
     public func subtracting(_ o: ResourceSet) -> ResourceSet { ResourceSet(bits: bits & ~o.bits) }
 
     /// Keys in vocabulary order.
-    public var keys: [ResourceKey] { ResourceKey.allCases.filter(contains) }
+    public var keys: [ResourceKey] {
+        var out: [ResourceKey] = []
+        out.reserveCapacity(count)
+        var b = bits
+        while b != 0 {
+            out.append(ResourceKey.all[b.trailingZeroBitCount])
+            b &= b - 1
+        }
+        return out
+    }
     public func makeIterator() -> IndexingIterator<[ResourceKey]> { keys.makeIterator() }
 }
 

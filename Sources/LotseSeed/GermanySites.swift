@@ -37,8 +37,9 @@ public enum GermanySites {
             }
             let pool = byStufe[stufe] ?? []
             let model = pool[Int((h / 100) % UInt64(pool.count))]
-            let name = r[col["site_name"]!] == "Hauptstandort" || r[col["site_name"]!].isEmpty
-                ? r[col["hospital_name"]!] : "\(r[col["hospital_name"]!]) – \(r[col["site_name"]!])"
+            let site = r[col["site_name"]!], hospital = r[col["hospital_name"]!]
+            let full = site == "Hauptstandort" || site.isEmpty || site == hospital ? hospital : "\(hospital) – \(site)"
+            let name = full.isEmpty ? "Standort \(rawID)" : String(full.prefix(200))
             out.append(HospitalRegistration(
                 id: id, name: name, position: pos, district: DistrictID("PLZ-\(r[col["postcode"]!].prefix(2))"),
                 notfallstufe: stufe, kinderNotfallstufe: model.kinderNotfallstufe, profile: model.profile))

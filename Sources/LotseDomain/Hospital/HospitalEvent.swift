@@ -87,6 +87,14 @@ public struct HospitalProfileChanged: EventPayload {
     public let notfallstufe: Int
     public let kinderNotfallstufe: Int
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, profile: ResourceSet, notfallstufe: Int, kinderNotfallstufe: Int, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.profile = profile
+        self.notfallstufe = notfallstufe
+        self.kinderNotfallstufe = kinderNotfallstufe
+        self.occurredAt = occurredAt
+    }
 }
 
 /// A resource was reported available or limited.
@@ -97,6 +105,13 @@ public struct ResourceStatusReported: EventPayload {
     public let resource: ResourceKey
     public let status: ReportedStatus
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, resource: ResourceKey, status: ReportedStatus, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.resource = resource
+        self.status = status
+        self.occurredAt = occurredAt
+    }
 }
 
 /// A resource was closed (Abmeldung) with a reason until a time.
@@ -108,6 +123,14 @@ public struct ResourceClosed: EventPayload {
     public let reason: String
     public let until: Timestamp
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, resource: ResourceKey, reason: String, until: Timestamp, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.resource = resource
+        self.reason = reason
+        self.until = until
+        self.occurredAt = occurredAt
+    }
 }
 
 /// A closure was ended early by the hospital; the resource is available again.
@@ -117,6 +140,12 @@ public struct ResourceReopened: EventPayload {
     public let hospitalId: HospitalID
     public let resource: ResourceKey
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, resource: ResourceKey, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.resource = resource
+        self.occurredAt = occurredAt
+    }
 }
 
 /// A closure reached its `until`; the resource is available again as of `until`.
@@ -127,6 +156,13 @@ public struct ResourceClosureExpired: EventPayload {
     public let resource: ResourceKey
     public let until: Timestamp
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, resource: ResourceKey, until: Timestamp, occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.resource = resource
+        self.until = until
+        self.occurredAt = occurredAt
+    }
 }
 
 /// Free and operable beds were reported (the whole picture of the listed categories).
@@ -136,4 +172,10 @@ public struct BedCountsReported: EventPayload {
     public let hospitalId: HospitalID
     public let beds: [BedCategory: BedCount]
     public let occurredAt: Timestamp
+
+    public init(hospitalId: HospitalID, beds: [BedCategory: BedCount], occurredAt: Timestamp) {
+        self.hospitalId = hospitalId
+        self.beds = beds
+        self.occurredAt = occurredAt
+    }
 }

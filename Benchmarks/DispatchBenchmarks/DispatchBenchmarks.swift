@@ -1,0 +1,63 @@
+import Benchmark
+import LotseCapacity
+import LotseDomain
+import LotseSeed
+
+/// State shared by the benchmarks, built once in `setup`.
+/// `nonisolated(unsafe)`: written only in the setup hook, before any benchmark runs, then only read.
+nonisolated(unsafe) var fixtures: [String: (index: CapacityIndex, peer: SQLPeer, queries: [DispatchQuery])] = [:]
+nonisolated(unsafe) var ranking: DispatchRanking!
+nonisolated(unsafe) var table: RequirementTable!
+
+let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+
+func prepare(_ name: String, registrations: [HospitalRegistration], lat: ClosedRange<Double>, lon: ClosedRange<Double>) throws {
+    let index = try demoIndex(registrations, at: now)
+    let queries = try positions(1024, lat: lat, lon: lon, seed: 42).map {
+        try DispatchQuery(position: $0, pzc: try PZC(parsing: "421701"), limit: 10)
+    }
+    let peer = try SQLPeer(index: index)
+    // The peer must agree with Lotse before it is worth timing.
+    let requirement = try ranking.requirement(for: queries[0])
+    for q in queries.prefix(200) {
+        let lotse = try ranking.rank(q, in: index, at: now).candidates.map(\.hospitalId.rawValue)
+        let sql = peer.rank(q, requirement: requirement, parameters: ranking.parameters, at: now)
+        guard lotse == sql else { throw PeerError("\(name): SQL peer disagrees at \(q.position): \(lotse) vs \(sql)") }
+    }
+    fixtures[name] = (index, peer, queries)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 100,
+        maxDuration: .seconds(3), maxIterations: 200_000)
+
+    Benchmark.setup = {
+        table = try ReferenceData.requirementTable()
+        ranking = try DispatchRanking(table: table)
+        try prepare("MV", registrations: try Seeder.registrations().map(\.0), lat: 53.1...54.7, lon: 10.6...14.4)
+        try prepare("DE", registrations: try GermanySites.registrations(), lat: 47.3...55.0, lon: 5.9...15.0)
+    }
+
+    for scope in ["MV", "DE"] {
+        Benchmark("Dispatch \(scope) stroke – Lotse") { benchmark in
+            let f = fixtures[scope]!
+            var i = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try ranking.rank(f.queries[i & 1023], in: f.index, at: now))
+                i += 1
+            }
+        }
+        Benchmark("Dispatch \(scope) stroke – SQL peer (SQLite)") { benchmark in
+            let f = fixtures[scope]!
+            let requirement = try ranking.requirement(for: f.queries[0])
+            var i = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(f.peer.rank(f.queries[i & 1023], requirement: requirement, parameters: ranking.parameters, at: now))
+                i += 1
+            }
+        }
+    }
+}

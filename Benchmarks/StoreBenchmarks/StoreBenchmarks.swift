@@ -1,0 +1,197 @@
+import Benchmark
+import Foundation
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import LotseSQLite
+import LotseSeed
+
+let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+
+/// Fresh SQLite file in a temporary directory.
+func freshStore(_ name: String) throws -> SQLiteEventStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-bench-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return try SQLiteEventStore(path: dir.appendingPathComponent("events.sqlite").path)
+}
+
+func event(_ n: Int) -> EventData {
+    EventData(type: "BenchEvent", schemaVersion: 1, payload: Data("{\"n\":\(n)}".utf8), metadata: Data("{}".utf8))
+}
+
+/// Records latency percentiles and events/s of one iteration as custom metrics.
+func record(_ benchmark: Benchmark, latenciesNs: [Int], events: Int, seconds: Double) {
+    let sorted = latenciesNs.sorted()
+    func p(_ q: Double) -> Int { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] / 1000 }
+    benchmark.measurement(.custom("ack p50 (µs)", polarity: .prefersSmaller, useScalingFactor: false), p(0.50))
+    benchmark.measurement(.custom("ack p99 (µs)", polarity: .prefersSmaller, useScalingFactor: false), p(0.99))
+    benchmark.measurement(.custom("events/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(events) / seconds))
+}
+
+func nanos(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000) }
+
+let customMetrics: [BenchmarkMetric] = [
+    .wallClock, .custom("ack p50 (µs)", polarity: .prefersSmaller, useScalingFactor: false),
+    .custom("ack p99 (µs)", polarity: .prefersSmaller, useScalingFactor: false),
+    .custom("events/s", polarity: .prefersLarger, useScalingFactor: false),
+]
+
+/// Shared state, written in setup hooks before measurement, then only read.
+nonisolated(unsafe) var single: SQLiteEventStore!
+nonisolated(unsafe) var grouped: SQLiteEventStore!
+nonisolated(unsafe) var updates: (store: SQLiteEventStore, service: CapacityService, projector: CapacityProjector, ids: [HospitalID], keys: [[ResourceKey]], run: Task<Void, any Error>)!
+nonisolated(unsafe) var big: SQLiteEventStore!
+
+let writers = 64, appendsPerWriter = 50
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark(
+        "Durable append – 1 writer (fsync per append)",
+        configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 20, maxDuration: .seconds(4), maxIterations: 20_000),
+        closure: { _ in _ = try await single.append([event(1)], to: StreamID("s"), expectedVersion: .any, idempotencyKey: nil) },
+        setup: { single = try freshStore("single") },
+        teardown: { single.close() })
+
+    Benchmark(
+        "Durable append – 64 writers, group commit (3 200 appends per iteration)",
+        configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
+        closure: { benchmark in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
+                for w in 0..<writers {
+                    g.addTask {
+                        var l: [Int] = []
+                        l.reserveCapacity(appendsPerWriter)
+                        for i in 0..<appendsPerWriter {
+                            let t = clock.now
+                            _ = try await grouped.append([event(i)], to: StreamID("w-\(w)"), expectedVersion: .any, idempotencyKey: nil)
+                            l.append(nanos(clock.now - t))
+                        }
+                        return l
+                    }
+                }
+                return try await g.reduce(into: [Int]()) { $0 += $1 }
+            }
+            let elapsed = clock.now - start
+            record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
+        },
+        setup: { grouped = try freshStore("grouped") },
+        teardown: { grouped.close() })
+
+    Benchmark(
+        "Durable capacity update – 64 writers via CapacityService, projection applied (3 200 per iteration)",
+        configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
+        closure: { benchmark in
+            let u = updates!
+            let clock = ContinuousClock()
+            let start = clock.now
+            let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
+                for w in 0..<writers {
+                    g.addTask {
+                        var l: [Int] = []
+                        let id = u.ids[w % u.ids.count]
+                        let keys = u.keys[w % u.ids.count]
+                        for i in 0..<appendsPerWriter {
+                            let t = clock.now
+                            _ = try await u.service.execute(
+                                .reportStatus(keys[i % keys.count], i % 2 == 0 ? .limited : .available), hospital: id,
+                                by: Principal(role: "hospital", id: id.rawValue), at: now)
+                            l.append(nanos(clock.now - t))
+                        }
+                        return l
+                    }
+                }
+                return try await g.reduce(into: [Int]()) { $0 += $1 }
+            }
+            _ = await u.projector.waitUntil(position: try await u.store.head(), timeout: .seconds(30))
+            let elapsed = clock.now - start
+            record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
+        },
+        setup: {
+            let store = try freshStore("updates")
+            let service = CapacityService(store: store)
+            _ = try await Seeder(service: service).seed(demo: true, at: now)
+            let projector = CapacityProjector(store: store)
+            _ = try await projector.rebuild()
+            let run = Task { try await projector.run() }
+            let regs = try Seeder.registrations().map(\.0).filter { !$0.profile.isEmpty }
+            updates = (store, service, projector, regs.map(\.id), regs.map { Array($0.profile) }, run)
+        },
+        teardown: {
+            updates.run.cancel()
+            updates.store.close()
+        })
+
+    Benchmark(
+        "Rebuild capacity index from 1 000 000 events (SQLite)",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),
+        closure: { _ in
+            let p = CapacityProjector(store: big)
+            let stats = try await p.rebuild()
+            precondition(stats.eventsRead >= 1_000_000)
+        },
+        setup: { big = try await oneMillionEvents() },
+        teardown: { big.close() })
+
+    Benchmark(
+        "Restart from snapshot + 10 000 newer events (of 1 010 035)",
+        configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 5),
+        closure: { _ in
+            let p = CapacityProjector(store: big)
+            let stats = try await p.rebuild(snapshots: big)
+            precondition(stats.fromSnapshotPosition != nil && stats.eventsRead == 10_000)
+        },
+        setup: {
+            big = try await oneMillionEvents()
+            let p = CapacityProjector(store: big)
+            _ = try await p.rebuild()
+            try await p.saveSnapshot(to: big)
+            try await appendStatusEvents(to: big, count: 10_000, seed: 7)
+        },
+        teardown: { big.close() })
+}
+
+/// 35 MV registrations followed by 1 000 000 status/bed/closure events, written in appends of 1 000.
+func oneMillionEvents() async throws -> SQLiteEventStore {
+    let store = try freshStore("rebuild")
+    let codec = HospitalEventCodec()
+    let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
+    for (r, _) in try Seeder.registrations() {
+        let e = HospitalEvent.registered(HospitalRegistered(
+            hospitalId: r.id, name: r.name, position: r.position, district: r.district, notfallstufe: r.notfallstufe,
+            kinderNotfallstufe: r.kinderNotfallstufe, profile: r.profile, occurredAt: now))
+        _ = try await store.append([try codec.encode(e, metadata: meta)], to: HospitalEventCodec.stream(for: r.id), expectedVersion: .noStream, idempotencyKey: nil)
+    }
+    try await appendStatusEvents(to: store, count: 1_000_000, seed: 1)
+    return store
+}
+
+func appendStatusEvents(to store: SQLiteEventStore, count: Int, seed: UInt64) async throws {
+    let codec = HospitalEventCodec()
+    let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
+    let regs = try Seeder.registrations().map(\.0).filter { !$0.profile.isEmpty }
+    var state = seed
+    func next() -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int(state >> 33)
+    }
+    var written = 0
+    while written < count {
+        let r = regs[next() % regs.count]
+        let keys = Array(r.profile)
+        var batch: [EventData] = []
+        for i in 0..<min(1000, count - written) {
+            let at = now.adding(seconds: Int64(written + i))
+            let k = keys[next() % keys.count]
+            let e: HospitalEvent = switch next() % 10 {
+            case 0: .closed(ResourceClosed(hospitalId: r.id, resource: k, reason: "Bench", until: at.adding(minutes: 60), occurredAt: at))
+            case 1: .bedsReported(BedCountsReported(hospitalId: r.id, beds: [.icuHighCare: BedCount(free: next() % 5, operable: 8)], occurredAt: at))
+            default: .statusReported(ResourceStatusReported(hospitalId: r.id, resource: k, status: next() % 2 == 0 ? .available : .limited, occurredAt: at))
+            }
+            batch.append(try codec.encode(e, metadata: meta))
+        }
+        _ = try await store.append(batch, to: HospitalEventCodec.stream(for: r.id), expectedVersion: .any, idempotencyKey: nil)
+        written += batch.count
+    }
+}
