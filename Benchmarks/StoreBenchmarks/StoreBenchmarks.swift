@@ -15,6 +15,12 @@ func freshStore(_ name: String) throws -> SQLiteEventStore {
     return try SQLiteEventStore(path: dir.appendingPathComponent("events.sqlite").path)
 }
 
+/// Closes a store and removes its temporary directory.
+func discard(_ s: SQLiteEventStore) {
+    s.close()
+    try? FileManager.default.removeItem(at: URL(fileURLWithPath: s.path).deletingLastPathComponent())
+}
+
 func event(_ n: Int) -> EventData {
     EventData(type: "BenchEvent", schemaVersion: 1, payload: Data("{\"n\":\(n)}".utf8), metadata: Data("{}".utf8))
 }
@@ -50,7 +56,7 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 20, maxDuration: .seconds(4), maxIterations: 20_000),
         closure: { _ in _ = try await single.append([event(1)], to: StreamID("s"), expectedVersion: .any, idempotencyKey: nil) },
         setup: { single = try freshStore("single") },
-        teardown: { single.close() })
+        teardown: { discard(single) })
 
     Benchmark(
         "Durable append – 64 writers, group commit (3 200 appends per iteration)",
@@ -77,10 +83,10 @@ let benchmarks: @Sendable () -> Void = {
             record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
         },
         setup: { grouped = try freshStore("grouped") },
-        teardown: { grouped.close() })
+        teardown: { discard(grouped) })
 
     Benchmark(
-        "Durable capacity update – 64 writers via CapacityService, projection applied (3 200 per iteration)",
+        "Durable capacity update – 64 hospitals at once via CapacityService, projection applied (3 200 per iteration)",
         configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
             let u = updates!
@@ -109,18 +115,19 @@ let benchmarks: @Sendable () -> Void = {
             record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
         },
         setup: {
+            // 64 writers are 64 hospitals reporting at once: the first 64 German sites with a profile.
             let store = try freshStore("updates")
             let service = CapacityService(store: store)
-            _ = try await Seeder(service: service).seed(demo: true, at: now)
+            let regs = Array(try GermanySites.registrations().filter { !$0.profile.isEmpty }.prefix(writers))
+            for r in regs { _ = try await service.execute(.register(r), hospital: r.id, by: .importer, at: now) }
             let projector = CapacityProjector(store: store)
             _ = try await projector.rebuild()
             let run = Task { try await projector.run() }
-            let regs = try Seeder.registrations().map(\.0).filter { !$0.profile.isEmpty }
             updates = (store, service, projector, regs.map(\.id), regs.map { Array($0.profile) }, run)
         },
         teardown: {
             updates.run.cancel()
-            updates.store.close()
+            discard(updates.store)
         })
 
     Benchmark(
@@ -132,7 +139,7 @@ let benchmarks: @Sendable () -> Void = {
             precondition(stats.eventsRead >= 1_000_000)
         },
         setup: { big = try await oneMillionEvents() },
-        teardown: { big.close() })
+        teardown: { discard(big) })
 
     Benchmark(
         "Restart from snapshot + 10 000 newer events (of 1 010 035)",
@@ -149,7 +156,7 @@ let benchmarks: @Sendable () -> Void = {
             try await p.saveSnapshot(to: big)
             try await appendStatusEvents(to: big, count: 10_000, seed: 7)
         },
-        teardown: { big.close() })
+        teardown: { discard(big) })
 }
 
 /// 35 MV registrations followed by 1 000 000 status/bed/closure events, written in appends of 1 000.

@@ -45,7 +45,17 @@ public struct CapacityIndex: Sendable {
         guard let event else { return }
         eventCount += 1
         if let slot = slots[event.hospitalId] {
-            if let next = Hospital.evolve(hospitals[slot], event) { store(next, at: slot) }
+            if case .registered = event { return }
+            Hospital.apply(event, to: &hospitals[slot])
+            // Refresh only what the event can change (a rebuild applies millions of these).
+            switch event {
+            case let .statusReported(e): refresh(e.resource, at: slot)
+            case let .closed(e): refresh(e.resource, at: slot)
+            case let .reopened(e): refresh(e.resource, at: slot)
+            case let .closureExpired(e): refresh(e.resource, at: slot)
+            case .bedsReported: freeBeds[slot] = hospitals[slot].beds?.counts.mapValues(\.free) ?? [:]
+            case .registered, .profileChanged: store(hospitals[slot], at: slot)
+            }
         } else if let new = Hospital.evolve(nil, event) {
             slots[new.id] = hospitals.count
             hospitals.append(new)
@@ -54,6 +64,10 @@ public struct CapacityIndex: Sendable {
             freeBeds.append([:])
             store(new, at: hospitals.count - 1)
         }
+    }
+
+    private mutating func refresh(_ key: ResourceKey, at slot: Int) {
+        packed[slot * Self.keyCount + key.index] = PackedCondition(hospitals[slot].conditions[key.index])
     }
 
     private mutating func store(_ s: HospitalState, at slot: Int) {

@@ -46,6 +46,8 @@ public final class CapacityProjector: Sendable {
             from = s.position
         }
         var read = 0
+        // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
+        // both cores was measured slower here (allocator contention), so it stays sequential.
         while true {
             let page = try await store.read(after: fresh.position, limit: 4096)
             if page.isEmpty { break }

@@ -12,6 +12,9 @@ public final class CapacityService: Sendable {
     public let store: any EventStore
     public let codec: HospitalEventCodec
     private let cache = Mutex<[HospitalID: HospitalState]>([:])
+    /// Serialises commands per hospital inside this process, so concurrent commands for one hospital queue
+    /// instead of failing each other's expected version; other processes are still caught by that check.
+    private let turns = KeyedTurns<HospitalID>()
 
     public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
         self.store = store
@@ -62,7 +65,7 @@ public final class CapacityService: Sendable {
     }
 
     /// Executes a command for a hospital. A retry with the same idempotency key returns the first result and
-    /// writes nothing; a concurrent change is retried (decided again on the new state) up to three times.
+    /// writes nothing; a concurrent change by another process is retried (decided again on the new state) up to five times.
     public func execute(_ command: HospitalCommand, hospital id: HospitalID, by principal: Principal, at now: Timestamp,
                         idempotencyKey: String? = nil, correlationId: String? = nil) async throws -> Outcome {
         let stream = HospitalEventCodec.stream(for: id)
@@ -70,6 +73,13 @@ public final class CapacityService: Sendable {
             guard firstStream == stream else { throw Failure.store(.idempotencyKeyReused(key: key)) }
             return try await replayed(first, stream: stream)
         }
+        return try await turns.withTurn(id) {
+            try await decideAndAppend(command, id: id, stream: stream, by: principal, at: now, idempotencyKey: idempotencyKey, correlationId: correlationId)
+        }
+    }
+
+    private func decideAndAppend(_ command: HospitalCommand, id: HospitalID, stream: StreamID, by principal: Principal, at now: Timestamp,
+                                 idempotencyKey: String?, correlationId: String?) async throws -> Outcome {
         let metadata = EventMetadata(
             principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
             idempotencyKey: idempotencyKey, command: command.name)
@@ -90,7 +100,7 @@ public final class CapacityService: Sendable {
                 remember(events.reduce(state) { Hospital.evolve($0, $1) })
                 return Outcome(events: events, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
             } catch let e as EventStoreError {
-                if case .wrongExpectedVersion = e, attempt < 3 { continue }
+                if case .wrongExpectedVersion = e, attempt < 5 { continue }
                 throw Failure.store(e)
             }
         }

@@ -5,6 +5,7 @@ import LotseEventStore
 /// Maps hospital events to stored events and back, upcasting old schema versions on read.
 public struct HospitalEventCodec: Sendable {
     public let upcasting: EventUpcasting
+    private let decoder = JSONDecoder()
 
     public init() {
         var u = EventUpcasting()
@@ -42,7 +43,13 @@ public struct HospitalEventCodec: Sendable {
 
     /// Decodes a stored event; nil for event types that are not hospital events (other aggregates share the log).
     public func decode(_ r: RecordedEvent) throws -> HospitalEvent? {
-        let dec = JSONDecoder()
+        if r.schemaVersion == 1, let fast = FastEventDecoder.decode(type: r.type, payload: r.payload) { return fast }
+        return try decodeWithJSONDecoder(r)
+    }
+
+    /// The reference decoder (Codable); `decode` uses it whenever the fast path declines.
+    public func decodeWithJSONDecoder(_ r: RecordedEvent) throws -> HospitalEvent? {
+        let dec = decoder
         func body<T: EventPayload>(_ t: T.Type) throws -> T {
             let data = try upcasting.upcast(type: r.type, version: r.schemaVersion, to: T.schemaVersion, payload: r.payload)
             return try dec.decode(T.self, from: data)

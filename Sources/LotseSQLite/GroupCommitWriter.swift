@@ -25,6 +25,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let connection: SQLiteConnection
     private let signal: HeadSignal
     private var thread: Thread?
+    /// Stream versions as of `knownHead` (writer thread only). Valid while nobody else writes the file: a batch
+    /// that finds another head than the one this writer left drops it (another process appended).
+    private var versions: [StreamID: Int64] = [:]
+    private var knownHead: Int64 = -1
 
     // Prepared once, used only on the writer thread.
     private let selectHead: Statement
@@ -94,37 +98,62 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
+        // Fast path: every append is checked (idempotency key, expected version) before it writes, so a refused
+        // append writes nothing and needs no savepoint. Only when a write itself fails (which the checks make
+        // unexpected) is the batch rolled back and retried one append per transaction, so one bad append cannot
+        // take the others down.
+        do {
+            let (results, head) = try transaction(batch)
+            finish(batch, results, head: head)
+        } catch {
+            for p in batch {
+                do {
+                    let (results, head) = try transaction([p])
+                    finish([p], results, head: head)
+                } catch {
+                    p.continuation.resume(throwing: (error as? EventStoreError) ?? EventStoreError.storage("\(error)"))
+                }
+            }
+        }
+    }
+
+    /// One transaction for `batch`; throws (after rolling back) when SQLite fails, not when an append is refused.
+    private func transaction(_ batch: [Pending]) throws -> ([Result<AppendResult, any Error>], Int64) {
         var results: [Result<AppendResult, any Error>] = []
         results.reserveCapacity(batch.count)
-        var head: Int64 = 0
         do {
             try connection.exec("BEGIN IMMEDIATE")
             selectHead.reset()
             _ = try selectHead.step()
-            head = selectHead.int(0)
+            var head = selectHead.int(0)
             selectHead.reset()  // an unfinished statement would keep an old read snapshot open
+            if head != knownHead { versions.removeAll(keepingCapacity: true) }
+            let versionsBefore = versions
             var inBatch: [String: (StreamID, AppendResult)] = [:]
             for p in batch {
-                let before = head
                 do {
-                    try connection.exec("SAVEPOINT a")
-                    let r = try apply(p.request, head: &head, inBatch: &inBatch)
-                    try connection.exec("RELEASE a")
-                    results.append(.success(r))
-                } catch {
-                    try? connection.exec("ROLLBACK TO a")
-                    try? connection.exec("RELEASE a")
-                    head = before
-                    results.append(.failure(error))
+                    results.append(.success(try apply(p.request, head: &head, inBatch: &inBatch)))
+                } catch let refused as EventStoreError where refused.isRefusal {
+                    results.append(.failure(refused))
                 }
             }
-            try connection.exec("COMMIT")
+            do {
+                try connection.exec("COMMIT")
+            } catch {
+                versions = versionsBefore
+                throw error
+            }
+            knownHead = head
+            return (results, head)
         } catch {
             try? connection.exec("ROLLBACK")
-            let failure = (error as? EventStoreError) ?? EventStoreError.storage("\(error)")
-            for p in batch { p.continuation.resume(throwing: failure) }
-            return
+            knownHead = -1
+            versions.removeAll(keepingCapacity: true)
+            throw error
         }
+    }
+
+    private func finish(_ batch: [Pending], _ results: [Result<AppendResult, any Error>], head: Int64) {
         signal.advance(to: head)
         for (p, r) in zip(batch, results) { p.continuation.resume(with: r) }
     }
@@ -148,11 +177,16 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             selectIdempotency.reset()
         }
-        selectStreamVersion.reset()
-        selectStreamVersion.bind(1, r.stream.rawValue)
-        _ = try selectStreamVersion.step()
-        let current = selectStreamVersion.int(0)
-        selectStreamVersion.reset()
+        let current: Int64
+        if let v = versions[r.stream] {
+            current = v
+        } else {
+            selectStreamVersion.reset()
+            selectStreamVersion.bind(1, r.stream.rawValue)
+            _ = try selectStreamVersion.step()
+            current = selectStreamVersion.int(0)
+            selectStreamVersion.reset()
+        }
         try ExpectedVersion.check(r.expectedVersion, actual: current, stream: r.stream)
         let first = head + 1
         for (i, e) in r.events.enumerated() {
@@ -167,6 +201,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             try insertEvent.step()
             head += 1
         }
+        if !r.events.isEmpty { versions[r.stream] = current + Int64(r.events.count) }
         let result = AppendResult(
             streamVersion: current + Int64(r.events.count), firstPosition: r.events.isEmpty ? head : first,
             lastPosition: head, deduplicated: false)
@@ -181,5 +216,15 @@ final class GroupCommitWriter: @unchecked Sendable {
             inBatch[key] = (r.stream, result)
         }
         return result
+    }
+}
+
+extension EventStoreError {
+    /// A refusal is decided before anything is written; every other error may leave writes behind.
+    var isRefusal: Bool {
+        switch self {
+        case .wrongExpectedVersion, .idempotencyKeyReused: true
+        case .storage, .closed: false
+        }
     }
 }

@@ -5,6 +5,8 @@ import LotseEventStore
 /// One connection to an SQLite database. Not thread-safe: each is owned by one thread or lock at a time.
 final class SQLiteConnection {
     let db: OpaquePointer
+    /// Prepared statements by SQL text (see `cached`); finalized before the connection closes.
+    var statementCache: [String: Statement] = [:]
 
     init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?
@@ -21,7 +23,10 @@ final class SQLiteConnection {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(db) }
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(db)
+    }
 
     var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
 

@@ -52,8 +52,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         try withReader { c in
-            let s = try c.prepare(
+            let s = try c.cached(
                 "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            defer { s.reset() }
             s.bind(1, position)
             s.bind(2, Int64(limit))
             return try Self.rows(s)
@@ -62,8 +63,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
         try withReader { c in
-            let s = try c.prepare(
+            let s = try c.cached(
                 "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version")
+            defer { s.reset() }
             s.bind(1, stream.rawValue)
             s.bind(2, version)
             return try Self.rows(s)
@@ -72,7 +74,8 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? {
         try withReader { c in
-            let s = try c.prepare("SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
+            let s = try c.cached("SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
+            defer { s.reset() }
             s.bind(1, key)
             guard try s.step() else { return nil }
             return (StreamID(s.text(0)), AppendResult(streamVersion: s.int(1), firstPosition: s.int(2), lastPosition: s.int(3), deduplicated: true))
@@ -80,7 +83,12 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func head() async throws -> Int64 {
-        try withReader { try $0.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0 }
+        try withReader { c in
+            let s = try c.cached("SELECT coalesce(max(position), 0) FROM events")
+            defer { s.reset() }
+            _ = try s.step()
+            return s.int(0)
+        }
     }
 
     public func subscribe(after position: Int64) -> EventSubscription {
@@ -135,4 +143,17 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 private final class ReaderBox: @unchecked Sendable {
     let connection: SQLiteConnection
     init(_ c: SQLiteConnection) { connection = c }
+}
+
+extension SQLiteConnection {
+    /// A statement prepared once per connection and reused (parsing SQL costs more than a small query).
+    func cached(_ sql: String) throws -> Statement {
+        if let s = statementCache[sql] {
+            s.reset()
+            return s
+        }
+        let s = try prepare(sql)
+        statementCache[sql] = s
+        return s
+    }
 }

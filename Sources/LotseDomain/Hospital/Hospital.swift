@@ -56,10 +56,16 @@ public enum Hospital {
     public static func evolve(_ state: HospitalState?, _ event: HospitalEvent) -> HospitalState? {
         if case let .registered(e) = event { return HospitalState(registered: e) }
         guard var s = state else { return nil }
-        s.version += 1
+        apply(event, to: &s)
+        return s
+    }
+
+    /// `evolve` in place, for projections that hold many states (no copy of the conditions per event).
+    /// A registration of an existing state is ignored (the stream's first event creates the state).
+    public static func apply(_ event: HospitalEvent, to s: inout HospitalState) {
         switch event {
         case .registered:
-            break
+            return
         case let .profileChanged(e):
             s.profile = e.profile
             s.notfallstufe = e.notfallstufe
@@ -75,7 +81,7 @@ public enum Hospital {
         case let .bedsReported(e):
             s.beds = BedReport(counts: e.beds, reportedAt: e.occurredAt)
         }
-        return s
+        s.version += 1
     }
 
     /// Closures of `state` whose `until` has passed at `now`: the timer turns each into `expireClosure`.

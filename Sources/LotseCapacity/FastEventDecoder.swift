@@ -1,0 +1,235 @@
+import Foundation
+import LotseDomain
+
+/// A hand-written decoder for the frequent hospital events (status, closures, beds), which dominate a rebuild.
+/// `JSONDecoder` spends most of a rebuild in generic Codable machinery (≈ 5 µs per event here); this reads the
+/// flat payloads in one pass. Anything it does not recognise — an unknown key, a nested shape, a number where a
+/// string was expected — returns nil and the caller falls back to `JSONDecoder`, so it can only be faster, never
+/// different (a property test compares both on random payloads).
+enum FastEventDecoder {
+    static func decode(type: String, payload: Data) -> HospitalEvent? {
+        payload.withUnsafeBytes { raw -> HospitalEvent? in
+            var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
+            switch type {
+            case ResourceStatusReported.eventType: return r.statusReported().map(HospitalEvent.statusReported)
+            case ResourceClosed.eventType: return r.closed().map(HospitalEvent.closed)
+            case ResourceReopened.eventType: return r.reopened().map(HospitalEvent.reopened)
+            case ResourceClosureExpired.eventType: return r.closureExpired().map(HospitalEvent.closureExpired)
+            case BedCountsReported.eventType: return r.bedsReported().map(HospitalEvent.bedsReported)
+            default: return nil
+            }
+        }
+    }
+
+    struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func skipSpace() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        }
+
+        mutating func expect(_ b: UInt8) -> Bool {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == b else { return false }
+            i += 1
+            return true
+        }
+
+        mutating func peek(_ b: UInt8) -> Bool {
+            skipSpace()
+            return i < bytes.count && bytes[i] == b
+        }
+
+        /// A JSON string, unescaped; nil on malformed input.
+        mutating func string() -> String? {
+            guard expect(0x22) else { return nil }
+            let start = i
+            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
+            guard i < bytes.count else { return nil }
+            if bytes[i] == 0x22 {
+                defer { i += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            }
+            var out = Array(bytes[start..<i])
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == 0x22 {
+                    i += 1
+                    return String(decoding: out, as: UTF8.self)
+                }
+                if c != 0x5C {
+                    out.append(c)
+                    i += 1
+                    continue
+                }
+                i += 1
+                guard i < bytes.count else { return nil }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case 0x22, 0x5C, 0x2F: out.append(e)
+                case 0x62: out.append(0x08)
+                case 0x66: out.append(0x0C)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
+                case 0x75:
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard i + 1 < bytes.count, bytes[i] == 0x5C, bytes[i + 1] == 0x75 else { return nil }
+                        i += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { return nil }
+                    out.append(contentsOf: Array(String(Character(u)).utf8))
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= bytes.count else { return nil }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let c = bytes[i]
+                let d: UInt32
+                switch c {
+                case 0x30...0x39: d = UInt32(c - 0x30)
+                case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+                case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+                default: return nil
+                }
+                v = v * 16 + d
+                i += 1
+            }
+            return v
+        }
+
+        /// A non-negative integer without fraction or exponent (bed counts); nil otherwise.
+        mutating func int() -> Int? {
+            skipSpace()
+            let start = i
+            var v = 0
+            while i < bytes.count, (0x30...0x39).contains(bytes[i]) {
+                v = v &* 10 &+ Int(bytes[i] - 0x30)
+                i += 1
+            }
+            guard i > start, i - start < 16, i < bytes.count, ![0x2E, 0x65, 0x45].contains(bytes[i]) else { return nil }
+            return v
+        }
+
+        /// Calls `field` for each key of an object; nil when the object is malformed or `field` refuses a key.
+        mutating func object(_ field: (inout Reader, String) -> Bool) -> Bool {
+            guard expect(0x7B) else { return false }
+            if expect(0x7D) { return true }
+            repeat {
+                guard let key = string(), expect(0x3A), field(&self, key) else { return false }
+            } while expect(0x2C)
+            return expect(0x7D)
+        }
+
+        mutating func common(_ key: String, id: inout HospitalID?, at: inout Timestamp?) -> Bool? {
+            switch key {
+            case "hospitalId":
+                guard let s = string(), let h = HospitalID(s) else { return false }
+                id = h
+                return true
+            case "occurredAt":
+                guard let s = string(), let t = Timestamp(iso8601: s) else { return false }
+                at = t
+                return true
+            default: return nil
+            }
+        }
+
+        mutating func resource() -> ResourceKey? { string().flatMap(ResourceKey.init(rawValue:)) }
+        mutating func timestamp() -> Timestamp? { string().flatMap(Timestamp.init(iso8601:)) }
+
+        mutating func statusReported() -> ResourceStatusReported? {
+            var id: HospitalID?, at: Timestamp?, key: ResourceKey?, status: ReportedStatus?
+            let ok = object { r, k in
+                if let c = r.common(k, id: &id, at: &at) { return c }
+                switch k {
+                case "resource": key = r.resource(); return key != nil
+                case "status": status = r.string().flatMap(ReportedStatus.init(rawValue:)); return status != nil
+                default: return false
+                }
+            }
+            guard ok, let id, let at, let key, let status else { return nil }
+            return ResourceStatusReported(hospitalId: id, resource: key, status: status, occurredAt: at)
+        }
+
+        mutating func closed() -> ResourceClosed? {
+            var id: HospitalID?, at: Timestamp?, key: ResourceKey?, reason: String?, until: Timestamp?
+            let ok = object { r, k in
+                if let c = r.common(k, id: &id, at: &at) { return c }
+                switch k {
+                case "resource": key = r.resource(); return key != nil
+                case "reason": reason = r.string(); return reason != nil
+                case "until": until = r.timestamp(); return until != nil
+                default: return false
+                }
+            }
+            guard ok, let id, let at, let key, let reason, let until else { return nil }
+            return ResourceClosed(hospitalId: id, resource: key, reason: reason, until: until, occurredAt: at)
+        }
+
+        mutating func reopened() -> ResourceReopened? {
+            var id: HospitalID?, at: Timestamp?, key: ResourceKey?
+            let ok = object { r, k in
+                if let c = r.common(k, id: &id, at: &at) { return c }
+                guard k == "resource" else { return false }
+                key = r.resource()
+                return key != nil
+            }
+            guard ok, let id, let at, let key else { return nil }
+            return ResourceReopened(hospitalId: id, resource: key, occurredAt: at)
+        }
+
+        mutating func closureExpired() -> ResourceClosureExpired? {
+            var id: HospitalID?, at: Timestamp?, key: ResourceKey?, until: Timestamp?
+            let ok = object { r, k in
+                if let c = r.common(k, id: &id, at: &at) { return c }
+                switch k {
+                case "resource": key = r.resource(); return key != nil
+                case "until": until = r.timestamp(); return until != nil
+                default: return false
+                }
+            }
+            guard ok, let id, let at, let key, let until else { return nil }
+            return ResourceClosureExpired(hospitalId: id, resource: key, until: until, occurredAt: at)
+        }
+
+        mutating func bedsReported() -> BedCountsReported? {
+            var id: HospitalID?, at: Timestamp?, beds: [BedCategory: BedCount]?
+            let ok = object { r, k in
+                if let c = r.common(k, id: &id, at: &at) { return c }
+                guard k == "beds" else { return false }
+                var out: [BedCategory: BedCount] = [:]
+                let fine = r.object { r, k in
+                    guard let cat = BedCategory(rawValue: k), out[cat] == nil else { return false }
+                    var free: Int?, operable: Int?
+                    let counted = r.object { r, k in
+                        switch k {
+                        case "free": free = r.int(); return free != nil
+                        case "operable": operable = r.int(); return operable != nil
+                        default: return false
+                        }
+                    }
+                    guard counted, let free, let operable else { return false }
+                    out[cat] = BedCount(free: free, operable: operable)
+                    return true
+                }
+                beds = out
+                return fine
+            }
+            guard ok, let id, let at, let beds else { return nil }
+            return BedCountsReported(hospitalId: id, beds: beds, occurredAt: at)
+        }
+    }
+}
