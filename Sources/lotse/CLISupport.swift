@@ -109,14 +109,22 @@ func parseUntil(_ raw: String, now: Timestamp) throws -> Timestamp {
     throw CLIError("--until „\(raw)“ ungültig: HH:MM, +90m, +2h oder ISO 8601 / invalid until")
 }
 
+/// The capacity index of a log: from the last snapshot plus the events after it. When that still meant reading
+/// many events, a fresh snapshot is stored (best effort: a snapshot is a cache), so the next command starts fast.
+func loadProjector(_ store: SQLiteEventStore) async throws -> CapacityProjector {
+    let projector = CapacityProjector(store: store)
+    let stats = try await projector.rebuild(snapshots: store)
+    if stats.eventsRead > 50_000 { try? await projector.saveSnapshot(to: store) }
+    return projector
+}
+
 /// Runs a hospital command and prints its outcome.
 func runHospitalCommand(_ command: HospitalCommand, hospital: HospitalID, store: StoreOptions, actor: ActorOptions) async throws {
     let s = try store.openExisting()
     defer { s.close() }
     let now = try store.time()
     let service = CapacityService(store: s)
-    let projector = CapacityProjector(store: s)
-    _ = try await projector.rebuild()
+    let projector = try await loadProjector(s)
     try await service.expireDueClosures(in: projector.snapshot, at: now)
     let o = try await service.execute(command, hospital: hospital, by: actor.principal, at: now, idempotencyKey: actor.idempotencyKey)
     if o.deduplicated {

@@ -26,8 +26,7 @@ struct Dispatch: AsyncParsableCommand {
             let s = try store.openExisting()
             defer { s.close() }
             let now = try store.time()
-            let projector = CapacityProjector(store: s)
-            _ = try await projector.rebuild()
+            let projector = try await loadProjector(s)
             let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
             let answer = try projector.withIndex { try ranking.rank(q, in: $0, at: now) }
             if json {

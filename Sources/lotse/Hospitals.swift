@@ -13,8 +13,7 @@ struct Hospitals: AsyncParsableCommand {
             let s = try store.openExisting()
             defer { s.close() }
             let now = try store.time()
-            let projector = CapacityProjector(store: s)
-            _ = try await projector.rebuild()
+            let projector = try await loadProjector(s)
             let ttl = DispatchParameters().statusTTLMinutes
             for h in projector.snapshot.hospitals.sorted(by: { $0.id < $1.id }) where district == nil || h.district.rawValue == district {
                 let closed = h.profile.keys.compactMap { k -> String? in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Lotse: AsyncParsableCommand {
@@ -9,4 +10,29 @@ struct Lotse: AsyncParsableCommand {
             Seed.self, Dispatch.self, Hospitals.self, Report.self, Close.self, Reopen.self, Beds.self,
             Events.self, Replay.self, AppendLoad.self,
         ])
+
+    /// Like ArgumentParser's `main`, but a usage error is one line (`Fehler: …`), as every other error of lotse;
+    /// `--help` still prints the full help.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            // Commands print their own one-line error before throwing an exit code.
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("Fehler: \(first) (Hilfe: lotse --help)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

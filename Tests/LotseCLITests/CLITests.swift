@@ -155,6 +155,9 @@ import Testing
         try expectOneLineError(["beds", "--db", db, "--hospital", "772096"], contains: "--set")
         try expectOneLineError(["report", "--db", db, "--hospital", "772096", "--resource", "ct", "--status", "closed"], contains: "available oder limited")
         try expectOneLineError(["events", "--db", db, "--after=-1"], contains: "--after")
+        try expectOneLineError(["close", "--db", db, "--hospital", "772096"], contains: "Missing expected argument")
+        try expectOneLineError(["events", "--db", db, "--after", "-1"], contains: "Missing value for '--after")
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701", "--lat", "abc"], contains: "abc")
         // Nothing partial was written by any of these.
         let log = try CLIRunner.run(["events", "--db", db, "--after", "0", "--limit", "100000"])
         #expect(!log.stdout.contains("ResourceClosed") && !log.stdout.contains("icu-high-care\":{\"free\":9"))
