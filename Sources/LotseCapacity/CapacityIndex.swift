@@ -57,13 +57,18 @@ public struct CapacityIndex: Sendable {
             case .registered, .profileChanged: store(hospitals[slot], at: slot)
             }
         } else if let new = Hospital.evolve(nil, event) {
-            slots[new.id] = hospitals.count
-            hospitals.append(new)
-            hot.append(Hot(profile: new.profile, notfallstufe: 0, vector: UnitVector(new.position), district: 0))
-            packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
-            freeBeds.append([:])
-            store(new, at: hospitals.count - 1)
+            appendSlot(new)
         }
+    }
+
+    /// Gives a new hospital the next slot in every array.
+    private mutating func appendSlot(_ s: HospitalState) {
+        slots[s.id] = hospitals.count
+        hospitals.append(s)
+        hot.append(Hot(profile: s.profile, notfallstufe: 0, vector: UnitVector(s.position), district: 0))
+        packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
+        freeBeds.append([:])
+        store(s, at: hospitals.count - 1)
     }
 
     private mutating func refresh(_ key: ResourceKey, at slot: Int) {
@@ -96,14 +101,7 @@ extension CapacityIndex: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let states = try c.decode([HospitalState].self, forKey: .hospitals)
-        for s in states {
-            slots[s.id] = hospitals.count
-            hospitals.append(s)
-            hot.append(Hot(profile: s.profile, notfallstufe: 0, vector: UnitVector(s.position), district: 0))
-            packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
-            freeBeds.append([:])
-            store(s, at: hospitals.count - 1)
-        }
+        for s in states { appendSlot(s) }
         position = try c.decode(Int64.self, forKey: .position)
         eventCount = try c.decode(Int64.self, forKey: .eventCount)
     }

@@ -75,7 +75,7 @@ public struct RequirementTable: Sendable {
         func keys(_ field: String, line: Int) throws(RequirementTableError) -> [ResourceKey] {
             var out: [ResourceKey] = []
             for part in field.split(separator: ";") {
-                let t = part.trimmingSpaces
+                let t = String(part).trimmedWhitespace
                 guard let k = ResourceKey(rawValue: t) else { throw .unknownResource(line: line, key: t) }
                 out.append(k)
             }
@@ -92,7 +92,7 @@ public struct RequirementTable: Sendable {
             }
             var urg = Set<Urgency>()
             for u in r[col["allowed_urgencies"]!].split(separator: ";") {
-                guard let v = Int(u.trimmingSpaces), let x = Urgency(rawValue: v) else {
+                guard let v = Int(String(u).trimmedWhitespace), let x = Urgency(rawValue: v) else {
                     throw .badUrgency(line: line, value: String(u))
                 }
                 urg.insert(x)
@@ -138,11 +138,5 @@ public enum FNV1a {
     public static func hex(_ s: String) -> String {
         let v = String(hash(s), radix: 16)
         return String(repeating: "0", count: 16 - v.count) + v
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -36,8 +36,8 @@ public struct DistrictMap: Sendable {
     /// The district of a site: the Kreis of the municipality named as its city (the part of the official name
     /// before the comma, "Rostock, Hansestadt" → "Rostock"); if no name matches, of the nearest municipality centroid.
     public func district(city: String, position: GeoPoint) -> DistrictID {
-        let wanted = city.split(separator: ",").first.map { String($0).trimmed } ?? city
-        let named = municipalities.filter { ($0.name.split(separator: ",").first.map { String($0).trimmed } ?? $0.name) == wanted }
+        let wanted = city.split(separator: ",").first.map { String($0).trimmedWhitespace } ?? city
+        let named = municipalities.filter { ($0.name.split(separator: ",").first.map { String($0).trimmedWhitespace } ?? $0.name) == wanted }
         if let m = named.min(by: { $0.position.distanceKm(to: position) < $1.position.distanceKm(to: position) }) {
             return DistrictID(m.kreis)
         }
@@ -48,15 +48,6 @@ public struct DistrictMap: Sendable {
     /// A municipality by name (the part before the comma), for CLI position look-ups.
     public func position(ofMunicipality name: String) -> GeoPoint? {
         let wanted = name.lowercased()
-        return municipalities.first { ($0.name.split(separator: ",").first.map { String($0).trimmed.lowercased() }) == wanted }?.position
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
+        return municipalities.first { ($0.name.split(separator: ",").first.map { String($0).trimmedWhitespace.lowercased() }) == wanted }?.position
     }
 }

@@ -7,7 +7,7 @@ public enum Hospital {
     public static func decide(_ command: HospitalCommand, state: HospitalState?, now: Timestamp) throws(HospitalError) -> [HospitalEvent] {
         if case let .register(r) = command {
             guard state == nil else { throw .alreadyRegistered(r.id) }
-            let name = r.name.trimmingCharacters
+            let name = r.name.trimmedWhitespace
             guard !name.isEmpty, name.count <= 200 else { throw .invalidName }
             guard (0...3).contains(r.notfallstufe), (0...3).contains(r.kinderNotfallstufe) else { throw .invalidNotfallstufe }
             return [.registered(HospitalRegistered(
@@ -29,7 +29,7 @@ public enum Hospital {
             return [.statusReported(ResourceStatusReported(hospitalId: s.id, resource: key, status: status, occurredAt: now))]
         case let .close(key, reason, until):
             guard s.profile.contains(key) else { throw .resourceNotInProfile(key) }
-            let r = reason.trimmingCharacters
+            let r = reason.trimmedWhitespace
             guard !r.isEmpty, r.count <= 500 else { throw .reasonRequired }
             guard until > now else { throw .untilNotInFuture(until) }
             guard until <= now.adding(seconds: maxClosureHours * 3600) else { throw .untilTooFar(until) }
@@ -139,7 +139,8 @@ public enum HospitalError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    var trimmingCharacters: String {
+    /// Without leading and trailing whitespace (the core has no Foundation string helpers).
+    public var trimmedWhitespace: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
