@@ -17,6 +17,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // MARK: - Pure core
@@ -34,6 +38,18 @@ let package = Package(
         // MARK: - Projections and application
         /// Capacity index (projection), dispatch ranking, application service.
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
+        /// The HTTP API `/v1` (Hummingbird 2): auth, routes, problem+json, SSE, services of `lotse serve`.
+        .target(
+            name: "LotseAPI",
+            dependencies: [
+                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
         /// Real data in: the MV hospitals, resource derivation rules, the demo state.
         .target(
             name: "LotseSeed",
@@ -47,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "lotse",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed",
+                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed", "LotseAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -84,6 +100,12 @@ let package = Package(
             name: "LotseCapacityTests",
             dependencies: ["LotseCapacity", "LotseSQLite", "LotseSeed"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
+        .testTarget(
+            name: "LotseAPITests",
+            dependencies: ["LotseAPI", "LotseSQLite", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.

@@ -45,6 +45,22 @@ public struct DispatchAnswer: Sendable, Codable, Hashable {
         public let reportedAt: Timestamp?
         public let until: Timestamp?
         public let reason: String?
+
+        /// The status people see of `key` at `now`.
+        public init(_ condition: ResourceCondition, _ key: ResourceKey, at now: Timestamp, ttlMinutes: Double) {
+            let s = condition.status(at: now, ttlMinutes: ttlMinutes)
+            resource = key
+            label = key.germanLabel
+            status = s.name
+            reportedAt = s.reportedAt
+            if case let .closed(r, u, _) = s {
+                until = u
+                reason = r
+            } else {
+                until = nil
+                reason = nil
+            }
+        }
     }
 
     public struct ScoreParts: Sendable, Codable, Hashable {

@@ -127,13 +127,7 @@ public struct DispatchRanking: Sendable {
     }
 
     func resourceState(_ c: ResourceCondition, _ k: ResourceKey, _ now: Timestamp) -> DispatchAnswer.ResourceState {
-        let s = c.status(at: now, ttlMinutes: parameters.statusTTLMinutes)
-        var until: Timestamp? = nil, reason: String? = nil
-        if case let .closed(r, u, _) = s {
-            until = u
-            reason = r
-        }
-        return .init(resource: k, label: k.germanLabel, status: s.name, reportedAt: s.reportedAt, until: until, reason: reason)
+        DispatchAnswer.ResourceState(c, k, at: now, ttlMinutes: parameters.statusTTLMinutes)
     }
 
     /// The German reason a resource does not take patients, or nil when it does.

@@ -1,0 +1,44 @@
+import LotseCapacity
+import LotseDomain
+
+/// How `lotse serve` runs. Flags and environment fill it in the CLI; tests build it directly.
+public struct APIConfiguration: Sendable {
+    public static let defaultMaxBodyBytes = 256 * 1024
+
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8080
+    /// HS256 secret for bearer tokens.
+    public var jwtSecret: String
+    public var maxBodyBytes = defaultMaxBodyBytes
+    /// Requests per principal per second (token bucket, burst = one second's worth).
+    public var rateLimitPerSecond: Double = 200
+    /// How often the timer looks for closures that reached their `until`.
+    public var expiryIntervalSeconds: Double = 10
+    public var dispatch = DispatchParameters()
+    /// The clock of the server (injectable for tests).
+    public var clock: any LotseClock = SystemClock()
+
+    public init(jwtSecret: String) { self.jwtSecret = jwtSecret }
+}
+
+/// The server's notion of now. The core never reads a clock; the edge passes this time in.
+public protocol LotseClock: Sendable {
+    func now() -> Timestamp
+}
+
+/// The system clock.
+public struct SystemClock: LotseClock {
+    public init() {}
+    public func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

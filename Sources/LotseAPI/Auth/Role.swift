@@ -1,0 +1,45 @@
+import LotseDomain
+
+/// The roles of DESIGN §1/§6.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    /// A hospital (ZNA, bed manager): scope = its hospital ids.
+    case hospital
+    /// A Leitstelle dispatcher: scope = its Rettungsdienstbereiche.
+    case dispatcher
+    /// An ambulance crew: scope = its unit id.
+    case crew
+    /// A Telenotarzt: scope = its centre.
+    case physician
+    /// Operator / ÄLRD: scope `*`.
+    case admin
+}
+
+/// Who is calling, as the verified token says.
+public struct AuthenticatedPrincipal: Sendable, Hashable {
+    /// The token's subject (a person or system name).
+    public let subject: String
+    public let role: Role
+    /// Hospital ids, district names, a unit id or a centre, by role; `*` for everything.
+    public let scope: Set<String>
+
+    public init(subject: String, role: Role, scope: Set<String>) {
+        self.subject = subject
+        self.role = role
+        self.scope = scope
+    }
+
+    /// The principal recorded with every event this caller causes: `role:subject`.
+    public var principal: Principal { Principal(role: role.rawValue, id: subject) }
+
+    /// Whether the scope covers `value` (or everything).
+    public func covers(_ value: String) -> Bool { scope.contains("*") || scope.contains(value) }
+
+    /// May this caller change the data of `hospital`? Only the hospital itself (in scope) and admins.
+    public func mayChange(hospital: HospitalID) -> Bool {
+        switch role {
+        case .admin: true
+        case .hospital: covers(hospital.rawValue)
+        case .dispatcher, .crew, .physician: false
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import Synchronization
+
+/// What the routes share: the store, the application service, the projection, the ranking and the clock.
+public final class LotseAPIServices: Sendable {
+    public let store: any EventStore
+    public let snapshots: (any SnapshotStore)?
+    public let service: CapacityService
+    public let projector: CapacityProjector
+    public let ranking: DispatchRanking
+    public let configuration: APIConfiguration
+    private let rebuilt = Mutex(false)
+
+    public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
+        self.store = store
+        self.snapshots = snapshots
+        self.configuration = configuration
+        service = CapacityService(store: store)
+        projector = CapacityProjector(store: store)
+        ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
+    }
+
+    var now: Timestamp { configuration.clock.now() }
+
+    /// Rebuilds the projection (from a snapshot when there is one); the server is ready after this.
+    public func start() async throws -> CapacityProjector.RebuildStats {
+        let stats = try await projector.rebuild(snapshots: snapshots)
+        rebuilt.withLock { $0 = true }
+        return stats
+    }
+
+    public var isRebuilt: Bool { rebuilt.withLock { $0 } }
+
+    /// Waits until the projection has applied `minPosition` (read-your-writes).
+    func awaitPosition(_ minPosition: Int64?) async throws {
+        guard let minPosition, minPosition > 0 else { return }
+        guard await projector.waitUntil(position: minPosition, timeout: .seconds(5)) else {
+            throw Problem(.serviceUnavailable, title: "Noch nicht aktuell",
+                          detail: "Log-Position \(minPosition) ist noch nicht angewendet (Stand \(projector.position)) / position not yet applied")
+        }
+    }
+}

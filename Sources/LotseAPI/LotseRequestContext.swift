@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// The request context of the Lotse API: Hummingbird's core storage plus the verified caller.
+public struct LotseRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware`; nil only on the public health routes.
+    public var principal: AuthenticatedPrincipal?
+    /// The body size limit (413 above it), from the configuration.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        principal = nil
+        maxUploadSize = APIConfiguration.defaultMaxBodyBytes
+    }
+
+    /// The caller; routes behind `AuthMiddleware` always have one.
+    public func requirePrincipal() throws -> AuthenticatedPrincipal {
+        guard let principal else { throw Problem.unauthorized("Anmeldung erforderlich (Bearer-Token)") }
+        return principal
+    }
+}

@@ -1,0 +1,44 @@
+import Hummingbird
+
+/// One route of the API: method, path as in the OpenAPI document (`/v1/hospitals/{id}`), who may call it, and
+/// the handler. The table of all routes registers them with the router, feeds the authorization matrix test,
+/// and is compared with `Docs/openapi.yaml` by a test.
+public struct APIRoute: Sendable {
+    public let method: HTTPRequest.Method
+    public let path: String
+    /// Roles allowed; empty = public (health checks).
+    public let roles: Set<Role>
+    let handler: @Sendable (Request, LotseRequestContext) async throws -> Response
+
+    init(_ method: HTTPRequest.Method, _ path: String, roles: Set<Role>,
+         _ handler: @escaping @Sendable (Request, LotseRequestContext) async throws -> Response) {
+        self.method = method
+        self.path = path
+        self.roles = roles
+        self.handler = handler
+    }
+
+    /// Hummingbird's form of the path (`{id}` → `:id`).
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : String(part)
+        }.joined(separator: "/")
+    }
+
+    func register(on router: Router<LotseRequestContext>) {
+        let roles = self.roles, handler = self.handler
+        router.on(RouterPath(routerPath), method: method) { request, context in
+            if !roles.isEmpty {
+                let p = try context.requirePrincipal()
+                guard roles.contains(p.role) else {
+                    throw Problem.forbidden("Rolle \(p.role.rawValue) darf das nicht / role not allowed here")
+                }
+            }
+            return try await handler(request, context)
+        }
+    }
+}
+
+extension Role {
+    static let everyone: Set<Role> = Set(Role.allCases)
+}

@@ -1,0 +1,41 @@
+import Hummingbird
+import LotseCapacity
+import LotseDomain
+
+/// The dispatch ranking as a query, with the same explainable answer as `lotse dispatch --json`.
+struct DispatchRoutes {
+    let api: LotseAPIServices
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin]) { request, _ in
+                let q = try query(request)
+                try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
+                let now = api.now
+                let answer = try api.projector.withIndex { try api.ranking.rank(q, in: $0, at: now) }
+                return try json(answer)
+            },
+        ]
+    }
+
+    func query(_ r: Request) throws -> DispatchQuery {
+        guard let lat = try r.query("lat", { Double($0) }) else { throw Problem.badRequest("Parameter „lat“ fehlt", field: "lat") }
+        guard let lon = try r.query("lon", { Double($0) }) else { throw Problem.badRequest("Parameter „lon“ fehlt", field: "lon") }
+        guard (-90...90).contains(lat) else { throw Problem.unprocessable("Breite \(lat) außerhalb −90…90", field: "lat") }
+        guard let position = GeoPoint(lat: lat, lon: lon) else { throw Problem.unprocessable("Länge \(lon) außerhalb −180…180", field: "lon") }
+        let limit = try r.query("limit") { Int($0) } ?? 10
+        let district = try r.query("district") { $0.isEmpty ? nil : DistrictID($0) }
+        if let raw = r.uri.queryParameters["pzc"] {
+            let pzc: PZC
+            do { pzc = try PZC(parsing: String(raw)) } catch { throw Problem.unprocessable(error.description, field: "pzc") }
+            return try DispatchQuery(position: position, pzc: pzc, district: district, limit: limit)
+        }
+        guard let rmi = try r.query("rmi", { RMI($0) }) else { throw Problem.badRequest("„pzc“ oder „rmi“ mit „urgency“ und „age“ angeben", field: "pzc") }
+        guard let urgency = try r.query("urgency", { Int($0).flatMap(Urgency.init(rawValue:)) }) else {
+            throw Problem.badRequest("Parameter „urgency“ (1–3) fehlt", field: "urgency")
+        }
+        guard let age = try r.query("age", { Int($0) }) else { throw Problem.badRequest("Parameter „age“ fehlt", field: "age") }
+        guard (0...99).contains(age) else { throw Problem.unprocessable("Alter \(age) außerhalb 0–99", field: "age") }
+        return try DispatchQuery(position: position, rmi: rmi, urgency: urgency, age: age, district: district, limit: limit)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import LotseCapacity
+import LotseDomain
+
+/// Hospitals: read master data and capacity (everyone); change capacity (the hospital itself, admins).
+struct HospitalRoutes {
+    let api: LotseAPIServices
+
+    struct StatusBody: StrictBody {
+        static let allowedKeys: Set<String> = ["status"]
+        let status: ReportedStatus
+    }
+
+    struct ClosureBody: StrictBody {
+        static let allowedKeys: Set<String> = ["reason", "until"]
+        let reason: String
+        let until: Timestamp
+    }
+
+    struct BedsBody: StrictBody {
+        static let allowedKeys: Set<String> = ["beds"]
+        let beds: [BedCategory: BedCount]
+    }
+
+    struct BatchBedsBody: StrictBody {
+        static let allowedKeys: Set<String> = ["reports"]
+        struct Item: Decodable {
+            let hospitalId: HospitalID
+            let beds: [BedCategory: BedCount]
+        }
+        let reports: [Item]
+    }
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.get, "/v1/hospitals", roles: Role.everyone) { request, _ in
+                let district = try request.query("district") { $0.isEmpty ? nil : DistrictID($0) }
+                let now = api.now
+                let ttl = api.ranking.parameters.statusTTLMinutes
+                let (position, views) = api.projector.withIndex { index in
+                    (index.position, index.hospitals.filter { district == nil || $0.district == district }
+                        .sorted { $0.id < $1.id }.map { HospitalView($0, at: now, ttlMinutes: ttl) })
+                }
+                return try json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
+            },
+            APIRoute(.get, "/v1/hospitals/{id}", roles: Role.everyone) { _, context in
+                let id = try context.hospitalID()
+                let now = api.now
+                guard let h = api.projector.withIndex({ $0[id] }) else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
+                return try json(HospitalView(h, at: now, ttlMinutes: api.ranking.parameters.statusTTLMinutes))
+            },
+            APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/status", roles: [.hospital, .admin]) { request, context in
+                let (id, key) = (try context.hospitalID(), try context.resourceKey())
+                let body = try await request.decodeStrict(StatusBody.self, context: context)
+                return try await command(.reportStatus(key, body.status), id, request, context)
+            },
+            APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/closure", roles: [.hospital, .admin]) { request, context in
+                let (id, key) = (try context.hospitalID(), try context.resourceKey())
+                let body = try await request.decodeStrict(ClosureBody.self, context: context)
+                return try await command(.close(key, reason: body.reason, until: body.until), id, request, context)
+            },
+            APIRoute(.delete, "/v1/hospitals/{id}/resources/{resource}/closure", roles: [.hospital, .admin]) { request, context in
+                let (id, key) = (try context.hospitalID(), try context.resourceKey())
+                return try await command(.reopen(key), id, request, context)
+            },
+            APIRoute(.put, "/v1/hospitals/{id}/beds", roles: [.hospital, .admin]) { request, context in
+                let id = try context.hospitalID()
+                let body = try await request.decodeStrict(BedsBody.self, context: context)
+                return try await command(.reportBeds(body.beds), id, request, context)
+            },
+            APIRoute(.post, "/v1/beds", roles: [.hospital, .admin]) { request, context in
+                try await batchBeds(request, context)
+            },
+        ]
+    }
+
+    struct HospitalList: Codable {
+        let logPosition: Int64
+        let evaluatedAt: Timestamp
+        let hospitals: [HospitalView]
+    }
+
+    /// Runs one hospital command for the caller, who must be allowed to change that hospital.
+    func command(_ c: HospitalCommand, _ id: HospitalID, _ request: Request, _ context: LotseRequestContext) async throws -> Response {
+        let p = try context.requirePrincipal()
+        guard p.mayChange(hospital: id) else {
+            throw Problem.forbidden("Nur die Klinik selbst darf ihre Daten ändern (Token-Scope: \(p.scope.sorted().joined(separator: ","))) / not your hospital")
+        }
+        let outcome = try await api.service.execute(
+            c, hospital: id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(),
+            correlationId: context.id)
+        return try json(CommandResult(outcome))
+    }
+
+    /// Bed counts of several hospitals: every item is checked (scope, hospital known, counts valid) before any is
+    /// written; then each is appended. The Idempotency-Key applies per item as `<key>/<hospitalId>`.
+    func batchBeds(_ request: Request, _ context: LotseRequestContext) async throws -> Response {
+        let p = try context.requirePrincipal()
+        let body = try await request.decodeStrict(BatchBedsBody.self, context: context)
+        guard !body.reports.isEmpty, body.reports.count <= 500 else {
+            throw Problem.unprocessable("1–500 Meldungen je Stapel / 1–500 reports per batch", field: "reports")
+        }
+        let now = api.now
+        var seen = Set<HospitalID>()
+        for (i, item) in body.reports.enumerated() {
+            guard seen.insert(item.hospitalId).inserted else {
+                throw Problem.unprocessable("Klinik \(item.hospitalId) doppelt im Stapel", field: "reports.\(i).hospitalId")
+            }
+            guard p.mayChange(hospital: item.hospitalId) else {
+                throw Problem.forbidden("Klinik \(item.hospitalId) liegt nicht im Token-Scope / not your hospital")
+            }
+            let state = try await api.service.load(item.hospitalId)
+            do {
+                _ = try Hospital.decide(.reportBeds(item.beds), state: state, now: now)
+            } catch {
+                let problem = Problem.from(error)
+                throw Problem(problem.status, title: problem.title, detail: "Meldung \(i): \(problem.detail)",
+                              field: "reports.\(i)" + (problem.field.map { ".\($0)" } ?? ""))
+            }
+        }
+        let key = try request.idempotencyKey()
+        var results: [CommandResult] = []
+        for item in body.reports {
+            let o = try await api.service.execute(
+                .reportBeds(item.beds), hospital: item.hospitalId, by: p.principal, at: now,
+                idempotencyKey: key.map { "\($0)/\(item.hospitalId)" }, correlationId: context.id)
+            results.append(CommandResult(o))
+        }
+        return try json(BatchResult(position: results.map(\.position).max() ?? 0, results: results))
+    }
+
+    struct BatchResult: Codable {
+        let position: Int64
+        let results: [CommandResult]
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LotseAPI
+import LotseCapacity
+import LotseDomain
+import LotseSQLite
+import LotseSeed
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Startet die HTTP-API /v1 (mit --demo: MV-Demodaten und fertige Tokens je Rolle).")
+
+    @Option(help: "SQLite-Datei des Ereignisprotokolls (Umgebung: LOTSE_DB).") var db: String?
+    @Option(help: "Adresse (Umgebung: LOTSE_HOST).") var host: String?
+    @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
+    @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
+    @OptionGroup var secret: SecretOptions
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "lotse")
+        logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let dbPath = db ?? env["LOTSE_DB"] ?? "lotse.sqlite"
+        let secretValue = try secret.resolve(db: dbPath)
+        var config = APIConfiguration(jwtSecret: secretValue)
+        config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
+        if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
+            guard (0...65535).contains(p) else { throw CLIError("Port \(p) ungültig (0–65535)") }
+            config.port = p
+        }
+        let store: SQLiteEventStore
+        do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }
+        defer { store.close() }
+        if demo {
+            let r = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: Clock.now())
+            print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
+        }
+        let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
+        let tokens = try await TokenService(secret: secretValue)
+        let host = config.host
+        let app = try await LotseServer.buildApplication(api: api, logger: logger) { port in
+            print("Lotse läuft auf http://\(host):\(port)  (Protokoll: \(dbPath))")
+            if demo { await Self.printDemoTokens(tokens, base: "http://\(host):\(port)") }
+            fflush(nil)
+        }
+        try await app.runService()
+    }
+
+    static func printDemoTokens(_ tokens: TokenService, base: String) async {
+        let roles: [(Role, String, [String], String)] = [
+            (.hospital, "zna-bergen", ["772096"], "Sana-Krankenhaus Rügen, Bergen"),
+            (.dispatcher, "ils-stralsund", ["Vorpommern-Rügen"], "Leitstelle Vorpommern-Rügen"),
+            (.crew, "rtw-bergen-1", ["RTW-Bergen-1"], "RTW Bergen 1"),
+            (.physician, "tna-greifswald", ["TNA-Greifswald"], "Telenotarzt Greifswald"),
+            (.admin, "betrieb", ["*"], "Betrieb / ÄLRD"),
+        ]
+        print("\nTokens (8 h gültig):")
+        var hospitalToken = "", dispatcherToken = ""
+        for (role, sub, scope, label) in roles {
+            guard let t = try? await tokens.issue(subject: sub, role: role, scope: scope, ttlSeconds: 8 * 3600) else { continue }
+            if role == .hospital { hospitalToken = t }
+            if role == .dispatcher { dispatcherToken = t }
+            print("  \(role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(label) (Scope \(scope.joined(separator: ","))):\n    \(t)")
+        }
+        print("""
+
+            Beispiele:
+              curl -H 'Authorization: Bearer \(dispatcherToken)' '\(base)/v1/dispatch?pzc=421701&lat=54.63&lon=13.22'
+              curl -X PUT -H 'Authorization: Bearer \(hospitalToken)' -H 'Content-Type: application/json' \\
+                   -d '{"reason":"Personalmangel","until":"\(Timestamp(millis: Clock.now().millis + 2 * 3_600_000).iso8601)"}' \\
+                   '\(base)/v1/hospitals/772096/resources/stroke-unit/closure'
+              curl -N -H 'Authorization: Bearer \(dispatcherToken)' '\(base)/v1/events'
+            """)
+    }
+}
+
+/// Where the token secret comes from: `--jwt-secret`, `LOTSE_JWT_SECRET`, or a file beside the log
+/// (`<db>.jwt-secret`, created with a random secret and mode 0600 on first use).
+struct SecretOptions: ParsableArguments {
+    @Option(name: .customLong("jwt-secret"), help: "HS256-Schlüssel (Umgebung: LOTSE_JWT_SECRET; sonst Datei <db>.jwt-secret).")
+    var jwtSecret: String?
+
+    func resolve(db: String) throws -> String {
+        if let jwtSecret { return jwtSecret }
+        if let env = ProcessInfo.processInfo.environment["LOTSE_JWT_SECRET"], !env.isEmpty { return env }
+        let path = db + ".jwt-secret"
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let secret = bytes.map { String(format: "%02x", $0) }.joined()
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CLIError("Schlüsseldatei \(path) lässt sich nicht anlegen / cannot create secret file")
+        }
+        return secret
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Gibt ein signiertes Bearer-Token für eine Rolle aus.")
+    @Option(help: "hospital, dispatcher, crew, physician oder admin.") var role: String
+    @Option(help: "Kommagetrennt: Klinik-IDs, Rettungsdienstbereiche, Einheit, Zentrum oder *.") var scope: String
+    @Option(help: "Gültigkeit, z. B. 8h, 30m, 7d.") var ttl: String = "8h"
+    @Option(help: "Name (Subjekt) des Tokens; wird mit jeder Änderung gespeichert.") var sub: String?
+    @Option(help: "Protokoll, neben dem die Schlüsseldatei liegt.") var db: String = "lotse.sqlite"
+    @OptionGroup var secret: SecretOptions
+
+    func run() async throws {
+        try await guarded {
+            guard let r = Role(rawValue: role) else {
+                throw CLIError("Rolle „\(role)“ unbekannt; erlaubt: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let scopes = scope.split(separator: ",").map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+            guard !scopes.isEmpty else { throw CLIError("--scope darf nicht leer sein / scope required") }
+            guard let unit = ttl.last, let n = Int(ttl.dropLast()), n > 0,
+                  let factor = ["m": 60, "h": 3600, "d": 86400][String(unit)], n * factor <= 30 * 86400
+            else { throw CLIError("--ttl „\(ttl)“ ungültig: z. B. 30m, 8h, 7d (höchstens 30 Tage)") }
+            let tokens = try await TokenService(secret: try secret.resolve(db: db))
+            print(try await tokens.issue(subject: sub ?? "\(r.rawValue)-\(scopes[0])", role: r, scope: scopes, ttlSeconds: n * factor))
+        }
+    }
+}

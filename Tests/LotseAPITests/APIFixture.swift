@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LotseAPI
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import LotseSQLite
+import LotseSeed
+import Synchronization
+
+/// A clock the test moves by hand.
+final class TestClock: LotseClock {
+    private let current: Mutex<Timestamp>
+    init(_ t: Timestamp) { current = Mutex(t) }
+    func now() -> Timestamp { current.withLock { $0 } }
+    func advance(minutes: Double) { current.withLock { $0 = $0.adding(minutes: minutes) } }
+}
+
+let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+let secret = "test-secret-0123456789abcdef-0123456789"
+
+/// A Lotse server on a real socket over a fresh SQLite log seeded with the MV demo at `t0`, with a token per role.
+struct APIFixture {
+    let api: LotseAPIServices
+    let store: SQLiteEventStore
+    let clock: TestClock
+    let tokens: [Role: String]
+    /// A hospital token for another hospital than the one the tests change (772096).
+    let otherHospitalToken: String
+    let directory: URL
+
+    static func make(rateLimit: Double = 10_000, maxBody: Int = APIConfiguration.defaultMaxBodyBytes,
+                     expirySeconds: Double = 3600) async throws -> APIFixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
+        _ = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: t0)
+        let clock = TestClock(t0.adding(minutes: 5))
+        var config = APIConfiguration(jwtSecret: secret)
+        config.port = 0
+        config.clock = clock
+        config.rateLimitPerSecond = rateLimit
+        config.maxBodyBytes = maxBody
+        config.expiryIntervalSeconds = expirySeconds
+        let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
+        let ts = try await TokenService(secret: secret)
+        var tokens: [Role: String] = [:]
+        let scopes: [Role: [String]] = [
+            .hospital: ["772096"], .dispatcher: ["Vorpommern-Rügen"], .crew: ["RTW-1"], .physician: ["TNA-Greifswald"], .admin: ["*"],
+        ]
+        for role in Role.allCases { tokens[role] = try await ts.issue(subject: "test-\(role.rawValue)", role: role, scope: scopes[role]!, ttlSeconds: 3600) }
+        let other = try await ts.issue(subject: "zna-stralsund", role: .hospital, scope: ["771436"], ttlSeconds: 3600)
+        return APIFixture(api: api, store: store, clock: clock, tokens: tokens, otherHospitalToken: other, directory: dir)
+    }
+
+    /// Runs `body` against the live server.
+    func run<T: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let app = try await LotseServer.buildApplication(api: api)
+        return try await app.test(.live) { client in try await body(client) }
+    }
+
+    func headers(_ role: Role?, idempotencyKey: String? = nil) -> HTTPFields {
+        var h: HTTPFields = [.contentType: "application/json"]
+        if let role { h[.authorization] = "Bearer \(tokens[role]!)" }
+        if let idempotencyKey { h[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
+        return h
+    }
+}
+
+extension TestResponse {
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
+    var text: String { String(buffer: body) }
+}
+
+func body(_ s: String) -> ByteBuffer { ByteBuffer(string: s) }

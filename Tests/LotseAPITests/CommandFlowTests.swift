@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LotseAPI
+import LotseDomain
+import Testing
+
+@Suite struct CommandFlowTests {
+    let closure = "/v1/hospitals/772096/resources/stroke-unit/closure"
+
+    @Test func idempotentRetriesReturnTheFirstResult() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let payload = body(#"{"reason":"Personalmangel","until":"2026-11-23T12:30:00Z"}"#)
+            let first = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital, idempotencyKey: "abc-1"), body: payload)
+            #expect(first.status == .ok && first.json["deduplicated"] as? Bool == false)
+            let head = try await f.store.head()
+            let retry = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital, idempotencyKey: "abc-1"), body: payload)
+            #expect(retry.status == .ok && retry.json["deduplicated"] as? Bool == true)
+            #expect(retry.json["position"] as? Int == first.json["position"] as? Int)
+            #expect(try await f.store.head() == head)
+            // The same key for another hospital's command is refused.
+            let reused = try await client.execute(uri: "/v1/hospitals/771436/beds", method: .put, headers: f.headers(.admin, idempotencyKey: "abc-1"),
+                                                  body: body(#"{"beds":{"normal":{"free":1,"operable":2}}}"#))
+            #expect(reused.status == .unprocessableContent && reused.json["field"] as? String == "Idempotency-Key")
+        }
+    }
+
+    @Test func readYourWritesAndTheDispatchAnswerChanges() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let dispatch = "/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=3"
+            let before = try await client.execute(uri: dispatch, method: .get, headers: f.headers(.dispatcher))
+            #expect((before.json["candidates"] as? [[String: Any]])?.first?["hospitalId"] as? String == "772096")
+            let r = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital),
+                                             body: body(#"{"reason":"Personalmangel","until":"2026-11-23T12:30:00Z"}"#))
+            let position = try #require(r.json["position"] as? Int)
+            let board = try await client.execute(uri: "/v1/board?district=Vorpommern-R%C3%BCgen&minPosition=\(position)", method: .get, headers: f.headers(.crew))
+            #expect(board.status == .ok && (board.json["logPosition"] as? Int ?? 0) >= position)
+            let bergen = try #require((board.json["hospitals"] as? [[String: Any]])?.first { $0["hospitalId"] as? String == "772096" })
+            let stroke = try #require((bergen["resources"] as? [[String: Any]])?.first { $0["resource"] as? String == "stroke-unit" })
+            #expect(stroke["status"] as? String == "closed" && stroke["reason"] as? String == "Personalmangel")
+            #expect((board.json["hospitals"] as? [[String: Any]])?.allSatisfy { $0["district"] as? String == "Vorpommern-Rügen" } == true)
+            let after = try await client.execute(uri: dispatch + "&minPosition=\(position)", method: .get, headers: f.headers(.dispatcher))
+            #expect((after.json["candidates"] as? [[String: Any]])?.first?["hospitalId"] as? String == "771436")
+            let excluded = (after.json["excluded"] as? [[String: Any]])?.first
+            #expect(excluded?["reasons"] as? [String] == ["Stroke Unit abgemeldet bis 13:30 – Grund: Personalmangel"])
+        }
+    }
+
+    @Test func asOfShowsTheBoardAsItWas() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let closedAt = f.clock.now()
+            _ = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital),
+                                         body: body(#"{"reason":"OP voll","until":"2026-11-23T12:30:00Z"}"#))
+            f.clock.advance(minutes: 30)
+            let reopen = try await client.execute(uri: closure, method: .delete, headers: f.headers(.hospital))
+            #expect(reopen.status == .ok)
+            func strokeStatus(_ query: String) async throws -> String? {
+                let b = try await client.execute(uri: "/v1/board" + query, method: .get, headers: f.headers(.admin))
+                let h = (b.json["hospitals"] as? [[String: Any]])?.first { $0["hospitalId"] as? String == "772096" }
+                return (h?["resources"] as? [[String: Any]])?.first { $0["resource"] as? String == "stroke-unit" }?["status"] as? String
+            }
+            #expect(try await strokeStatus("?asOf=\(closedAt.adding(minutes: 10).iso8601)") == "closed")
+            #expect(try await strokeStatus("?asOf=\(closedAt.adding(minutes: -1).iso8601)") == "available")
+            #expect(try await strokeStatus("") == "available")
+            // Before the demo was seeded nothing was known: no hospitals at all.
+            let empty = try await client.execute(uri: "/v1/board?asOf=2026-11-22T00:00:00Z", method: .get, headers: f.headers(.admin))
+            #expect((empty.json["hospitals"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func closuresExpireByATimerEvent() async throws {
+        let f = try await APIFixture.make(expirySeconds: 0.05)
+        try await f.run { client in
+            let r = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital),
+                                             body: body(#"{"reason":"kurz","until":"2026-11-23T10:20:00Z"}"#))
+            #expect(r.status == .ok)
+            f.clock.advance(minutes: 16)   // now 10:21
+            var expired = false
+            for _ in 0..<100 where !expired {
+                try await Task.sleep(for: .milliseconds(20))
+                expired = try await f.store.read(after: 0, limit: 10_000).contains { $0.type == "ResourceClosureExpired" }
+            }
+            #expect(expired)
+            let events = try await f.store.read(after: 0, limit: 10_000)
+            #expect(String(decoding: events.last!.metadata, as: UTF8.self).contains("system:lotse"))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LotseAPI
+import Testing
+
+/// Bad input on every command and query: 400/413/422 problem+json naming the field, nothing written.
+@Suite struct InputValidationTests {
+    struct Case: Sendable {
+        let method: HTTPRequest.Method
+        let uri: String
+        let body: String?
+        let status: HTTPResponse.Status
+        let field: String?
+    }
+
+    static let closure = "/v1/hospitals/772096/resources/stroke-unit/closure"
+    static let cases: [Case] = [
+        Case(method: .put, uri: closure, body: #"{"reason":"x","until":"2026-11-23T09:00:00Z"}"#, status: .unprocessableContent, field: "until"),
+        Case(method: .put, uri: closure, body: #"{"reason":"x","until":"2026-12-23T09:00:00Z"}"#, status: .unprocessableContent, field: "until"),
+        Case(method: .put, uri: closure, body: #"{"reason":"x","until":"morgen"}"#, status: .badRequest, field: "until"),
+        Case(method: .put, uri: closure, body: #"{"reason":"  ","until":"2026-11-23T12:00:00Z"}"#, status: .unprocessableContent, field: "reason"),
+        Case(method: .put, uri: closure, body: #"{"until":"2026-11-23T12:00:00Z"}"#, status: .badRequest, field: "reason"),
+        Case(method: .put, uri: closure, body: #"{"reason":"x","until":"2026-11-23T12:00:00Z","by":"me"}"#, status: .badRequest, field: "by"),
+        Case(method: .put, uri: closure, body: #"{"reason":"x""#, status: .badRequest, field: nil),
+        Case(method: .put, uri: closure, body: #"[1,2]"#, status: .badRequest, field: nil),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/laser/closure", body: #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#, status: .notFound, field: nil),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/cath-lab/closure", body: #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#, status: .unprocessableContent, field: "resource"),
+        Case(method: .put, uri: "/v1/hospitals/999999/resources/ct/closure", body: #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#, status: .notFound, field: nil),
+        Case(method: .delete, uri: closure, body: nil, status: .conflict, field: nil),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":"closed"}"#, status: .badRequest, field: "status"),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":1}"#, status: .badRequest, field: "status"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"icu-high-care":{"free":-1,"operable":5}}}"#, status: .unprocessableContent, field: "beds.icu-high-care"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":9,"operable":5}}}"#, status: .unprocessableContent, field: "beds.normal"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{}}"#, status: .unprocessableContent, field: "beds"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"sauna":{"free":1,"operable":5}}}"#, status: .badRequest, field: "beds.sauna"),
+        Case(method: .post, uri: "/v1/beds", body: #"{"reports":[{"hospitalId":"772096","beds":{"normal":{"free":1,"operable":5}}},{"hospitalId":"772096","beds":{"normal":{"free":1,"operable":5}}}]}"#, status: .unprocessableContent, field: "reports.1.hospitalId"),
+        Case(method: .post, uri: "/v1/beds", body: #"{"reports":[]}"#, status: .unprocessableContent, field: "reports"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=95&lon=13.2", body: nil, status: .unprocessableContent, field: "lat"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54&lon=190", body: nil, status: .unprocessableContent, field: "lon"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54", body: nil, status: .badRequest, field: "lon"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=abc&lon=13", body: nil, status: .badRequest, field: "lat"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=42170&lat=54&lon=13", body: nil, status: .unprocessableContent, field: "pzc"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=999701&lat=54&lon=13", body: nil, status: .unprocessableContent, field: "pzc"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421702&lat=54&lon=13", body: nil, status: .unprocessableContent, field: "pzc"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=000701&lat=54&lon=13", body: nil, status: .unprocessableContent, field: "pzc"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54&lon=13&limit=0", body: nil, status: .badRequest, field: "limit"),
+        Case(method: .get, uri: "/v1/dispatch?rmi=421&urgency=1&lat=54&lon=13", body: nil, status: .badRequest, field: "age"),
+        Case(method: .get, uri: "/v1/board?asOf=2030-01-01T00:00:00Z", body: nil, status: .unprocessableContent, field: "asOf"),
+        Case(method: .get, uri: "/v1/board?asOf=gestern", body: nil, status: .badRequest, field: "asOf"),
+        Case(method: .get, uri: "/v1/hospitals/99%2099", body: nil, status: .badRequest, field: "id"),
+        Case(method: .get, uri: "/v1/hospitals/123456", body: nil, status: .notFound, field: nil),
+        Case(method: .get, uri: "/v1/nowhere", body: nil, status: .notFound, field: nil),
+    ]
+
+    @Test func everyBadInputIsAProblemNamingTheFieldAndWritesNothing() async throws {
+        let f = try await APIFixture.make()
+        let before = try await f.store.head()
+        try await f.run { client in
+            for c in Self.cases {
+                let r = try await client.execute(uri: c.uri, method: c.method, headers: f.headers(.admin), body: c.body.map(body))
+                let label = "\(c.method) \(c.uri) \(c.body ?? "")"
+                #expect(r.status == c.status, "\(label): \(r.status) \(r.text)")
+                #expect(r.headers[.contentType] == "application/problem+json", "\(label)")
+                #expect(r.json["status"] as? Int == Int(c.status.code), "\(label)")
+                #expect(!(r.json["detail"] as? String ?? "").isEmpty, "\(label)")
+                if let field = c.field { #expect(r.json["field"] as? String == field, "\(label): \(r.text)") }
+            }
+        }
+        #expect(try await f.store.head() == before, "a refused request wrote something")
+    }
+
+    @Test func bodiesOverTheLimitAre413() async throws {
+        let f = try await APIFixture.make(maxBody: 1024)
+        try await f.run { client in
+            let big = #"{"reason":""# + String(repeating: "x", count: 4000) + #"","until":"2026-11-23T12:00:00Z"}"#
+            let r = try await client.execute(uri: Self.closure, method: .put, headers: f.headers(.admin), body: body(big))
+            #expect(r.status == .contentTooLarge && r.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test func thePerPrincipalRateLimitAnswers429() async throws {
+        let f = try await APIFixture.make(rateLimit: 2)
+        try await f.run { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 { statuses.append(try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.crew)).status) }
+            #expect(statuses.prefix(2).allSatisfy { $0 == .ok })
+            #expect(statuses.contains(.tooManyRequests))
+            let limited = try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.crew))
+            if limited.status == .tooManyRequests { #expect(limited.headers[.contentType] == "application/problem+json") }
+            // Another principal is not affected.
+            #expect(try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.admin)).status == .ok)
+        }
+    }
+}

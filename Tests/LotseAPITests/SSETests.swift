@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LotseAPI
+import Testing
+
+@Suite struct SSETests {
+    @Test func changesArriveLiveAndAStreamResumesFromLastEventID() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let port = try #require(client.port)
+            let head = try await f.store.head()
+            let auth = ["Authorization": "Bearer \(f.tokens[.dispatcher]!)"]
+            let live = try RawHTTPStream(port: port, path: "/v1/events", headers: auth)
+            let opened = await live.read { $0.contains("Lotse-Ereignisse ab Position") }
+            #expect(opened.hasPrefix("HTTP/1.1 200") && opened.contains("text/event-stream"))
+
+            let closure = try await client.execute(
+                uri: "/v1/hospitals/772096/resources/stroke-unit/closure", method: .put, headers: f.headers(.hospital),
+                body: body(#"{"reason":"Personalmangel","until":"2026-11-23T12:30:00Z"}"#))
+            let beds = try await client.execute(
+                uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital), body: body(#"{"beds":{"normal":{"free":2,"operable":40}}}"#))
+            #expect(closure.status == .ok && beds.status == .ok)
+
+            let text = await live.read { RawHTTPStream.ids(in: $0).count >= 2 }
+            #expect(RawHTTPStream.ids(in: text) == [Int(head) + 1, Int(head) + 2])
+            #expect(text.contains("event: ResourceClosed") && text.contains("\"principal\":\"hospital:test-hospital\""))
+            #expect(text.contains("event: BedCountsReported"))
+
+            // Resume after the first: only the second comes again, then new ones.
+            let resumed = try RawHTTPStream(port: port, path: "/v1/events", headers: auth.merging(["Last-Event-ID": String(head + 1)]) { $1 })
+            let again = await resumed.read { RawHTTPStream.ids(in: $0).count >= 1 }
+            #expect(RawHTTPStream.ids(in: again) == [Int(head) + 2])
+            // `?after=` does the same.
+            let after = try RawHTTPStream(port: port, path: "/v1/events?after=\(head)", headers: auth)
+            let afterText = await after.read { RawHTTPStream.ids(in: $0).count >= 2 }
+            #expect(RawHTTPStream.ids(in: afterText) == [Int(head) + 1, Int(head) + 2])
+        }
+    }
+
+    @Test func theStreamNeedsAToken() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let port = try #require(client.port)
+            let anonymous = try RawHTTPStream(port: port, path: "/v1/events", headers: [:])
+            let text = await anonymous.read { $0.contains("\r\n\r\n{") && $0.hasSuffix("}") }
+            #expect(text.hasPrefix("HTTP/1.1 401") && text.contains("application/problem+json"))
+            for role in Role.allCases {
+                let s = try RawHTTPStream(port: port, path: "/v1/events", headers: ["Authorization": "Bearer \(f.tokens[role]!)"])
+                #expect(await s.read { $0.contains("Lotse-Ereignisse") }.hasPrefix("HTTP/1.1 200"), "\(role)")
+            }
+        }
+    }
+}
