@@ -13,8 +13,10 @@ public struct APIConfiguration: Sendable {
     public var maxBodyBytes = defaultMaxBodyBytes
     /// Requests per principal per second (token bucket, burst = one second's worth).
     public var rateLimitPerSecond: Double = 200
-    /// How often the timer looks for closures that reached their `until`.
+    /// How often the timers look for closures that reached their `until` and announcements to escalate.
     public var expiryIntervalSeconds: Double = 10
+    /// A red announcement not acknowledged within this time escalates.
+    public var escalationSeconds: Int64 = 120
     public var dispatch = DispatchParameters()
     /// The clock of the server (injectable for tests).
     public var clock: any LotseClock = SystemClock()

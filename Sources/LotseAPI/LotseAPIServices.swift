@@ -9,6 +9,7 @@ public final class LotseAPIServices: Sendable {
     public let store: any EventStore
     public let snapshots: (any SnapshotStore)?
     public let service: CapacityService
+    public let announcements: AnnouncementService
     public let projector: CapacityProjector
     public let ranking: DispatchRanking
     public let configuration: APIConfiguration
@@ -19,6 +20,7 @@ public final class LotseAPIServices: Sendable {
         self.snapshots = snapshots
         self.configuration = configuration
         service = CapacityService(store: store)
+        announcements = AnnouncementService(store: store, table: table)
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
     }

@@ -9,7 +9,7 @@ public enum LotseServer {
     /// Every route of the API, in one table (registration, authorization matrix, OpenAPI agreement).
     public static func routes(_ api: LotseAPIServices) -> [APIRoute] {
         HealthRoutes(api: api).routes + HospitalRoutes(api: api).routes + DispatchRoutes(api: api).routes
-            + BoardRoutes(api: api).routes + EventStreamRoutes(api: api).routes
+            + BoardRoutes(api: api).routes + AnnouncementRoutes(api: api).routes + EventStreamRoutes(api: api).routes
     }
 
     /// The application, with the projection rebuilt (ready) and its services attached.

@@ -59,6 +59,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case let .store(s): return from(s)
             }
         case let e as EventStoreError: return from(e)
+        case let e as AnnouncementService.Failure:
+            switch e {
+            case let .refused(a): return from(a)
+            case let .code(d): return from(d)
+            case .unknownHospital: return .unprocessable(e.description, field: "hospitalId")
+            case let .store(s): return from(s)
+            }
         case let e as DispatchError: return from(e)
         case let e as PZCError: return .unprocessable(e.description, field: "pzc")
         case let e as HTTPError:
@@ -89,6 +96,18 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         case .untilNotInFuture, .untilTooFar: .unprocessable(e.description, field: "until")
         case .noBedCounts: .unprocessable(e.description, field: "beds")
         case let .invalidBedCount(c): .unprocessable(e.description, field: "beds.\(c.rawValue)")
+        }
+    }
+
+    static func from(_ e: AnnouncementError) -> Problem {
+        switch e {
+        case .notFound: .notFound(e.description)
+        case .alreadyExists, .alreadyAcknowledged, .closed: .conflict(e.description)
+        case .unitRequired: .unprocessable(e.description, field: "unit")
+        case .etaOutOfRange: .unprocessable(e.description, field: "eta")
+        case .overrideReasonRequired: .unprocessable(e.description, field: "overrideReason")
+        case .reasonRequired: .unprocessable(e.description, field: "reason")
+        case .handoverOutOfRange: .unprocessable(e.description, field: "handoverAt")
         }
     }
 

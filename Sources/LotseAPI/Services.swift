@@ -13,8 +13,8 @@ struct ProjectorService: Service {
     }
 }
 
-/// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events, so the log says
-/// when each closure ended (answers already treat them as ended at `until`).
+/// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events (answers already
+/// treat them as ended at `until`), and red announcements left unacknowledged into `AnnouncementEscalated`.
 struct ClosureExpiryService: Service {
     let api: LotseAPIServices
     let logger: Logger
@@ -24,10 +24,13 @@ struct ClosureExpiryService: Service {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let n = try await api.service.expireDueClosures(in: api.projector.snapshot, at: api.now)
+                    let index = api.projector.snapshot
+                    let n = try await api.service.expireDueClosures(in: index, at: api.now)
                     if n > 0 { logger.info("closures expired", metadata: ["lotse.expired": "\(n)"]) }
+                    let e = try await api.announcements.escalateDue(in: index, at: api.now, thresholdSeconds: api.configuration.escalationSeconds)
+                    if e > 0 { logger.warning("red announcements escalated", metadata: ["lotse.escalated": "\(e)"]) }
                 } catch {
-                    logger.error("closure expiry failed", metadata: ["lotse.error": "\(error)"])
+                    logger.error("timer failed", metadata: ["lotse.error": "\(error)"])
                 }
                 try await Task.sleep(for: interval)
             }

@@ -15,6 +15,13 @@ public struct CapacityIndex: Sendable {
     public private(set) var packed: [PackedCondition] = []
     /// Per slot: free beds per category of the last report.
     public private(set) var freeBeds: [[BedCategory: Int]] = []
+    /// Per slot × 6 bed categories (`BedCategory.index`): free beds, 0 where none were reported.
+    public private(set) var freeFlat: [Int] = []
+    /// Per slot × 6 bed categories: announced patients en route (announced or acknowledged).
+    public private(set) var enRoute: [Int] = []
+    /// Every announcement, by id.
+    public private(set) var announcements: [AnnouncementID: AnnouncementState] = [:]
+    static let categoryCount = BedCategory.all.count
     private var slots: [HospitalID: Int] = [:]
     private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
@@ -37,6 +44,37 @@ public struct CapacityIndex: Sendable {
     /// The code of a district in `hot`, or nil when no hospital is in it.
     public func districtCode(_ d: DistrictID) -> Int32? { districtCodes[d] }
 
+    /// Applies any event of the log at its position (hospital or announcement; nil only moves the position).
+    public mutating func apply(_ event: LotseEvent?, at position: Int64) {
+        switch event {
+        case let .hospital(e)?: apply(e, at: position)
+        case let .announcement(e)?: apply(announcement: e, at: position)
+        case nil: apply(nil as HospitalEvent?, at: position)
+        }
+    }
+
+    /// Applies an announcement event: keeps the announcement and the count of patients en route per hospital.
+    public mutating func apply(announcement event: AnnouncementEvent, at position: Int64) {
+        guard position > self.position else { return }
+        self.position = position
+        eventCount += 1
+        let id = event.header.announcementId
+        let before = announcements[id]
+        guard let after = AnnouncementAggregate.evolve(before, event) else { return }
+        announcements[id] = after
+        if let slot = slots[after.hospitalId] {
+            let cell = slot * Self.categoryCount + after.bedCategory.index
+            if before?.status.isEnRoute == true { enRoute[cell] -= 1 }
+            if after.status.isEnRoute { enRoute[cell] += 1 }
+        }
+    }
+
+    /// Patients en route to the hospital at `slot`, all categories.
+    public func patientsEnRoute(slot: Int) -> Int {
+        let base = slot * Self.categoryCount
+        return enRoute[base..<(base + Self.categoryCount)].reduce(0, +)
+    }
+
     /// Applies an event at its log position. Positions at or before `position` are ignored, so a replay that
     /// overlaps a snapshot is harmless. `nil` (an event of another aggregate) only moves the position.
     public mutating func apply(_ event: HospitalEvent?, at position: Int64) {
@@ -53,7 +91,7 @@ public struct CapacityIndex: Sendable {
             case let .closed(e): refresh(e.resource, at: slot)
             case let .reopened(e): refresh(e.resource, at: slot)
             case let .closureExpired(e): refresh(e.resource, at: slot)
-            case .bedsReported: freeBeds[slot] = hospitals[slot].beds?.counts.mapValues(\.free) ?? [:]
+            case .bedsReported: refreshBeds(at: slot)
             case .registered, .profileChanged: store(hospitals[slot], at: slot)
             }
         } else if let new = Hospital.evolve(nil, event) {
@@ -68,7 +106,13 @@ public struct CapacityIndex: Sendable {
         hot.append(Hot(profile: s.profile, notfallstufe: 0, vector: UnitVector(s.position), district: 0))
         packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
         freeBeds.append([:])
+        freeFlat.append(contentsOf: repeatElement(0, count: Self.categoryCount))
+        enRoute.append(contentsOf: repeatElement(0, count: Self.categoryCount))
         store(s, at: hospitals.count - 1)
+        // Announcements made before the hospital was known count from now on.
+        for a in announcements.values where a.hospitalId == s.id && a.status.isEnRoute {
+            enRoute[(hospitals.count - 1) * Self.categoryCount + a.bedCategory.index] += 1
+        }
     }
 
     private mutating func refresh(_ key: ResourceKey, at slot: Int) {
@@ -85,21 +129,28 @@ public struct CapacityIndex: Sendable {
         hot[slot] = Hot(profile: s.profile, notfallstufe: s.notfallstufe, vector: UnitVector(s.position), district: code)
         let base = slot * Self.keyCount
         for i in 0..<Self.keyCount { packed[base + i] = PackedCondition(s.conditions[i]) }
-        freeBeds[slot] = s.beds?.counts.mapValues(\.free) ?? [:]
+        refreshBeds(at: slot)
+    }
+
+    private mutating func refreshBeds(at slot: Int) {
+        let counts = hospitals[slot].beds?.counts ?? [:]
+        freeBeds[slot] = counts.mapValues(\.free)
+        for c in BedCategory.all { freeFlat[slot * Self.categoryCount + c.index] = counts[c]?.free ?? 0 }
     }
 }
 
 extension CapacityIndex: Equatable {
     public static func == (a: CapacityIndex, b: CapacityIndex) -> Bool {
-        a.position == b.position && a.hospitals == b.hospitals && a.eventCount == b.eventCount
+        a.position == b.position && a.hospitals == b.hospitals && a.eventCount == b.eventCount && a.announcements == b.announcements
     }
 }
 
 extension CapacityIndex: Codable {
-    enum CodingKeys: String, CodingKey { case position, hospitals, eventCount }
+    enum CodingKeys: String, CodingKey { case position, hospitals, eventCount, announcements }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        for a in try c.decodeIfPresent([AnnouncementState].self, forKey: .announcements) ?? [] { announcements[a.id] = a }
         let states = try c.decode([HospitalState].self, forKey: .hospitals)
         for s in states { appendSlot(s) }
         position = try c.decode(Int64.self, forKey: .position)
@@ -111,5 +162,6 @@ extension CapacityIndex: Codable {
         try c.encode(position, forKey: .position)
         try c.encode(hospitals, forKey: .hospitals)
         try c.encode(eventCount, forKey: .eventCount)
+        try c.encode(announcements.values.sorted { $0.id < $1.id }, forKey: .announcements)
     }
 }

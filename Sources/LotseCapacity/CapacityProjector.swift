@@ -52,7 +52,7 @@ public final class CapacityProjector: Sendable {
             let page = try await store.read(after: fresh.position, limit: 4096)
             if page.isEmpty { break }
             read += page.count
-            for r in page { fresh.apply(try codec.decode(r), at: r.position) }
+            for r in page { fresh.apply(try codec.decodeAny(r), at: r.position) }
         }
         let final = fresh
         index.withLock { $0 = final }
@@ -74,7 +74,7 @@ public final class CapacityProjector: Sendable {
     /// Applies new events as they are committed, until the task is cancelled.
     public func run() async throws {
         for try await r in store.subscribe(after: position) {
-            let event = try codec.decode(r)
+            let event = try codec.decodeAny(r)
             index.withLock { $0.apply(event, at: r.position) }
             applied.advance(to: r.position)
         }

@@ -1,24 +1,18 @@
 import Foundation
 import LotseDomain
 import LotseEventStore
-import Synchronization
 
-/// The application layer for hospital capacity: load the stream, `decide`, append with the expected version.
-///
-/// Loaded states are cached per hospital; a load reads only the events after the cached version, so a command
-/// costs one indexed read however long the hospital's history is. The cache is never trusted blindly: every
-/// append carries the expected version, and a conflict reloads and decides again.
+/// The application layer for hospital capacity: load the stream, `decide`, append with the expected version
+/// (through `StreamCommandRunner`: cached states, per-hospital turns, idempotent retries, conflict retries).
 public final class CapacityService: Sendable {
     public let store: any EventStore
     public let codec: HospitalEventCodec
-    private let cache = Mutex<[HospitalID: HospitalState]>([:])
-    /// Serialises commands per hospital inside this process, so concurrent commands for one hospital queue
-    /// instead of failing each other's expected version; other processes are still caught by that check.
-    private let turns = KeyedTurns<HospitalID>()
+    private let runner: StreamCommandRunner<HospitalState, HospitalEvent>
 
     public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
         self.store = store
         self.codec = codec
+        runner = StreamCommandRunner(store: store, decode: { try codec.decode($0) }, evolve: Hospital.evolve, version: \.version)
     }
 
     /// What a command did.
@@ -45,74 +39,30 @@ public final class CapacityService: Sendable {
         }
     }
 
-    /// Loads a hospital's current state: the cached state plus whatever its stream has after it.
+    /// Loads a hospital's current state.
     public func load(_ id: HospitalID) async throws -> HospitalState? {
-        var state = cache.withLock { $0[id] }
-        let newer = try await store.readStream(HospitalEventCodec.stream(for: id), after: state?.version ?? 0)
-        guard !newer.isEmpty else { return state }
-        for r in newer {
-            if let e = try codec.decode(r) { state = Hospital.evolve(state, e) }
-        }
-        remember(state)
-        return state
-    }
-
-    private func remember(_ state: HospitalState?) {
-        guard let state else { return }
-        cache.withLock { c in
-            if (c[state.id]?.version ?? 0) < state.version { c[state.id] = state }
-        }
+        try await runner.load(HospitalEventCodec.stream(for: id))
     }
 
     /// Executes a command for a hospital. A retry with the same idempotency key returns the first result and
-    /// writes nothing; a concurrent change by another process is retried (decided again on the new state) up to five times.
+    /// writes nothing; a concurrent change by another process is retried (decided again on the new state).
     public func execute(_ command: HospitalCommand, hospital id: HospitalID, by principal: Principal, at now: Timestamp,
                         idempotencyKey: String? = nil, correlationId: String? = nil) async throws -> Outcome {
-        let stream = HospitalEventCodec.stream(for: id)
-        if let key = idempotencyKey, let (firstStream, first) = try await store.idempotentResult(for: key) {
-            guard firstStream == stream else { throw Failure.store(.idempotencyKeyReused(key: key)) }
-            return try await replayed(first, stream: stream)
-        }
-        return try await turns.withTurn(id) {
-            try await decideAndAppend(command, id: id, stream: stream, by: principal, at: now, idempotencyKey: idempotencyKey, correlationId: correlationId)
-        }
-    }
-
-    private func decideAndAppend(_ command: HospitalCommand, id: HospitalID, stream: StreamID, by principal: Principal, at now: Timestamp,
-                                 idempotencyKey: String?, correlationId: String?) async throws -> Outcome {
         let metadata = EventMetadata(
             principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
             idempotencyKey: idempotencyKey, command: command.name)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let state = try await load(id)
-            let events: [HospitalEvent]
-            do { events = try Hospital.decide(command, state: state, now: now) } catch { throw Failure.refused(error) }
-            if events.isEmpty {
-                return Outcome(events: [], position: try await store.head(), streamVersion: state?.version ?? 0, deduplicated: false)
-            }
-            let data = try events.map { try codec.encode($0, metadata: metadata) }
-            do {
-                let r = try await store.append(
-                    data, to: stream, expectedVersion: state.map { .exact($0.version) } ?? .noStream, idempotencyKey: idempotencyKey)
-                if r.deduplicated { return try await replayed(r, stream: stream) }
-                remember(events.reduce(state) { Hospital.evolve($0, $1) })
-                return Outcome(events: events, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
-            } catch let e as EventStoreError {
-                if case .wrongExpectedVersion = e, attempt < 5 { continue }
-                throw Failure.store(e)
-            }
+        let codec = self.codec
+        do {
+            let o = try await runner.execute(
+                stream: HospitalEventCodec.stream(for: id), idempotencyKey: idempotencyKey,
+                decide: { state throws(HospitalError) in try Hospital.decide(command, state: state, now: now) },
+                encode: { try codec.encode($0, metadata: metadata) })
+            return Outcome(events: o.events, position: o.position, streamVersion: o.streamVersion, deduplicated: o.deduplicated)
+        } catch let e as HospitalError {
+            throw Failure.refused(e)
+        } catch let e as EventStoreError {
+            throw Failure.store(e)
         }
-    }
-
-    /// The first result of an idempotent command, with the events it wrote.
-    private func replayed(_ first: AppendResult, stream: StreamID) async throws -> Outcome {
-        let firstVersion = first.streamVersion - (first.lastPosition - first.firstPosition + 1)
-        let events = try await store.readStream(stream, after: firstVersion)
-            .filter { $0.position >= first.firstPosition && $0.position <= first.lastPosition }
-            .compactMap { try codec.decode($0) }
-        return Outcome(events: events, position: first.lastPosition, streamVersion: first.streamVersion, deduplicated: true)
     }
 
     /// Emits `ResourceClosureExpired` for every closure whose `until` has passed (the timer's job).

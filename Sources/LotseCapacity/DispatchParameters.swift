@@ -12,8 +12,8 @@ public struct DispatchParameters: Sendable, Codable, Hashable {
     public var speedKmhUrgency3: Double = 60
     /// Added to the score for each required resource that is `limited`.
     public var limitedPenaltyMinutes: Double = 10
-    /// Added per announced patient en route beyond the free beds (0 until announcements exist).
-    public var loadPenaltyMinutesPerPatient: Double = 0
+    /// Added per announced patient en route beyond the free beds of the category the patient needs.
+    public var loadPenaltyMinutesPerPatient: Double = 5
     /// A status report older than this counts as `unknown`.
     public var statusTTLMinutes: Double = 12 * 60
 

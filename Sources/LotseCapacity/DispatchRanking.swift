@@ -15,13 +15,7 @@ public struct DispatchRanking: Sendable {
 
     /// The requirement for a query, refusing codes that must not be ranked.
     public func requirement(for q: DispatchQuery) throws(DispatchError) -> Requirement {
-        guard let req = table[q.rmi] else { throw .unknownRMI(q.rmi.code) }
-        guard req.isAllocationCode else { throw .notAnAllocationCode(rmi: req.rmi.code, name: req.nameDE) }
-        guard !req.required.isEmpty else { throw .noRequirements(rmi: req.rmi.code, name: req.nameDE) }
-        guard req.allowedUrgencies.contains(q.urgency) else {
-            throw .urgencyNotAllowed(rmi: req.rmi.code, urgency: q.urgency.rawValue, allowed: req.allowedUrgencies.map(\.rawValue).sorted())
-        }
-        return req
+        try table.allocationRequirement(rmi: q.rmi, urgency: q.urgency)
     }
 
     /// One hospital's light-weight result, computed for every capable site before anything is formatted.
@@ -31,6 +25,7 @@ public struct DispatchRanking: Sendable {
         let km: Double
         let score: Double
         let limitedCount: Int
+        let loadPenalty: Double
     }
 
     public func rank(_ q: DispatchQuery, in index: CapacityIndex, at now: Timestamp) throws(DispatchError) -> DispatchAnswer {
@@ -58,6 +53,10 @@ public struct DispatchRanking: Sendable {
         }
         let requiredBits = required.bits
         let needsID = travel.needsHospitalID
+        // Load penalty: patients en route beyond the free beds of the category this patient needs.
+        let pool = BedCategory.needed(for: required).pooled.map(\.index)
+        let perPatient = parameters.loadPenaltyMinutesPerPatient
+        let categories = CapacityIndex.categoryCount
         index.hot.withUnsafeBufferPointer { hot in
             index.packed.withUnsafeBufferPointer { packed in
                 for slot in 0..<hot.count {
@@ -76,10 +75,19 @@ public struct DispatchRanking: Sendable {
                     let (drive, km) = travel.drive(
                         from: origin, to: needsID ? index.hospitals[slot].id : nil, at: h.vector, urgency: q.urgency)
                     if takes {
-                        let score = drive + Double(limited) * parameters.limitedPenaltyMinutes
-                        suitable.insert(Scored(slot: slot, drive: drive, km: km, score: score, limitedCount: limited))
+                        var load = 0.0
+                        if perPatient > 0 {
+                            var coming = 0, free = 0
+                            for c in pool {
+                                coming += index.enRoute[slot * categories + c]
+                                free += index.freeFlat[slot * categories + c]
+                            }
+                            load = Double(max(0, coming - free)) * perPatient
+                        }
+                        let score = drive + Double(limited) * parameters.limitedPenaltyMinutes + load
+                        suitable.insert(Scored(slot: slot, drive: drive, km: km, score: score, limitedCount: limited, loadPenalty: load))
                     } else {
-                        unsuitable.insert(Scored(slot: slot, drive: drive, km: km, score: drive, limitedCount: limited))
+                        unsuitable.insert(Scored(slot: slot, drive: drive, km: km, score: drive, limitedCount: limited, loadPenalty: 0))
                     }
                 }
             }
@@ -104,9 +112,9 @@ public struct DispatchRanking: Sendable {
                 driveMinutes: s.drive.rounded(toPlaces: 1), distanceKm: s.km.rounded(toPlaces: 1), score: s.score.rounded(toPlaces: 1),
                 scoreParts: .init(
                     driveMinutes: s.drive.rounded(toPlaces: 1),
-                    limitedPenaltyMinutes: Double(s.limitedCount) * parameters.limitedPenaltyMinutes, loadPenaltyMinutes: 0),
+                    limitedPenaltyMinutes: Double(s.limitedCount) * parameters.limitedPenaltyMinutes, loadPenaltyMinutes: s.loadPenalty),
                 resources: states, preferredPresent: ResourceSet(bits: preferred.bits & index.hot[s.slot].profile.bits).keys,
-                freeBeds: index.freeBeds[s.slot], bedsReportedAt: bedsAt, patientsEnRoute: 0,
+                freeBeds: index.freeBeds[s.slot], bedsReportedAt: bedsAt, patientsEnRoute: index.patientsEnRoute(slot: s.slot),
                 dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) }))
         }
         let excluded = unsuitable.items.map { s in
@@ -152,5 +160,19 @@ extension Double {
         var f = 1.0
         for _ in 0..<p { f *= 10 }
         return (self * f).rounded() / f
+    }
+}
+
+extension RequirementTable {
+    /// The requirement of a code a patient can be sent with: refuses unknown codes, non-allocation codes (000,
+    /// 111, 121–123, 631), codes without requirements (601) and urgencies the code does not allow.
+    public func allocationRequirement(rmi: RMI, urgency: Urgency) throws(DispatchError) -> Requirement {
+        guard let req = self[rmi] else { throw .unknownRMI(rmi.code) }
+        guard req.isAllocationCode else { throw .notAnAllocationCode(rmi: req.rmi.code, name: req.nameDE) }
+        guard !req.required.isEmpty else { throw .noRequirements(rmi: req.rmi.code, name: req.nameDE) }
+        guard req.allowedUrgencies.contains(urgency) else {
+            throw .urgencyNotAllowed(rmi: req.rmi.code, urgency: urgency.rawValue, allowed: req.allowedUrgencies.map(\.rawValue).sorted())
+        }
+        return req
     }
 }

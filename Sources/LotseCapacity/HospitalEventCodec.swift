@@ -2,7 +2,7 @@ import Foundation
 import LotseDomain
 import LotseEventStore
 
-/// Maps hospital events to stored events and back, upcasting old schema versions on read.
+/// Maps hospital and announcement events to stored events and back, upcasting old schema versions on read.
 public struct HospitalEventCodec: Sendable {
     public let upcasting: EventUpcasting
     private let decoder = JSONDecoder()
@@ -64,6 +64,45 @@ public struct HospitalEventCodec: Sendable {
         case BedCountsReported.eventType: return .bedsReported(try body(BedCountsReported.self))
         default: return nil
         }
+    }
+
+    public static func stream(for id: AnnouncementID) -> StreamID { StreamID("announcement-\(id.rawValue)") }
+
+    /// Decodes any event a projection understands; nil for types of other aggregates.
+    public func decodeAny(_ r: RecordedEvent) throws -> LotseEvent? {
+        if let h = try decode(r) { return .hospital(h) }
+        if let a = try decodeAnnouncement(r) { return .announcement(a) }
+        return nil
+    }
+
+    public func decodeAnnouncement(_ r: RecordedEvent) throws -> AnnouncementEvent? {
+        let dec = decoder
+        func body<T: EventPayload>(_ t: T.Type) throws -> T {
+            let data = try upcasting.upcast(type: r.type, version: r.schemaVersion, to: T.schemaVersion, payload: r.payload)
+            return try dec.decode(T.self, from: data)
+        }
+        switch r.type {
+        case PatientAnnounced.eventType: return .announced(try body(PatientAnnounced.self))
+        case AnnouncementAcknowledged.eventType: return .acknowledged(try body(AnnouncementAcknowledged.self))
+        case PatientArrived.eventType: return .arrived(try body(PatientArrived.self))
+        case AnnouncementCancelled.eventType: return .cancelled(try body(AnnouncementCancelled.self))
+        case AnnouncementEscalated.eventType: return .escalated(try body(AnnouncementEscalated.self))
+        default: return nil
+        }
+    }
+
+    public func encode(_ event: AnnouncementEvent, metadata: EventMetadata) throws -> EventData {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let payload: Data
+        switch event {
+        case let .announced(e): payload = try enc.encode(e)
+        case let .acknowledged(e): payload = try enc.encode(e)
+        case let .arrived(e): payload = try enc.encode(e)
+        case let .cancelled(e): payload = try enc.encode(e)
+        case let .escalated(e): payload = try enc.encode(e)
+        }
+        return EventData(type: event.typeName, schemaVersion: 1, payload: payload, metadata: try enc.encode(metadata))
     }
 
     public func metadata(of r: RecordedEvent) -> EventMetadata? {

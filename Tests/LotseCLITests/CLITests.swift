@@ -57,7 +57,7 @@ import Testing
         }
         let params = try #require(before["parameters"] as? [String: Any])
         #expect(params["detourFactor"] as? Double == 1.3 && params["speedKmhUrgency1"] as? Double == 75
-            && params["limitedPenaltyMinutes"] as? Double == 10 && params["loadPenaltyMinutesPerPatient"] as? Double == 0)
+            && params["limitedPenaltyMinutes"] as? Double == 10 && params["loadPenaltyMinutesPerPatient"] as? Double == 5)
         let c0 = try #require((before["candidates"] as? [[String: Any]])?.first)
         for key in ["hospitalId", "name", "driveMinutes", "score", "resources", "freeBeds", "dataAgeMinutes"] { #expect(c0[key] != nil, "missing \(key)") }
 

@@ -20,17 +20,38 @@ import Testing
 
         let live = CapacityProjector(store: store)
         let snapshots = InMemorySnapshotStore()
+        let announcements = AnnouncementService(store: store, table: try ReferenceData.requirementTable())
+        var announced: [AnnouncementID] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await live.run() }
             var now = t0
             var accepted = 0
             for step in 0..<400 {
                 now = now.adding(minutes: Double(Int.random(in: 0...20, using: &rng)))
-                let (id, command) = randomCommand(ids, &rng, now: now)
-                do {
-                    _ = try await service.execute(command, hospital: id, by: Principal(role: "hospital", id: id.rawValue), at: now)
-                    accepted += 1
-                } catch is CapacityService.Failure {}
+                if Int.random(in: 0..<5, using: &rng) == 0 {
+                    // Announcements take part too: new ones, and steps of earlier ones.
+                    do {
+                        if announced.isEmpty || Bool.random(using: &rng) {
+                            let input = AnnouncementService.Input(
+                                hospitalId: ids.randomElement(using: &rng)!, pzc: try PZC(parsing: ["421701", "132701", "272353"].randomElement(using: &rng)!),
+                                flags: [], eta: now.adding(minutes: 20), unit: "RTW-\(step)", district: DistrictID("X"), overrideReason: "Test")
+                            _ = await live.waitUntil(position: try await store.head())
+                            let o = try await announcements.announce(input, index: live.snapshot, by: .importer, at: now, ttlMinutes: 720, idempotencyKey: nil)
+                            announced.append(o.announcementId)
+                        } else {
+                            let c: AnnouncementCommand = [.acknowledge, .arrive(handoverAt: nil), .cancel(reason: "x"), .escalate(thresholdSeconds: 60)]
+                                .randomElement(using: &rng)!
+                            _ = try await announcements.execute(c, id: announced.randomElement(using: &rng)!, by: .importer, at: now, idempotencyKey: nil)
+                        }
+                        accepted += 1
+                    } catch is AnnouncementService.Failure {}
+                } else {
+                    let (id, command) = randomCommand(ids, &rng, now: now)
+                    do {
+                        _ = try await service.execute(command, hospital: id, by: Principal(role: "hospital", id: id.rawValue), at: now)
+                        accepted += 1
+                    } catch is CapacityService.Failure {}
+                }
                 if step == 200 {
                     let mid = CapacityProjector(store: store)
                     _ = try await mid.rebuild()
@@ -49,6 +70,13 @@ import Testing
         #expect(stats.fromSnapshotPosition != nil)
         #expect(live.snapshot == rebuilt.snapshot)
         #expect(restored.snapshot == rebuilt.snapshot)
+        #expect(!rebuilt.snapshot.announcements.isEmpty)
+        // En-route counts agree with the announcements' states.
+        for (slot, h) in rebuilt.snapshot.hospitals.enumerated() {
+            let expected = rebuilt.snapshot.announcements.values.filter { $0.hospitalId == h.id && $0.status.isEnRoute }.count
+            #expect(rebuilt.snapshot.patientsEnRoute(slot: slot) == expected)
+            #expect(live.snapshot.patientsEnRoute(slot: slot) == expected)
+        }
         // And the index agrees with each aggregate loaded from its own stream.
         for id in regs.map(\.0.id) {
             #expect(try await service.load(id) == rebuilt.snapshot[id])

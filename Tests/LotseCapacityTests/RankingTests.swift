@@ -52,6 +52,30 @@ import Testing
         #expect(bergen.resources.first { $0.resource == .strokeUnit }?.status == "limited")
     }
 
+    @Test func patientsEnRouteBeyondFreeBedsAddTheLoadPenalty() async throws {
+        let store = try await seededStore()
+        let service = CapacityService(store: store)
+        let bergen = HospitalID("772096")!
+        _ = try await service.execute(.reportBeds([.icuHighCare: BedCount(free: 1, operable: 4), .icuLowCare: BedCount(free: 0, operable: 2)]),
+                                      hospital: bergen, by: .importer, at: t0)
+        let announcements = AnnouncementService(store: store, table: try ReferenceData.requirementTable())
+        for i in 0..<3 {
+            let input = AnnouncementService.Input(
+                hospitalId: bergen, pzc: try PZC(parsing: "132701"), flags: [], eta: t0.adding(minutes: 20), unit: "RTW-\(i)",
+                district: DistrictID("Vorpommern-Rügen"), overrideReason: nil)
+            _ = try await announcements.announce(input, index: try await index(store), by: .importer, at: t0, ttlMinutes: 720, idempotencyKey: nil)
+        }
+        let idx = try await index(store)
+        // 132 (ROSC) needs the ICU: 3 en route, 1 free ICU bed → 2 × 5 min.
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132701"), limit: 50), in: idx, at: t0)
+        let c = try #require(a.candidates.first { $0.hospitalId == bergen })
+        #expect(c.patientsEnRoute == 3 && c.scoreParts.loadPenaltyMinutes == 10)
+        #expect(abs(c.score - (c.driveMinutes + 10)) < 0.06)
+        // A stroke patient needs no ICU bed here: the same patients en route, no penalty (normal beds are free).
+        let stroke = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: idx, at: t0)
+        #expect(stroke.candidates.first { $0.hospitalId == bergen }?.scoreParts.loadPenaltyMinutes == 0)
+    }
+
     @Test func staleAndMissingReportsAreUnknownNeverAvailable() async throws {
         let store = try await seededStore()
         let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(store),

@@ -34,8 +34,9 @@ struct BoardRoutes {
                     index = api.projector.snapshot
                 }
                 let at = asOf ?? now
-                let views = index.hospitals.filter { district == nil || $0.district == district }.sorted { $0.id < $1.id }
-                    .map { HospitalView($0, at: at, ttlMinutes: ttl) }
+                let views = index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
+                    .sorted { $0.element.id < $1.element.id }
+                    .map { HospitalView($0.element, at: at, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) }
                 return try json(Board(logPosition: index.position, evaluatedAt: at, asOf: asOf, district: district?.rawValue, hospitals: views))
             },
         ]
@@ -51,7 +52,7 @@ struct BoardRoutes {
             let page = try await api.store.read(after: after, limit: 4096)
             guard let last = page.last else { break }
             for r in page {
-                if let e = try codec.decode(r), e.occurredAt <= asOf { index.apply(e, at: r.position) }
+                if let e = try codec.decodeAny(r), e.occurredAt <= asOf { index.apply(e, at: r.position) }
             }
             after = last.position
         }

@@ -7,13 +7,14 @@ import ServiceLifecycle
 
 /// Server-Sent Events of the log, resumable with `Last-Event-ID` (or `?after=`). Without either, the stream starts
 /// at the current head. Capacity events are visible to every signed-in role (the board is public inside Lotse);
-/// later aggregates (announcements, consultations) will be filtered by the caller's scope here.
+/// announcement events only to the target hospital, the dispatchers of the district, the unit and admins.
 struct EventStreamRoutes {
     let api: LotseAPIServices
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/events", roles: Role.everyone) { request, _ in
+            APIRoute(.get, "/v1/events", roles: Role.everyone) { request, context in
+                let principal = try context.requirePrincipal()
                 let lastID = try request.headers[HTTPField.Name("Last-Event-ID")!].map { raw -> Int64 in
                     guard let v = Int64(raw), v >= 0 else { throw Problem.badRequest("Last-Event-ID ungültig", field: "Last-Event-ID") }
                     return v
@@ -38,6 +39,8 @@ struct EventStreamRoutes {
                             // On graceful shutdown the frames end, the loop below ends and cancels this task.
                             try await withGracefulShutdownHandler {
                                 for try await e in subscription {
+                                    // Announcements only to those who may see them (hospital, district, unit, admin).
+                                    if let a = try? codec.decodeAnnouncement(e), !principal.maySee(a.header) { continue }
                                     if case .dropped = continuation.yield(Self.frame(e, codec: codec)) { return }
                                 }
                             } onGracefulShutdown: {

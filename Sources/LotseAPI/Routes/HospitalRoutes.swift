@@ -39,16 +39,21 @@ struct HospitalRoutes {
                 let now = api.now
                 let ttl = api.ranking.parameters.statusTTLMinutes
                 let (position, views) = api.projector.withIndex { index in
-                    (index.position, index.hospitals.filter { district == nil || $0.district == district }
-                        .sorted { $0.id < $1.id }.map { HospitalView($0, at: now, ttlMinutes: ttl) })
+                    (index.position, index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
+                        .sorted { $0.element.id < $1.element.id }
+                        .map { HospitalView($0.element, at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) })
                 }
                 return try json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
             },
             APIRoute(.get, "/v1/hospitals/{id}", roles: Role.everyone) { _, context in
                 let id = try context.hospitalID()
                 let now = api.now
-                guard let h = api.projector.withIndex({ $0[id] }) else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
-                return try json(HospitalView(h, at: now, ttlMinutes: api.ranking.parameters.statusTTLMinutes))
+                let ttl = api.ranking.parameters.statusTTLMinutes
+                let view = api.projector.withIndex { index in
+                    index.hospitals.firstIndex { $0.id == id }.map { HospitalView(index.hospitals[$0], at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0)) }
+                }
+                guard let view else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
+                return try json(view)
             },
             APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/status", roles: [.hospital, .admin]) { request, context in
                 let (id, key) = (try context.hospitalID(), try context.resourceKey())

@@ -19,8 +19,11 @@ struct HospitalView: Codable, Sendable {
     let bedsReportedAt: Timestamp?
     /// Minutes since the oldest report behind this view (resources and beds); nil when nothing was reported.
     let dataAgeMinutes: Double?
+    /// Announced patients on their way (announced or acknowledged, not yet arrived).
+    let patientsEnRoute: Int
 
-    init(_ h: HospitalState, at now: Timestamp, ttlMinutes: Double) {
+    init(_ h: HospitalState, at now: Timestamp, ttlMinutes: Double, patientsEnRoute: Int) {
+        self.patientsEnRoute = patientsEnRoute
         hospitalId = h.id
         name = h.name
         district = h.district.rawValue

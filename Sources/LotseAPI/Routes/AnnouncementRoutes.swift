@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import LotseCapacity
+import LotseDomain
+
+/// Announcements (Voranmeldung): a Leitstelle or crew announces a patient; the hospital acknowledges and records
+/// the arrival; red announcements left unacknowledged escalate (timer).
+struct AnnouncementRoutes {
+    let api: LotseAPIServices
+
+    struct AnnounceBody: StrictBody {
+        static let allowedKeys: Set<String> = ["hospitalId", "pzc", "flags", "eta", "unit", "district", "overrideReason"]
+        let hospitalId: HospitalID
+        let pzc: String
+        let flags: [AnnouncementFlag]?
+        let eta: Timestamp
+        let unit: String
+        let district: DistrictID
+        let overrideReason: String?
+    }
+
+    struct ArrivalBody: StrictBody {
+        static let allowedKeys: Set<String> = ["handoverAt"]
+        let handoverAt: Timestamp?
+    }
+
+    struct CancelBody: StrictBody {
+        static let allowedKeys: Set<String> = ["reason"]
+        let reason: String
+    }
+
+    /// An announcement as the API shows it.
+    struct View: Codable {
+        let announcement: AnnouncementState
+        let logPosition: Int64
+    }
+
+    struct List: Codable {
+        let logPosition: Int64
+        let announcements: [AnnouncementState]
+    }
+
+    struct Result: Codable {
+        let announcementId: AnnouncementID
+        let position: Int64
+        let events: [String]
+        let deduplicated: Bool
+        /// Set when the announcement was made despite a closure ("Zuweisung trotz Abmeldung").
+        let override: Bool
+
+        init(_ o: AnnouncementService.Outcome) {
+            announcementId = o.announcementId
+            position = o.position
+            events = o.events.map(\.typeName)
+            deduplicated = o.deduplicated
+            if case let .announced(e)? = o.events.first { override = e.overrideReason != nil } else { override = false }
+        }
+    }
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.post, "/v1/announcements", roles: [.dispatcher, .crew, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let b = try await request.decodeStrict(AnnounceBody.self, context: context)
+                guard p.mayAnnounce(district: b.district, unit: b.unit) else {
+                    throw Problem.forbidden("Voranmeldung nur aus dem eigenen Bereich / der eigenen Einheit (Scope) / outside your scope")
+                }
+                let pzc: PZC
+                do { pzc = try PZC(parsing: b.pzc) } catch { throw Problem.unprocessable("\(error)", field: "pzc") }
+                let input = AnnouncementService.Input(
+                    hospitalId: b.hospitalId, pzc: pzc, flags: b.flags ?? [], eta: b.eta, unit: b.unit, district: b.district,
+                    overrideReason: b.overrideReason)
+                let o = try await api.announcements.announce(
+                    input, index: api.projector.snapshot, by: p.principal, at: api.now, ttlMinutes: api.ranking.parameters.statusTTLMinutes,
+                    idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+                return try json(Result(o), status: o.deduplicated ? .ok : .created)
+            },
+            APIRoute(.get, "/v1/announcements", roles: [.hospital, .dispatcher, .crew, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let hospital = try request.query("hospitalId") { HospitalID($0) }
+                let status = try request.query("status") { AnnouncementStatus(rawValue: $0) }
+                try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
+                let (position, all) = api.projector.withIndex { ($0.position, Array($0.announcements.values)) }
+                let visible = all.filter { a in
+                    p.maySee(header(a)) && (hospital == nil || a.hospitalId == hospital) && (status == nil || a.status == status)
+                }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
+                return try json(List(logPosition: position, announcements: visible))
+            },
+            APIRoute(.get, "/v1/announcements/{id}", roles: [.hospital, .dispatcher, .crew, .admin]) { _, context in
+                let a = try visibleAnnouncement(context)
+                return try json(View(announcement: a, logPosition: api.projector.position))
+            },
+            APIRoute(.post, "/v1/announcements/{id}/acknowledgement", roles: [.hospital, .admin]) { request, context in
+                try await hospitalCommand(.acknowledge, request, context)
+            },
+            APIRoute(.post, "/v1/announcements/{id}/arrival", roles: [.hospital, .admin]) { request, context in
+                let b = try await request.decodeStrict(ArrivalBody.self, context: context)
+                return try await hospitalCommand(.arrive(handoverAt: b.handoverAt), request, context)
+            },
+            APIRoute(.post, "/v1/announcements/{id}/cancellation", roles: [.dispatcher, .crew, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let a = try visibleAnnouncement(context)
+                guard p.mayAnnounce(district: a.district, unit: a.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich / outside your scope") }
+                let b = try await request.decodeStrict(CancelBody.self, context: context)
+                let o = try await api.announcements.execute(
+                    .cancel(reason: b.reason), id: a.id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+                return try json(Result(o))
+            },
+        ]
+    }
+
+    func header(_ a: AnnouncementState) -> AnnouncementHeader {
+        AnnouncementHeader(announcementId: a.id, hospitalId: a.hospitalId, district: a.district, unit: a.unit)
+    }
+
+    /// The announcement of the path, if the caller may see it (404 otherwise: its existence is not revealed).
+    /// Reads the aggregate, not the projection, so a command right after the announcement finds it.
+    func visibleAnnouncement(_ context: LotseRequestContext) throws -> AnnouncementState {
+        let p = try context.requirePrincipal()
+        let raw = try context.parameters.require("id")
+        guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
+        guard let a = api.projector.withIndex({ $0.announcements[id] }), p.maySee(header(a)) else {
+            throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
+        }
+        return a
+    }
+
+    /// Acknowledge or arrival: only the target hospital (or an admin).
+    func hospitalCommand(_ c: AnnouncementCommand, _ request: Request, _ context: LotseRequestContext) async throws -> Response {
+        let p = try context.requirePrincipal()
+        let raw = try context.parameters.require("id")
+        guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
+        guard let a = try await api.announcements.load(id), p.maySee(header(a)) else {
+            throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
+        }
+        guard p.mayChange(hospital: a.hospitalId) else { throw Problem.forbidden("Nur die Zielklinik / only the receiving hospital") }
+        let o = try await api.announcements.execute(c, id: id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+        return try json(Result(o))
+    }
+}
