@@ -50,16 +50,18 @@ struct Serve: AsyncParsableCommand {
     static func printDemoTokens(_ tokens: TokenService, base: String) async {
         let roles: [(Role, String, [String], String)] = [
             (.hospital, "zna-bergen", ["772096"], "Sana-Krankenhaus Rügen, Bergen"),
+            (.hospital, "zna-stralsund", ["771436"], "Helios Hanseklinikum Stralsund"),
             (.dispatcher, "ils-stralsund", ["Vorpommern-Rügen"], "Leitstelle Vorpommern-Rügen"),
             (.crew, "rtw-bergen-1", ["RTW-Bergen-1"], "RTW Bergen 1"),
             (.physician, "tna-greifswald", ["TNA-Greifswald"], "Telenotarzt Greifswald"),
             (.admin, "betrieb", ["*"], "Betrieb / ÄLRD"),
         ]
         print("\nTokens (8 h gültig):")
-        var hospitalToken = "", dispatcherToken = ""
+        var hospitalToken = "", stralsundToken = "", dispatcherToken = ""
         for (role, sub, scope, label) in roles {
             guard let t = try? await tokens.issue(subject: sub, role: role, scope: scope, ttlSeconds: 8 * 3600) else { continue }
-            if role == .hospital { hospitalToken = t }
+            if sub == "zna-bergen" { hospitalToken = t }
+            if sub == "zna-stralsund" { stralsundToken = t }
             if role == .dispatcher { dispatcherToken = t }
             print("  \(role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(label) (Scope \(scope.joined(separator: ","))):\n    \(t)")
         }
@@ -71,6 +73,10 @@ struct Serve: AsyncParsableCommand {
                    -d '{"reason":"Personalmangel","until":"\(Timestamp(millis: Clock.now().millis + 2 * 3_600_000).iso8601)"}' \\
                    '\(base)/v1/hospitals/772096/resources/stroke-unit/closure'
               curl -N -H 'Authorization: Bearer \(dispatcherToken)' '\(base)/v1/events'
+              curl -X POST -H 'Authorization: Bearer \(dispatcherToken)' -H 'Content-Type: application/json' \\
+                   -d '{"hospitalId":"771436","pzc":"421701","flags":["schockraum"],"eta":"\(Timestamp(millis: Clock.now().millis + 40 * 60_000).iso8601)","unit":"RTW-Bergen-1","district":"Vorpommern-Rügen"}' \\
+                   '\(base)/v1/announcements'
+              curl -X POST -H 'Authorization: Bearer \(stralsundToken)' '\(base)/v1/announcements/<announcementId>/acknowledgement'
             """)
     }
 }
