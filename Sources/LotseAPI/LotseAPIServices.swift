@@ -13,9 +13,11 @@ public final class LotseAPIServices: Sendable {
     public let projector: CapacityProjector
     public let ranking: DispatchRanking
     public let configuration: APIConfiguration
+    public let metrics = LotseMetrics()
     private let rebuilt = Mutex(false)
 
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
+        let store = MeteredEventStore(store, metrics: metrics)
         self.store = store
         self.snapshots = snapshots
         self.configuration = configuration

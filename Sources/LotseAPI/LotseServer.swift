@@ -10,6 +10,7 @@ public enum LotseServer {
     public static func routes(_ api: LotseAPIServices) -> [APIRoute] {
         HealthRoutes(api: api).routes + HospitalRoutes(api: api).routes + DispatchRoutes(api: api).routes
             + BoardRoutes(api: api).routes + AnnouncementRoutes(api: api).routes + EventStreamRoutes(api: api).routes
+            + MetricsRoutes(api: api).routes
     }
 
     /// The application, with the projection rebuilt (ready) and its services attached.
@@ -19,6 +20,7 @@ public enum LotseServer {
     ) async throws -> some ApplicationProtocol {
         let tokens = try await TokenService(secret: api.configuration.jwtSecret)
         let router = Router(context: LotseRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(
             tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond),

@@ -27,7 +27,10 @@ struct EventStreamRoutes {
                 let after = lastID ?? afterQuery ?? head
                 let subscription = api.store.subscribe(after: after)
                 let codec = api.service.codec
+                let subscribers = api.metrics.sseSubscribers
                 let body = ResponseBody { writer in
+                    subscribers.increment()
+                    defer { subscribers.decrement() }
                     try await writer.write(ByteBuffer(string: ": Lotse-Ereignisse ab Position \(after)\n\n"))
                     // The subscription runs in a child task that ends on graceful shutdown; frames reach this writer
                     // through a bounded buffer. A client too slow to keep up is disconnected (it resumes with
