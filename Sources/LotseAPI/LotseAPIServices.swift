@@ -14,6 +14,7 @@ public final class LotseAPIServices: Sendable {
     public let ranking: DispatchRanking
     public let configuration: APIConfiguration
     public let metrics = LotseMetrics()
+    let broadcaster: EventBroadcaster
     private let rebuilt = Mutex(false)
 
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
@@ -23,6 +24,7 @@ public final class LotseAPIServices: Sendable {
         self.configuration = configuration
         service = CapacityService(store: store)
         announcements = AnnouncementService(store: store, table: table)
+        broadcaster = EventBroadcaster(store: store, codec: service.codec)
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
     }
@@ -37,6 +39,9 @@ public final class LotseAPIServices: Sendable {
     }
 
     public var isRebuilt: Bool { rebuilt.withLock { $0 } }
+
+    /// Live SSE feeds attached to the broadcaster (for tests and diagnostics).
+    public var broadcasterListeners: Int { broadcaster.listenerCount }
 
     /// Waits until the projection has applied `minPosition` (read-your-writes).
     func awaitPosition(_ minPosition: Int64?) async throws {

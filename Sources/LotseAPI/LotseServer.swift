@@ -33,7 +33,7 @@ public enum LotseServer {
         return Application(
             router: router,
             configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: "Lotse"),
-            services: [ProjectorService(projector: api.projector), ClosureExpiryService(api: api, logger: logger)],
+            services: [ProjectorService(projector: api.projector), ClosureExpiryService(api: api, logger: logger), api.broadcaster],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

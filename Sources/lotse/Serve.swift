@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Adresse (Umgebung: LOTSE_HOST).") var host: String?
     @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
     @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
+    @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
     @OptionGroup var secret: SecretOptions
 
     func run() async throws {
@@ -28,6 +29,10 @@ struct Serve: AsyncParsableCommand {
         if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
             guard (0...65535).contains(p) else { throw CLIError("Port \(p) ungültig (0–65535)") }
             config.port = p
+        }
+        if let r = rateLimit ?? env["LOTSE_RATE_LIMIT"].flatMap(Double.init) {
+            guard r > 0 else { throw CLIError("--rate-limit muss > 0 sein") }
+            config.rateLimitPerSecond = r
         }
         let store: SQLiteEventStore
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }

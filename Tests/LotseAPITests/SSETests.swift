@@ -38,6 +38,29 @@ import Testing
         }
     }
 
+    @Test func manyClientsShareOneBroadcastAndAllGetEveryEvent() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let port = try #require(client.port)
+            let head = try await f.store.head()
+            var streams: [RawHTTPStream] = []
+            for i in 0..<40 {
+                let role: Role = [.hospital, .dispatcher, .crew, .physician, .admin][i % 5]
+                let s = try RawHTTPStream(port: port, path: "/v1/events", headers: ["Authorization": "Bearer \(f.tokens[role]!)"])
+                _ = await s.read { $0.contains("Lotse-Ereignisse") }
+                streams.append(s)
+            }
+            #expect(f.api.broadcasterListeners == 40)
+            for n in 1...3 {
+                _ = try await client.execute(uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital),
+                                             body: body(#"{"beds":{"normal":{"free":\#(n),"operable":40}}}"#))
+            }
+            for s in streams {
+                #expect(RawHTTPStream.ids(in: await s.read { RawHTTPStream.ids(in: $0).count >= 3 }) == [Int(head) + 1, Int(head) + 2, Int(head) + 3])
+            }
+        }
+    }
+
     @Test func theStreamNeedsAToken() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

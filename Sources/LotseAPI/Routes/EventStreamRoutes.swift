@@ -25,33 +25,23 @@ struct EventStreamRoutes {
                 }
                 let head = try await api.store.head()
                 let after = lastID ?? afterQuery ?? head
-                let subscription = api.store.subscribe(after: after)
-                let codec = api.service.codec
+                let items = api.broadcaster.items(after: after)
                 let subscribers = api.metrics.sseSubscribers
                 let body = ResponseBody { writer in
                     subscribers.increment()
                     defer { subscribers.decrement() }
                     try await writer.write(ByteBuffer(string: ": Lotse-Ereignisse ab Position \(after)\n\n"))
-                    // The subscription runs in a child task that ends on graceful shutdown; frames reach this writer
-                    // through a bounded buffer. A client too slow to keep up is disconnected (it resumes with
-                    // Last-Event-ID, nothing is lost) instead of growing the server's memory.
-                    let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(Self.bufferedFrames))
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            defer { continuation.finish() }
-                            // On graceful shutdown the frames end, the loop below ends and cancels this task.
-                            try await withGracefulShutdownHandler {
-                                for try await e in subscription {
-                                    // Announcements only to those who may see them (hospital, district, unit, admin).
-                                    if let a = try? codec.decodeAnnouncement(e), !principal.maySee(a.header) { continue }
-                                    if case .dropped = continuation.yield(Self.frame(e, codec: codec)) { return }
-                                }
-                            } onGracefulShutdown: {
-                                continuation.finish()
-                            }
+                    // The items come from the shared broadcaster (one subscription for all clients). Graceful
+                    // shutdown ends the items; a client too slow to keep up is disconnected and resumes by
+                    // Last-Event-ID, nothing is lost.
+                    try await withGracefulShutdownHandler {
+                        for try await item in items {
+                            // Announcements only to those who may see them (hospital, district, unit, admin).
+                            if let a = item.announcement, !principal.maySee(a) { continue }
+                            try await writer.write(ByteBuffer(string: item.frame))
                         }
-                        for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
-                        group.cancelAll()
+                    } onGracefulShutdown: {
+                        api.broadcaster.shutdownStreams()
                     }
                     try await writer.finish(nil)
                 }
@@ -60,8 +50,6 @@ struct EventStreamRoutes {
             },
         ]
     }
-
-    static let bufferedFrames = 10_000
 
     /// One SSE frame: `id` = log position, `event` = event type, `data` = one line of JSON.
     static func frame(_ e: RecordedEvent, codec: HospitalEventCodec) -> String {

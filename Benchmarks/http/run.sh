@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of `lotse serve` on loopback (Docs/BENCHMARKS.md): wrk against a trivial endpoint (/healthz)
+# and the dispatch query in the same run, durable capacity updates over HTTP, and SSE fan-out to 1 000 clients.
+# Needs: wrk (Debian), python3. Usage: bash Benchmarks/http/run.sh [seconds per wrk run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-10}
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+swift build -c release --product lotse >/dev/null
+tmp=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+# The per-token rate limit (default 200/s) is lifted: wrk and the SSE clients use one token each.
+LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 > "$tmp/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/serve.log" && break; sleep 0.5; done
+base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.log" | head -1)
+dispatcher=$(grep -A1 "dispatcher Leitstelle" "$tmp/serve.log" | tail -1 | tr -d ' ')
+admin=$(grep -A1 "admin      Betrieb" "$tmp/serve.log" | tail -1 | tr -d ' ')
+echo "server $base (pid $server), $(nproc) cores, wrk -t1 -c50 -d${secs}s --latency"
+
+run() { # name, wrk args...
+  local name=$1; shift
+  wrk -t1 -c50 -d"${secs}s" --latency "$@" > "$tmp/$name.txt"
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/$name.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$tmp/$name.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$tmp/$name.txt")
+  local non2xx
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$tmp/$name.txt")
+  printf "%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n" "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
+  echo "$rps" > "$tmp/$name.rps"
+}
+
+run healthz "$base/healthz"
+run hospital-read -H "Authorization: Bearer $dispatcher" "$base/v1/hospitals/772096"
+run dispatch -H "Authorization: Bearer $dispatcher" "$base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10"
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+h = float(open(f"{d}/healthz.rps").read()); r = float(open(f"{d}/dispatch.rps").read())
+print(f"dispatch / healthz throughput ratio: {r / h:.2f} (target >= 0.70)")
+PY
+
+# Durable capacity updates over HTTP: PUT status, alternating available/limited, over 34 hospitals as admin.
+cat > "$tmp/update.lua" <<LUA
+local ids = {"771003","771028","771339","771436","771830","771841","772074","772096","772445","772799","772800","772893","772895","772916","772987","773034","773039","773084","773177","773272","773306","773325","773369","773374","773375","773471","773476","773589","773601"}
+local n = 0
+request = function()
+  n = n + 1
+  local id = ids[(n % #ids) + 1]
+  local status = (n % 2 == 0) and "available" or "limited"
+  return wrk.format("PUT", "/v1/hospitals/" .. id .. "/resources/ct/status",
+    {["Authorization"] = "Bearer $admin", ["Content-Type"] = "application/json"}, '{"status":"' .. status .. '"}')
+end
+LUA
+run durable-update -s "$tmp/update.lua" "$base"
+
+echo "SSE fan-out:"
+python3 Benchmarks/http/sse_fanout.py "$base" "$dispatcher" "$admin" 1000

@@ -1,0 +1,108 @@
+import Foundation
+import LotseCapacity
+import LotseDomain
+import LotseEventStore
+import ServiceLifecycle
+import Synchronization
+
+/// One subscription to the log, fanned out to every SSE client: each event is read and framed once, however many
+/// clients listen. A client first catches up from the store (from its `Last-Event-ID`), then follows the live
+/// feed; positions it already sent are skipped, so the switch leaves no gap and no duplicate.
+final class EventBroadcaster: Service, Sendable {
+    /// An event ready to send: its SSE frame, and who may see it (nil = every signed-in role).
+    struct Item: Sendable {
+        let position: Int64
+        let frame: String
+        let announcement: AnnouncementHeader?
+    }
+
+    private struct State {
+        var nextID: UInt64 = 0
+        var listeners: [UInt64: AsyncStream<Item>.Continuation] = [:]
+    }
+
+    let store: any EventStore
+    let codec: HospitalEventCodec
+    private let state = Mutex(State())
+    /// Events buffered per client before it counts as too slow and is disconnected (it resumes by Last-Event-ID).
+    static let bufferedItems = 10_000
+
+    init(store: any EventStore, codec: HospitalEventCodec) {
+        self.store = store
+        self.codec = codec
+    }
+
+    func item(_ e: RecordedEvent) -> Item {
+        Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header)
+    }
+
+    /// Follows the log from its current head and hands every event to every listener.
+    func run() async throws {
+        let head = try await store.head()
+        try await cancelWhenGracefulShutdown {
+            for try await e in self.store.subscribe(after: head) {
+                let item = self.item(e)
+                let slow: [UInt64] = self.state.withLock { s in
+                    var dropped: [UInt64] = []
+                    for (id, c) in s.listeners {
+                        if case .dropped = c.yield(item) { dropped.append(id) }
+                    }
+                    return dropped
+                }
+                for id in slow { self.remove(id)?.finish() }
+            }
+        }
+        shutdownStreams()
+    }
+
+    private func remove(_ id: UInt64) -> AsyncStream<Item>.Continuation? { state.withLock { $0.listeners.removeValue(forKey: id) } }
+
+    var listenerCount: Int { state.withLock { $0.listeners.count } }
+
+    /// Ends every live feed (graceful shutdown): each client's stream finishes after what it already has.
+    func shutdownStreams() {
+        let all = state.withLock { s in
+            defer { s.listeners = [:] }
+            return Array(s.listeners.values)
+        }
+        for c in all { c.finish() }
+    }
+
+    /// Items after `position`: first from the store, then live. Ends when the client is too slow, on shutdown, or
+    /// when the consuming task is cancelled.
+    func items(after position: Int64) -> AsyncThrowingStream<Item, any Error> {
+        let (live, liveContinuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(Self.bufferedItems))
+        let id = state.withLock { s in
+            s.nextID += 1
+            s.listeners[s.nextID] = liveContinuation
+            return s.nextID
+        }
+        liveContinuation.onTermination = { [weak self] _ in _ = self?.remove(id) }
+        let store = self.store
+        return AsyncThrowingStream { continuation in
+            // This task is scoped to the stream: it ends when the stream is terminated (onTermination cancels it).
+            let task = Task {
+                var last = position
+                do {
+                    while !Task.isCancelled {
+                        let page = try await store.read(after: last, limit: 1024)
+                        guard let tail = page.last else { break }
+                        for e in page { continuation.yield(self.item(e)) }
+                        last = tail.position
+                    }
+                    for await item in live where item.position > last {
+                        continuation.yield(item)
+                        last = item.position
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in
+                task.cancel()
+                liveContinuation.finish()
+            }
+        }
+    }
+}
