@@ -13,7 +13,7 @@ struct DispatchRoutes {
                 try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
                 let now = api.now
                 let answer = try api.projector.withIndex { try api.ranking.rank(q, in: $0, at: now) }
-                return try json(answer)
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes())))
             },
         ]
     }
