@@ -8,7 +8,7 @@ extension DispatchAnswer {
         var w = JSONWriter()
         w.object {
             $0.field("candidates") { w in w.array(candidates) { w, c in c.write(&w) } }
-            $0.field("evaluatedAt") { $0.string(evaluatedAt.iso8601) }
+            $0.field("evaluatedAt") { $0.timestamp(evaluatedAt) }
             $0.field("excluded") { w in w.array(excluded) { w, e in e.write(&w) } }
             $0.field("excludedTotal") { $0.int(excludedTotal) }
             $0.field("logPosition") { $0.int(Int(logPosition)) }
@@ -51,7 +51,7 @@ extension DispatchAnswer {
 extension DispatchAnswer.Candidate {
     func write(_ w: inout JSONWriter) {
         w.object {
-            if let t = bedsReportedAt { $0.field("bedsReportedAt") { $0.string(t.iso8601) } }
+            if let t = bedsReportedAt { $0.field("bedsReportedAt") { $0.timestamp(t) } }
             if let a = dataAgeMinutes { $0.field("dataAgeMinutes") { $0.double(a) } }
             $0.field("distanceKm") { $0.double(distanceKm) }
             $0.field("district") { $0.string(district) }
@@ -97,10 +97,10 @@ extension DispatchAnswer.ResourceState {
         w.object {
             $0.field("label") { $0.string(label) }
             if let r = reason { $0.field("reason") { $0.string(r) } }
-            if let t = reportedAt { $0.field("reportedAt") { $0.string(t.iso8601) } }
+            if let t = reportedAt { $0.field("reportedAt") { $0.timestamp(t) } }
             $0.field("resource") { $0.string(resource.rawValue) }
             $0.field("status") { $0.string(status) }
-            if let t = until { $0.field("until") { $0.string(t.iso8601) } }
+            if let t = until { $0.field("until") { $0.timestamp(t) } }
         }
     }
 }
@@ -142,6 +142,13 @@ struct JSONWriter {
 
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            needsComma = true
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
@@ -156,6 +163,28 @@ struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// An ISO 8601 time, written digit by digit (the same text as `Timestamp.iso8601`).
+    mutating func timestamp(_ t: Timestamp) {
+        let (days, ms) = t.millis.floorDivided(by: 86_400_000)
+        let (y, mo, d) = CivilDate.fromDays(days)
+        func digits(_ v: Int64, _ n: Int) {
+            var div: Int64 = 1
+            for _ in 1..<n { div *= 10 }
+            var x = v
+            while div > 0 {
+                bytes.append(UInt8(48 + (x / div) % 10))
+                x %= div
+                div /= 10
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        digits(y, 4); bytes.append(UInt8(ascii: "-")); digits(mo, 2); bytes.append(UInt8(ascii: "-")); digits(d, 2)
+        bytes.append(UInt8(ascii: "T")); digits(ms / 3_600_000, 2); bytes.append(UInt8(ascii: ":")); digits((ms / 60_000) % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits((ms / 1000) % 60, 2); bytes.append(UInt8(ascii: ".")); digits(ms % 1000, 3)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
         needsComma = true
     }
 

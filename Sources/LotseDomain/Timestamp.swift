@@ -95,15 +95,16 @@ func pad(_ v: Int64, _ width: Int) -> String {
 }
 
 extension Int64 {
-    func floorDivided(by d: Int64) -> (Int64, Int64) {
+    /// Quotient and remainder rounding toward minus infinity.
+    public func floorDivided(by d: Int64) -> (Int64, Int64) {
         let q = self >= 0 ? self / d : (self - d + 1) / d
         return (q, self - q * d)
     }
 }
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil).
-enum CivilDate {
-    static func toDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+public enum CivilDate {
+    public static func toDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -112,7 +113,7 @@ enum CivilDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+    public static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -126,5 +127,5 @@ enum CivilDate {
     }
 
     /// 0 = Sunday.
-    static func weekday(days: Int64) -> Int64 { (days + 4).floorDivided(by: 7).1 }
+    public static func weekday(days: Int64) -> Int64 { (days + 4).floorDivided(by: 7).1 }
 }
