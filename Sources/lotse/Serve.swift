@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
     @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
     @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
+    @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
+    var escalationSeconds: Int64?
     @OptionGroup var secret: SecretOptions
 
     func run() async throws {
@@ -33,6 +35,10 @@ struct Serve: AsyncParsableCommand {
         if let r = rateLimit ?? env["LOTSE_RATE_LIMIT"].flatMap(Double.init) {
             guard r > 0 else { throw CLIError("--rate-limit muss > 0 sein") }
             config.rateLimitPerSecond = r
+        }
+        if let e = escalationSeconds ?? env["LOTSE_ESCALATION_SECONDS"].flatMap({ Int64($0) }) {
+            guard (10...3600).contains(e) else { throw CLIError("--escalation-seconds muss 10–3600 sein") }
+            config.escalationSeconds = e
         }
         let store: SQLiteEventStore
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }

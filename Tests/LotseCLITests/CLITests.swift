@@ -120,6 +120,26 @@ import Testing
         #expect(again.stdout.contains("0 neu registriert") && again.stdout.contains("35 unverändert"))
     }
 
+    @Test func tokenPrintsASignedJWTAndRefusesBadInput() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("t.sqlite").path
+        let r = try CLIRunner.run(["token", "--role", "hospital", "--scope", "772096", "--ttl", "2h", "--db", db])
+        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(r.stderr)")
+        // The secret was created beside the log with owner-only permissions, and is reused.
+        let attrs = try FileManager.default.attributesOfItem(atPath: db + ".jwt-secret")
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let payload = r.stdout.split(separator: ".")[1]
+        var b64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        let decoded = try #require(Data(base64Encoded: b64))
+        let claims = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        #expect(claims["role"] as? String == "hospital" && claims["scope"] as? [String] == ["772096"])
+        try expectOneLineError(["token", "--role", "pilot", "--scope", "x", "--db", db], contains: "Rolle „pilot“ unbekannt")
+        try expectOneLineError(["token", "--role", "admin", "--scope", "*", "--ttl", "90d", "--db", db], contains: "--ttl")
+        try expectOneLineError(["token", "--role", "admin", "--scope", " , ", "--db", db], contains: "--scope")
+    }
+
     @Test func badInputGetsOneLineErrorsAndNonZeroExit() throws {
         let (dir, db) = try seeded()
         defer { try? FileManager.default.removeItem(at: dir) }
