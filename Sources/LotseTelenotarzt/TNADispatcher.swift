@@ -1,0 +1,212 @@
+import LotseDomain
+
+/// What a crew, a physician or the clock tells the dispatcher.
+public enum TNAInput: Sendable, Hashable {
+    case signOn(PhysicianID, centre: CentreID, maxParallel: Int)
+    case pause(PhysicianID)
+    case resume(PhysicianID)
+    case signOff(PhysicianID)
+    case request(ConsultationRequest)
+    case accept(ConsultationID, by: PhysicianID)
+    case decline(ConsultationID, by: PhysicianID)
+    case connect(ConsultationID, by: PhysicianID)
+    case end(ConsultationID, by: PhysicianID, disposition: Disposition)
+    case escalate(ConsultationID)
+    case cancel(ConsultationID, reason: String)
+    /// Time passed: offers time out, alerts fire, queued cases are offered.
+    case tick
+}
+
+/// Why an input was refused. Each case says what the caller should do.
+public enum TNAError: Error, Equatable, Sendable {
+    /// Unknown centre; check the network configuration.
+    case unknownCentre(CentreID)
+    /// 1–3 parallel consultations.
+    case invalidParallelLimit(Int)
+    /// Sign on first.
+    case notSignedOn(PhysicianID)
+    case unknownConsultation(ConsultationID)
+    case duplicateConsultation(ConsultationID)
+    /// Priority 1–4.
+    case invalidPriority(Int)
+    /// No centre is contracted for this district.
+    case districtNotServed(DistrictID)
+    /// The consultation is not offered to this physician (any more).
+    case notOfferedTo(PhysicianID)
+    /// Not this physician's consultation.
+    case notAssignedTo(PhysicianID)
+    /// The step does not fit the consultation's state.
+    case invalidTransition(ConsultationStatus)
+    case reasonRequired
+}
+
+/// The Telenotarzt dispatcher as a pure state machine (DESIGN §5): `decide` turns an input at a time into events,
+/// including the assignments that follow; `evolve` applies them. No clock, no I/O.
+public enum TNADispatcher {
+    public static func decide(_ input: TNAInput, state s: TNAState, now: Timestamp) throws(TNAError) -> [TNAEvent] {
+        var events: [TNAEvent] = []
+        switch input {
+        case let .signOn(p, centre, maxParallel):
+            guard s.network.centres.contains(where: { $0.id == centre }) else { throw .unknownCentre(centre) }
+            guard (1...3).contains(maxParallel) else { throw .invalidParallelLimit(maxParallel) }
+            events.append(.physicianSignedOn(p, centre: centre, maxParallel: maxParallel, at: now))
+        case let .pause(p):
+            guard let ph = s.physicians[p], ph.status != .signedOff else { throw .notSignedOn(p) }
+            events.append(.physicianPaused(p, at: now))
+            events += withdrawOffers(of: ph, s, now)
+        case let .resume(p):
+            guard let ph = s.physicians[p], ph.status != .signedOff else { throw .notSignedOn(p) }
+            events.append(.physicianResumed(p, at: now))
+        case let .signOff(p):
+            guard let ph = s.physicians[p], ph.status != .signedOff else { throw .notSignedOn(p) }
+            // Active cases go back to the queue first, then the physician leaves.
+            for id in ph.assigned.sorted() { events.append(.requeued(id, from: p, at: now)) }
+            events.append(.physicianSignedOff(p, at: now))
+        case let .request(r):
+            guard s.consultations[r.id] == nil else { throw .duplicateConsultation(r.id) }
+            guard (1...4).contains(r.priority) else { throw .invalidPriority(r.priority) }
+            guard !s.network.primaryCentres(for: r.district).isEmpty else { throw .districtNotServed(r.district) }
+            events.append(.requested(r, at: now))
+        case let .accept(id, p):
+            let c = try consultation(id, s)
+            guard c.status == .offered, c.physician == p else { throw .notOfferedTo(p) }
+            events.append(.accepted(id, by: p, at: now))
+        case let .decline(id, p):
+            let c = try consultation(id, s)
+            guard c.status == .offered, c.physician == p else { throw .notOfferedTo(p) }
+            events.append(.offerDeclined(id, by: p, at: now))
+        case let .connect(id, p):
+            let c = try consultation(id, s)
+            guard c.physician == p else { throw .notAssignedTo(p) }
+            guard c.status == .accepted else { throw .invalidTransition(c.status) }
+            events.append(.connected(id, at: now))
+        case let .end(id, p, disposition):
+            let c = try consultation(id, s)
+            guard c.physician == p else { throw .notAssignedTo(p) }
+            guard c.status == .accepted || c.status == .connected else { throw .invalidTransition(c.status) }
+            events.append(.ended(id, disposition: disposition, at: now))
+        case let .escalate(id):
+            let c = try consultation(id, s)
+            guard c.status.isOpen else { throw .invalidTransition(c.status) }
+            events.append(.escalated(id, at: now))
+        case let .cancel(id, reason):
+            let c = try consultation(id, s)
+            guard c.status.isOpen else { throw .invalidTransition(c.status) }
+            guard !reason.trimmedWhitespace.isEmpty else { throw .reasonRequired }
+            events.append(.cancelled(id, reason: reason.trimmedWhitespace, at: now))
+        case .tick:
+            for c in s.consultations.values.sorted(by: { $0.request.id < $1.request.id }) where c.status.isOpen {
+                if c.status == .offered, let e = c.offerExpiresAt, e <= now, let p = c.physician {
+                    events.append(.offerMissed(c.request.id, by: p, at: now))
+                }
+                if c.status == .waiting || c.status == .offered {
+                    if !c.backupAlerted, c.requestedAt.adding(seconds: s.rules.backupAlertSeconds) <= now {
+                        events.append(.backupAlerted(c.request.id, at: now))
+                    }
+                    if !c.leitstelleAlerted, c.requestedAt.adding(seconds: s.rules.leitstelleAlertSeconds) <= now {
+                        events.append(.leitstelleAlerted(c.request.id, at: now))
+                    }
+                }
+            }
+        }
+        // Whatever changed, offer what waits to whoever is free.
+        let after = events.reduce(s) { evolve($0, $1) }
+        return events + assignments(after, now: now)
+    }
+
+    static func consultation(_ id: ConsultationID, _ s: TNAState) throws(TNAError) -> ConsultationState {
+        guard let c = s.consultations[id] else { throw .unknownConsultation(id) }
+        return c
+    }
+
+    static func withdrawOffers(of p: PhysicianState, _ s: TNAState, _ now: Timestamp) -> [TNAEvent] {
+        p.assigned.sorted().compactMap { id in s.consultations[id]?.status == .offered ? .requeued(id, from: p.id, at: now) : nil }
+    }
+
+    /// Offers for the queue, in queue order: to the eligible physician with the fewest assigned cases, then the
+    /// longest idle, then the id. Eligible: available, below the parallel limit, centre serves the district
+    /// (backup centres only after the backup alert), and has not missed or declined this case.
+    static func assignments(_ state: TNAState, now: Timestamp) -> [TNAEvent] {
+        var s = state
+        var events: [TNAEvent] = []
+        for c in s.queue(at: now) {
+            let candidates = s.physicians.values.filter { p in
+                p.status == .available && p.assigned.count < p.maxParallel && !c.passedBy.contains(p.id)
+                    && s.network.serves(p.centre, c.request.district, overflow: c.backupAlerted)
+            }
+            guard let chosen = candidates.min(by: { a, b in
+                if a.assigned.count != b.assigned.count { return a.assigned.count < b.assigned.count }
+                if a.idleSince != b.idleSince { return a.idleSince < b.idleSince }
+                return a.id < b.id
+            }) else { continue }
+            let e = TNAEvent.offered(c.request.id, to: chosen.id, expiresAt: now.adding(seconds: s.rules.offerTimeoutSeconds), at: now)
+            events.append(e)
+            s = evolve(s, e)
+        }
+        return events
+    }
+
+    /// Applies an event. Never fails.
+    public static func evolve(_ state: TNAState, _ event: TNAEvent) -> TNAState {
+        var s = state
+        func release(_ id: ConsultationID, _ now: Timestamp) {
+            guard let p = s.consultations[id]?.physician else { return }
+            s.physicians[p]?.assigned.remove(id)
+            if s.physicians[p]?.assigned.isEmpty == true { s.physicians[p]?.idleSince = now }
+        }
+        switch event {
+        case let .physicianSignedOn(p, centre, maxParallel, at):
+            s.physicians[p] = PhysicianState(id: p, centre: centre, maxParallel: maxParallel, status: .available, assigned: [], idleSince: at)
+        case let .physicianPaused(p, _): s.physicians[p]?.status = .paused
+        case let .physicianResumed(p, _): s.physicians[p]?.status = .available
+        case let .physicianSignedOff(p, _):
+            s.physicians[p]?.status = .signedOff
+            s.physicians[p]?.assigned = []
+        case let .requested(r, at):
+            s.consultations[r.id] = ConsultationState(
+                request: r, status: .waiting, requestedAt: at, physician: nil, offerExpiresAt: nil, offeredAt: nil, acceptedAt: nil,
+                connectedAt: nil, endedAt: nil, disposition: nil, passedBy: [], missedOffers: 0, backupAlerted: false, leitstelleAlerted: false)
+        case let .offered(id, p, expiresAt, at):
+            s.consultations[id]?.status = .offered
+            s.consultations[id]?.physician = p
+            s.consultations[id]?.offerExpiresAt = expiresAt
+            if s.consultations[id]?.offeredAt == nil { s.consultations[id]?.offeredAt = at }
+            s.physicians[p]?.assigned.insert(id)
+        case let .offerMissed(id, p, at), let .offerDeclined(id, p, at):
+            release(id, at)
+            if case .offerMissed = event { s.consultations[id]?.missedOffers += 1 }
+            s.consultations[id]?.passedBy.insert(p)
+            s.consultations[id]?.status = .waiting
+            s.consultations[id]?.physician = nil
+            s.consultations[id]?.offerExpiresAt = nil
+        case let .requeued(id, _, at):
+            release(id, at)
+            s.consultations[id]?.status = .waiting
+            s.consultations[id]?.physician = nil
+            s.consultations[id]?.offerExpiresAt = nil
+        case let .accepted(id, _, at):
+            s.consultations[id]?.status = .accepted
+            s.consultations[id]?.acceptedAt = at
+            s.consultations[id]?.offerExpiresAt = nil
+        case let .connected(id, at):
+            s.consultations[id]?.status = .connected
+            s.consultations[id]?.connectedAt = at
+        case let .ended(id, disposition, at):
+            release(id, at)
+            s.consultations[id]?.status = .ended
+            s.consultations[id]?.disposition = disposition
+            s.consultations[id]?.endedAt = at
+        case let .cancelled(id, _, at):
+            release(id, at)
+            s.consultations[id]?.status = .cancelled
+            s.consultations[id]?.endedAt = at
+        case let .escalated(id, at):
+            release(id, at)
+            s.consultations[id]?.status = .escalated
+            s.consultations[id]?.endedAt = at
+        case let .backupAlerted(id, _): s.consultations[id]?.backupAlerted = true
+        case let .leitstelleAlerted(id, _): s.consultations[id]?.leitstelleAlerted = true
+        }
+        return s
+    }
+}

@@ -1,0 +1,48 @@
+import LotseDomain
+
+/// A consultation request as the crew sends it.
+public struct ConsultationRequest: Sendable, Hashable, Codable {
+    public let id: ConsultationID
+    public let kind: ConsultationKind
+    /// 1 life-threatening / bridging until the NEF, 2 delegated therapy, 3 advice, 4 secondary / planning.
+    public let priority: Int
+    public let district: DistrictID
+    public let position: GeoPoint?
+    public let pzc: String?
+    public let unit: String
+
+    public init(id: ConsultationID, kind: ConsultationKind, priority: Int, district: DistrictID, position: GeoPoint?, pzc: String?, unit: String) {
+        self.id = id
+        self.kind = kind
+        self.priority = priority
+        self.district = district
+        self.position = position
+        self.pzc = pzc
+        self.unit = unit
+    }
+}
+
+/// What happened in Telenotarzt dispatch (facts; the actor appends them and schedules the next tick).
+public enum TNAEvent: Sendable, Hashable, Codable {
+    case physicianSignedOn(PhysicianID, centre: CentreID, maxParallel: Int, at: Timestamp)
+    case physicianPaused(PhysicianID, at: Timestamp)
+    case physicianResumed(PhysicianID, at: Timestamp)
+    case physicianSignedOff(PhysicianID, at: Timestamp)
+    case requested(ConsultationRequest, at: Timestamp)
+    case offered(ConsultationID, to: PhysicianID, expiresAt: Timestamp, at: Timestamp)
+    /// The offer timed out: the physician is recorded as having missed it.
+    case offerMissed(ConsultationID, by: PhysicianID, at: Timestamp)
+    case offerDeclined(ConsultationID, by: PhysicianID, at: Timestamp)
+    case accepted(ConsultationID, by: PhysicianID, at: Timestamp)
+    case connected(ConsultationID, at: Timestamp)
+    case ended(ConsultationID, disposition: Disposition, at: Timestamp)
+    case cancelled(ConsultationID, reason: String, at: Timestamp)
+    /// A physical Notarzt (NEF) was requested; ends the consultation for the TNA.
+    case escalated(ConsultationID, at: Timestamp)
+    /// Back to the queue (physician signed off or the offer was withdrawn).
+    case requeued(ConsultationID, from: PhysicianID, at: Timestamp)
+    /// Waiting past 60 s: backup and other centres are alerted (and may take it where configured).
+    case backupAlerted(ConsultationID, at: Timestamp)
+    /// Waiting past 5 min: the Leitstelle should consider a physical Notarzt.
+    case leitstelleAlerted(ConsultationID, at: Timestamp)
+}

@@ -1,0 +1,90 @@
+import LotseDomain
+
+/// A Telenotarzt centre, e.g. `TNA-Greifswald`.
+public struct CentreID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (a: CentreID, b: CentreID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A tele-emergency physician.
+public struct PhysicianID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (a: PhysicianID, b: PhysicianID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A consultation (one request of a crew for a Telenotarzt).
+public struct ConsultationID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (a: ConsultationID, b: ConsultationID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// What the crew needs the Telenotarzt for (DOMAIN.md "uses").
+public enum ConsultationKind: String, Sendable, Codable, CaseIterable {
+    case crewAdvice = "crew-advice"
+    case dispatchedWithAmbulance = "dispatched-with-ambulance"
+    case bridgingUntilNEF = "bridging-until-nef"
+    case supportOnSceneNotarzt = "support-on-scene-notarzt"
+    case secondaryTransport = "secondary-transport"
+}
+
+/// How a consultation ended.
+public enum Disposition: String, Sendable, Codable, CaseIterable {
+    case treatedOnScene = "treated-on-scene"
+    case transportedToHospital = "transported-to-hospital"
+    case handedOverToNotarzt = "handed-over-to-notarzt"
+    case noTreatmentNeeded = "no-treatment-needed"
+}
+
+/// Centres and the Rettungsdienstbereiche they serve; overflow only where configured. Data, not code.
+public struct TNANetwork: Sendable, Hashable, Codable {
+    public struct Centre: Sendable, Hashable, Codable {
+        public let id: CentreID
+        public let name: String
+        public let districts: Set<DistrictID>
+        /// Centres whose waiting cases this centre may take once they have waited past the backup alert.
+        public let backupFor: Set<CentreID>
+
+        public init(id: CentreID, name: String, districts: Set<DistrictID>, backupFor: Set<CentreID> = []) {
+            self.id = id
+            self.name = name
+            self.districts = districts
+            self.backupFor = backupFor
+        }
+    }
+
+    public let centres: [Centre]
+    public init(centres: [Centre]) { self.centres = centres }
+
+    /// The centres contracted for `district`.
+    public func primaryCentres(for district: DistrictID) -> Set<CentreID> {
+        Set(centres.filter { $0.districts.contains(district) }.map(\.id))
+    }
+
+    /// Whether physicians of `centre` may take a case of `district`; `overflow` allows configured backup centres.
+    public func serves(_ centre: CentreID, _ district: DistrictID, overflow: Bool) -> Bool {
+        guard let c = centres.first(where: { $0.id == centre }) else { return false }
+        if c.districts.contains(district) { return true }
+        return overflow && !c.backupFor.isDisjoint(with: primaryCentres(for: district))
+    }
+
+    /// MV as it is: one central centre (Greifswald) for all 8 Rettungsdienstbereiche.
+    public static func mecklenburgVorpommern(districts: [DistrictID]) -> TNANetwork {
+        TNANetwork(centres: [Centre(id: CentreID("TNA-Greifswald"), name: "Telenotarzt-Zentrale Greifswald", districts: Set(districts))])
+    }
+}
+
+/// Timing rules of DESIGN §5 (configurable).
+public struct TNARules: Sendable, Hashable, Codable {
+    public var offerTimeoutSeconds: Int64 = 30
+    public var backupAlertSeconds: Int64 = 60
+    public var leitstelleAlertSeconds: Int64 = 300
+    /// Waiting this long raises the effective priority by one step (aging).
+    public var agingSeconds: Int64 = 120
+    public init() {}
+}
