@@ -28,8 +28,8 @@ let package = Package(
         /// Domain core: hospitals, resources, PZC, requirement table, decide/evolve. No I/O.
         .target(name: "LotseDomain", swiftSettings: strict),
 
-        /// Telenotarzt dispatch: the pure state machine of DESIGN §5 (centres, physicians, consultations, queue, timers).
-        .target(name: "LotseTelenotarzt", dependencies: ["LotseDomain"], swiftSettings: strict),
+        /// Telenotarzt dispatch: the pure state machine of DESIGN §5 and the actor service that runs it on the log.
+        .target(name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
 
         // MARK: - Event store port and adapters
         /// The event-store port, its in-memory twin, subscriptions and the event codec with upcasting.
@@ -96,7 +96,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
-        .testTarget(name: "LotseTelenotarztTests", dependencies: ["LotseTelenotarzt"], swiftSettings: strict),
+        .testTarget(name: "LotseTelenotarztTests", dependencies: ["LotseTelenotarzt", "LotseSQLite"], swiftSettings: strict),
         .testTarget(
             name: "LotseEventStoreTests",
             dependencies: ["LotseEventStore", "LotseSQLite", "CSQLite"],

@@ -71,7 +71,8 @@ public struct TNAState: Sendable, Hashable, Codable {
         }
     }
 
-    /// The earliest time something is due (offer time-out, alert); the actor sleeps until then.
+    /// The earliest time something is due (offer time-out, alert); the actor sleeps until then. Aging needs no
+    /// deadline of its own: it only changes the order, which counts at the next assignment.
     public func nextDeadline() -> Timestamp? {
         var times: [Timestamp] = []
         for c in consultations.values where c.status.isOpen {
@@ -80,7 +81,6 @@ public struct TNAState: Sendable, Hashable, Codable {
                 if !c.backupAlerted { times.append(c.requestedAt.adding(seconds: rules.backupAlertSeconds)) }
                 if !c.leitstelleAlerted { times.append(c.requestedAt.adding(seconds: rules.leitstelleAlertSeconds)) }
             }
-            if c.status == .waiting { times.append(c.requestedAt.adding(seconds: rules.agingSeconds)) }
         }
         return times.min()
     }

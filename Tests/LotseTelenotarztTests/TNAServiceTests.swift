@@ -1,0 +1,77 @@
+import Foundation
+import LotseDomain
+import LotseEventStore
+import LotseSQLite
+import LotseTelenotarzt
+import Synchronization
+import Testing
+
+/// The actor service on a real SQLite log and a test clock.
+struct TNAServiceTests {
+    final class ManualClock: Sendable {
+        let now = Mutex(Timestamp(iso8601: "2026-11-23T10:00:00Z")!)
+        func advance(seconds: Int64) { now.withLock { $0 = $0.adding(seconds: seconds) } }
+        var read: @Sendable () -> Timestamp { { [self] in now.withLock { $0 } } }
+    }
+
+    let rügen = DistrictID("Vorpommern-Rügen")
+    var network: TNANetwork { .mecklenburgVorpommern(districts: [rügen, DistrictID("Schwerin")]) }
+    let crew = Principal(role: "crew", id: "rtw-1"), doc = Principal(role: "physician", id: "dr-a")
+
+    func tempStore() throws -> (SQLiteEventStore, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-tna-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path), dir)
+    }
+
+    @Test func eventsAreLoggedAndARestartHasTheSameQueueAndDeadlines() async throws {
+        let (store, dir) = try tempStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: dir) }
+        let clock = ManualClock()
+        let service = TNAService(store: store, network: network, clock: clock.read)
+        try await service.catchUp()
+        try await service.handle(.signOn(PhysicianID("dr-a"), centre: CentreID("TNA-Greifswald"), maxParallel: 1), by: doc)
+        for (i, p) in [2, 1, 3].enumerated() {
+            clock.advance(seconds: 1)
+            try await service.handle(.request(ConsultationRequest(id: ConsultationID("k\(i)"), kind: .crewAdvice, priority: p, district: rügen,
+                                                                  position: nil, pzc: nil, unit: "RTW-\(i)")), by: crew)
+        }
+        let stored = try await store.readStream(TNAService.stream)
+        #expect(stored.map(\.type).contains("TNA.ConsultationOffered") && stored.first?.type == "TNA.PhysicianSignedOn")
+        #expect(String(decoding: stored.last!.metadata, as: UTF8.self).contains("crew:rtw-1"))
+
+        let restarted = TNAService(store: store, network: network, clock: clock.read)
+        try await restarted.catchUp()
+        let (a, b) = (await service.state, await restarted.state)
+        #expect(a == b && a.nextDeadline() == b.nextDeadline())
+        #expect(a.consultations[ConsultationID("k0")]?.status == .offered, "the first request got the free physician")
+        #expect(a.queue(at: clock.read()).map(\.request.id.rawValue) == ["k1", "k2"])
+    }
+
+    @Test func timersFireOnTheInjectedClock() async throws {
+        let (store, dir) = try tempStore()
+        defer { store.close(); try? FileManager.default.removeItem(at: dir) }
+        let clock = ManualClock()
+        let service = TNAService(store: store, network: network, clock: clock.read)
+        try await service.handle(.request(ConsultationRequest(id: ConsultationID("k"), kind: .bridgingUntilNEF, priority: 1, district: rügen,
+                                                              position: nil, pzc: "421701", unit: "RTW-1")), by: crew)
+        let timers = Task { try await service.runTimers(maxSleep: .milliseconds(20)) }
+        defer { timers.cancel() }
+        clock.advance(seconds: 61)
+        var alerted = false
+        for _ in 0..<100 where !alerted {
+            try await Task.sleep(for: .milliseconds(10))
+            alerted = await service.state.consultations[ConsultationID("k")]?.backupAlerted == true
+        }
+        #expect(alerted)
+        clock.advance(seconds: 240)
+        var leitstelle = false
+        for _ in 0..<100 where !leitstelle {
+            try await Task.sleep(for: .milliseconds(10))
+            leitstelle = await service.state.consultations[ConsultationID("k")]?.leitstelleAlerted == true
+        }
+        #expect(leitstelle)
+        let types = try await store.readStream(TNAService.stream).map(\.type)
+        #expect(types.filter { $0 == "TNA.BackupAlerted" }.count == 1 && types.filter { $0 == "TNA.LeitstelleAlerted" }.count == 1)
+    }
+}
