@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "LotseAPI",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed",
+                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed", "LotseTelenotarzt",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +111,7 @@ let package = Package(
         /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
         .testTarget(
             name: "LotseAPITests",
-            dependencies: ["LotseAPI", "LotseSQLite", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["LotseAPI", "LotseSQLite", "LotseTelenotarzt", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.

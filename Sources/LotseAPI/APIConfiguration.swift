@@ -1,5 +1,6 @@
 import LotseCapacity
 import LotseDomain
+import LotseTelenotarzt
 
 /// How `lotse serve` runs. Flags and environment fill it in the CLI; tests build it directly.
 public struct APIConfiguration: Sendable {
@@ -18,6 +19,12 @@ public struct APIConfiguration: Sendable {
     /// A red announcement not acknowledged within this time escalates.
     public var escalationSeconds: Int64 = 120
     public var dispatch = DispatchParameters()
+    /// Telenotarzt centres and the districts they serve (MV: Greifswald for all 8 Rettungsdienstbereiche).
+    public var tnaNetwork = TNANetwork.mecklenburgVorpommern(districts: [
+        "Rostock", "Schwerin", "Mecklenburgische Seenplatte", "Landkreis Rostock", "Vorpommern-Rügen", "Nordwestmecklenburg",
+        "Vorpommern-Greifswald", "Ludwigslust-Parchim",
+    ].map(DistrictID.init))
+    public var tnaRules = TNARules()
     /// The clock of the server (injectable for tests).
     public var clock: any LotseClock = SystemClock()
 

@@ -3,6 +3,7 @@ import LotseCapacity
 import LotseDomain
 import LotseEventStore
 import ServiceLifecycle
+import LotseTelenotarzt
 import Synchronization
 
 /// One subscription to the log, fanned out to every SSE client: each event is read and framed once, however many
@@ -14,6 +15,8 @@ final class EventBroadcaster: Service, Sendable {
         let position: Int64
         let frame: String
         let announcement: AnnouncementHeader?
+        /// For Telenotarzt events: the event (visibility depends on the consultation or the physician).
+        let tna: TNAEvent?
     }
 
     private struct State {
@@ -33,7 +36,8 @@ final class EventBroadcaster: Service, Sendable {
     }
 
     func item(_ e: RecordedEvent) -> Item {
-        Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header)
+        Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
+             tna: e.stream == TNAService.stream ? try? JSONDecoder().decode(TNAEvent.self, from: e.payload) : nil)
     }
 
     /// Follows the log from its current head and hands every event to every listener.

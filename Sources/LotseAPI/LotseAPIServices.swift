@@ -2,6 +2,7 @@ import Foundation
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseTelenotarzt
 import Synchronization
 
 /// What the routes share: the store, the application service, the projection, the ranking and the clock.
@@ -15,6 +16,7 @@ public final class LotseAPIServices: Sendable {
     public let configuration: APIConfiguration
     public let metrics = LotseMetrics()
     let broadcaster: EventBroadcaster
+    public let telenotarzt: TNAService
     private let rebuilt = Mutex(false)
 
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
@@ -25,6 +27,8 @@ public final class LotseAPIServices: Sendable {
         service = CapacityService(store: store)
         announcements = AnnouncementService(store: store, table: table)
         broadcaster = EventBroadcaster(store: store, codec: service.codec)
+        let clock = configuration.clock
+        telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: { clock.now() })
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
     }
@@ -34,6 +38,7 @@ public final class LotseAPIServices: Sendable {
     /// Rebuilds the projection (from a snapshot when there is one); the server is ready after this.
     public func start() async throws -> CapacityProjector.RebuildStats {
         let stats = try await projector.rebuild(snapshots: snapshots)
+        try await telenotarzt.catchUp()
         rebuilt.withLock { $0 = true }
         return stats
     }

@@ -10,7 +10,7 @@ public enum LotseServer {
     public static func routes(_ api: LotseAPIServices) -> [APIRoute] {
         HealthRoutes(api: api).routes + HospitalRoutes(api: api).routes + DispatchRoutes(api: api).routes
             + BoardRoutes(api: api).routes + AnnouncementRoutes(api: api).routes + EventStreamRoutes(api: api).routes
-            + MetricsRoutes(api: api).routes
+            + MetricsRoutes(api: api).routes + ConsultationRoutes(api: api).routes
     }
 
     /// The application, with the projection rebuilt (ready) and its services attached.
@@ -33,7 +33,8 @@ public enum LotseServer {
         return Application(
             router: router,
             configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: "Lotse"),
-            services: [ProjectorService(projector: api.projector), ClosureExpiryService(api: api, logger: logger), api.broadcaster],
+            services: [ProjectorService(projector: api.projector), ClosureExpiryService(api: api, logger: logger), api.broadcaster,
+                       TNATimerService(service: api.telenotarzt)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

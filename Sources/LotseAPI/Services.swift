@@ -1,6 +1,18 @@
 import Logging
 import LotseCapacity
+import LotseTelenotarzt
 import ServiceLifecycle
+
+/// Runs the Telenotarzt timers (offer time-outs, alerts) until graceful shutdown.
+struct TNATimerService: Service {
+    let service: TNAService
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await service.runTimers()
+        }
+    }
+}
 
 /// Feeds the capacity projection from the log's subscription until graceful shutdown.
 struct ProjectorService: Service {

@@ -156,7 +156,13 @@ public enum TNADispatcher {
         }
         switch event {
         case let .physicianSignedOn(p, centre, maxParallel, at):
-            s.physicians[p] = PhysicianState(id: p, centre: centre, maxParallel: maxParallel, status: .available, assigned: [], idleSince: at)
+            if let existing = s.physicians[p], existing.status != .signedOff {
+                // Signing on again changes the limit (and centre); the cases stay.
+                s.physicians[p]?.centre = centre
+                s.physicians[p]?.maxParallel = maxParallel
+            } else {
+                s.physicians[p] = PhysicianState(id: p, centre: centre, maxParallel: maxParallel, status: .available, assigned: [], idleSince: at)
+            }
         case let .physicianPaused(p, _): s.physicians[p]?.status = .paused
         case let .physicianResumed(p, _): s.physicians[p]?.status = .available
         case let .physicianSignedOff(p, _):

@@ -8,6 +8,7 @@ import LotseDomain
 import LotseEventStore
 import LotseSQLite
 import LotseSeed
+import LotseTelenotarzt
 import Synchronization
 
 /// A clock the test moves by hand.
@@ -29,10 +30,12 @@ struct APIFixture {
     let tokens: [Role: String]
     /// A hospital token for another hospital than the one the tests change (772096).
     let otherHospitalToken: String
+    /// A physician of another centre (`TNA-Schwerin`).
+    let otherPhysicianToken: String
     let directory: URL
 
     static func make(rateLimit: Double = 10_000, maxBody: Int = APIConfiguration.defaultMaxBodyBytes,
-                     expirySeconds: Double = 3600) async throws -> APIFixture {
+                     expirySeconds: Double = 3600, tnaNetwork: TNANetwork? = nil) async throws -> APIFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
@@ -44,6 +47,7 @@ struct APIFixture {
         config.rateLimitPerSecond = rateLimit
         config.maxBodyBytes = maxBody
         config.expiryIntervalSeconds = expirySeconds
+        if let tnaNetwork { config.tnaNetwork = tnaNetwork }
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
         let ts = try await TokenService(secret: secret)
         var tokens: [Role: String] = [:]
@@ -52,7 +56,8 @@ struct APIFixture {
         ]
         for role in Role.allCases { tokens[role] = try await ts.issue(subject: "test-\(role.rawValue)", role: role, scope: scopes[role]!, ttlSeconds: 3600) }
         let other = try await ts.issue(subject: "zna-stralsund", role: .hospital, scope: ["771436"], ttlSeconds: 3600)
-        return APIFixture(api: api, store: store, clock: clock, tokens: tokens, otherHospitalToken: other, directory: dir)
+        let otherDoc = try await ts.issue(subject: "dr-schwerin", role: .physician, scope: ["TNA-Schwerin"], ttlSeconds: 3600)
+        return APIFixture(api: api, store: store, clock: clock, tokens: tokens, otherHospitalToken: other, otherPhysicianToken: otherDoc, directory: dir)
     }
 
     /// Runs `body` against the live server.

@@ -7,13 +7,19 @@ import Testing
 /// Every role × every route: allowed ones pass authorization, all others get 401/403 as problem+json.
 @Suite struct AuthorizationMatrixTests {
     /// A request for `route` that is valid when the caller is allowed.
-    func probe(_ route: APIRoute, announcement: String) -> (uri: String, body: String?) {
-        let id = route.path.hasPrefix("/v1/announcements/") ? announcement : "772096"
+    func probe(_ route: APIRoute, announcement: String, consultation: String) -> (uri: String, body: String?) {
+        let id = route.path.hasPrefix("/v1/announcements/") ? announcement
+            : route.path.hasPrefix("/v1/consultations/") ? consultation
+            : route.path.hasPrefix("/v1/physicians/") ? "test-physician" : "772096"
         let path = route.path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{resource}", with: "ct")
         switch (route.method, route.path) {
         case (.post, "/v1/announcements"):
             return (path, #"{"hospitalId":"772096","pzc":"272353","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#)
         case (.post, "/v1/announcements/{id}/arrival"): return (path, "{}")
+        case (.post, "/v1/consultations"): return (path, #"{"kind":"crew-advice","priority":3,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#)
+        case (.post, "/v1/consultations/{id}/cancellation"): return (path, #"{"reason":"Test"}"#)
+        case (.post, "/v1/consultations/{id}/end"): return (path, #"{"disposition":"treated-on-scene"}"#)
+        case (.post, "/v1/physicians/{id}/sign-on"): return (path, #"{"maxParallel":1,"centre":"TNA-Greifswald"}"#)
         case (.post, "/v1/announcements/{id}/cancellation"): return (path, #"{"reason":"Test"}"#)
         case (.get, "/v1/dispatch"): return (path + "?pzc=421701&lat=54.63&lon=13.22", nil)
         case (.put, "/v1/hospitals/{id}/resources/{resource}/status"): return (path, #"{"status":"limited"}"#)
@@ -35,9 +41,15 @@ import Testing
                 uri: "/v1/announcements", method: .post, headers: f.headers(.admin),
                 body: body(#"{"hospitalId":"772096","pzc":"421701","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#))
             let announcement = try #require(created.json["announcementId"] as? String)
+            // A physician on duty and a consultation offered to them, visible to the test tokens (district, unit, centre).
+            _ = try await client.execute(uri: "/v1/physicians/test-physician/sign-on", method: .post, headers: f.headers(.physician), body: body("{}"))
+            let requested = try await client.execute(
+                uri: "/v1/consultations", method: .post, headers: f.headers(.admin),
+                body: body(#"{"kind":"bridging-until-nef","priority":1,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#))
+            let consultation = try #require(requested.json["consultationId"] as? String, "\(requested.text)")
             for route in routes {
                 for role in [nil] + Role.allCases.map(Optional.some) {
-                    let (uri, text) = probe(route, announcement: announcement)
+                    let (uri, text) = probe(route, announcement: announcement, consultation: consultation)
                     let r = try await client.execute(uri: uri, method: route.method, headers: f.headers(role), body: text.map(body))
                     let label = "\(route.method) \(route.path) as \(role?.rawValue ?? "anonymous")"
                     if route.roles.isEmpty {

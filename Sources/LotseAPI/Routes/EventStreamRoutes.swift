@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// Server-Sent Events of the log, resumable with `Last-Event-ID` (or `?after=`). Without either, the stream starts
 /// at the current head. Capacity events are visible to every signed-in role (the board is public inside Lotse);
-/// announcement events only to the target hospital, the dispatchers of the district, the unit and admins.
+/// announcement events only to the target hospital, the dispatchers of the district, the unit and admins;
+/// Telenotarzt events only to the responsible centre's physicians, the district's dispatchers, the unit and admins.
 struct EventStreamRoutes {
     let api: LotseAPIServices
 
@@ -38,6 +39,8 @@ struct EventStreamRoutes {
                         for try await item in items {
                             // Announcements only to those who may see them (hospital, district, unit, admin).
                             if let a = item.announcement, !principal.maySee(a) { continue }
+                            // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
+                            if let t = item.tna, !(await ConsultationRoutes(api: api).maySee(principal, t)) { continue }
                             try await writer.write(ByteBuffer(string: item.frame))
                         }
                     } onGracefulShutdown: {

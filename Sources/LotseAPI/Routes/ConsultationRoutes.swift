@@ -1,0 +1,199 @@
+import Foundation
+import Hummingbird
+import LotseDomain
+import LotseTelenotarzt
+
+/// Telenotarzt over HTTP: crews (and dispatchers) request and cancel; physicians sign on/off/pause, accept or
+/// decline offers, connect, end with a disposition, escalate to a physical Notarzt; centres and the Leitstelle read
+/// the queue. A physician acts as the token's subject; the token's scope names the centre.
+struct ConsultationRoutes {
+    let api: LotseAPIServices
+
+    struct RequestBody: StrictBody {
+        static let allowedKeys: Set<String> = ["kind", "priority", "district", "lat", "lon", "pzc", "unit"]
+        let kind: ConsultationKind
+        let priority: Int
+        let district: DistrictID
+        let lat: Double?
+        let lon: Double?
+        let pzc: String?
+        let unit: String
+    }
+
+    struct SignOnBody: StrictBody {
+        static let allowedKeys: Set<String> = ["maxParallel", "centre"]
+        let maxParallel: Int?
+        /// Needed when an admin signs a physician on; a physician's centre is the token's scope.
+        let centre: String?
+    }
+
+    struct EndBody: StrictBody {
+        static let allowedKeys: Set<String> = ["disposition"]
+        let disposition: Disposition
+    }
+
+    struct CancelBody: StrictBody {
+        static let allowedKeys: Set<String> = ["reason"]
+        let reason: String
+    }
+
+    struct Result: Codable {
+        let consultationId: String?
+        let events: [String]
+    }
+
+    struct Live: Codable {
+        let queue: [ConsultationState]
+        let open: [ConsultationState]
+        let physicians: [PhysicianState]
+    }
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.post, "/v1/consultations", roles: [.crew, .dispatcher, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let b = try await request.decodeStrict(RequestBody.self, context: context)
+                guard p.mayAnnounce(district: b.district, unit: b.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich / der eigenen Einheit") }
+                var position: GeoPoint? = nil
+                if b.lat != nil || b.lon != nil {
+                    guard let lat = b.lat, let lon = b.lon, let g = GeoPoint(lat: lat, lon: lon) else {
+                        throw Problem.unprocessable("Position ungültig (lat −90…90, lon −180…180)", field: b.lat == nil ? "lat" : "lon")
+                    }
+                    position = g
+                }
+                let key = try request.idempotencyKey()
+                let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().uuidString.lowercased()))
+                let r = ConsultationRequest(id: id, kind: b.kind, priority: b.priority, district: b.district, position: position, pzc: b.pzc, unit: b.unit)
+                let events = try await run(.request(r), p, key)
+                return try json(Result(consultationId: id.rawValue, events: events.map(\.caseName)), status: .created)
+            },
+            APIRoute(.get, "/v1/consultations", roles: [.physician, .dispatcher, .admin]) { _, context in
+                let p = try context.requirePrincipal()
+                let s = await api.telenotarzt.state
+                let now = api.now
+                let visible = { (c: ConsultationState) in self.maySee(p, c.request, s) }
+                return try json(Live(
+                    queue: s.queue(at: now).filter(visible),
+                    open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
+                    physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
+            },
+            APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let c = try await consultation(context, p)
+                guard p.mayAnnounce(district: c.request.district, unit: c.request.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich") }
+                let b = try await request.decodeStrict(CancelBody.self, context: context)
+                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.cancel(c.request.id, reason: b.reason), p, request).map(\.caseName)))
+            },
+            APIRoute(.post, "/v1/consultations/{id}/escalation", roles: [.physician, .crew, .dispatcher, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let c = try await consultation(context, p)
+                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.escalate(c.request.id), p, request).map(\.caseName)))
+            },
+            physicianStep("acceptance") { id, doc, _ in .accept(id, by: doc) },
+            physicianStep("decline") { id, doc, _ in .decline(id, by: doc) },
+            physicianStep("connection") { id, doc, _ in .connect(id, by: doc) },
+            APIRoute(.post, "/v1/consultations/{id}/end", roles: [.physician, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let c = try await consultation(context, p)
+                let b = try await request.decodeStrict(EndBody.self, context: context)
+                let doc = p.role == .admin ? (c.physician ?? PhysicianID(p.subject)) : PhysicianID(p.subject)
+                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.end(c.request.id, by: doc, disposition: b.disposition), p, request).map(\.caseName)))
+            },
+            physicianSelf("sign-on") { doc, centre, body in .signOn(doc, centre: centre, maxParallel: body?.maxParallel ?? 1) },
+            physicianSelf("sign-off") { doc, _, _ in .signOff(doc) },
+            physicianSelf("pause") { doc, _, _ in .pause(doc) },
+            physicianSelf("resume") { doc, _, _ in .resume(doc) },
+        ]
+    }
+
+    /// A physician (or admin) acting on a consultation offered or assigned to them.
+    func physicianStep(_ step: String, _ input: @escaping @Sendable (ConsultationID, PhysicianID, ConsultationState) -> TNAInput) -> APIRoute {
+        APIRoute(.post, "/v1/consultations/{id}/\(step)", roles: [.physician, .admin]) { request, context in
+            let p = try context.requirePrincipal()
+            let c = try await consultation(context, p)
+            let doc = p.role == .admin ? (c.physician ?? PhysicianID(p.subject)) : PhysicianID(p.subject)
+            return try json(Result(consultationId: c.request.id.rawValue, events: try await run(input(c.request.id, doc, c), p, request).map(\.caseName)))
+        }
+    }
+
+    /// A physician changing their own status; the centre is the token's scope.
+    func physicianSelf(_ step: String, _ input: @escaping @Sendable (PhysicianID, CentreID, SignOnBody?) -> TNAInput) -> APIRoute {
+        APIRoute(.post, "/v1/physicians/{id}/\(step)", roles: [.physician, .admin]) { request, context in
+            let p = try context.requirePrincipal()
+            let raw = try context.parameters.require("id")
+            guard p.role == .admin || raw == p.subject else { throw Problem.forbidden("Nur für sich selbst / only for yourself") }
+            var body: SignOnBody? = nil
+            if step == "sign-on" { body = try await request.decodeStrict(SignOnBody.self, context: context) }
+            let centre = CentreID(body?.centre ?? p.scope.sorted().first { $0 != "*" } ?? "")
+            guard p.covers(centre.rawValue) else { throw Problem.forbidden("Zentrum \(centre) liegt nicht im Token-Scope") }
+            let events = try await run(input(PhysicianID(raw), centre, body), p, request)
+            return try json(Result(consultationId: nil, events: events.map(\.caseName)))
+        }
+    }
+
+    func run(_ input: TNAInput, _ p: AuthenticatedPrincipal, _ request: Request) async throws -> [TNAEvent] {
+        try await run(input, p, try request.idempotencyKey())
+    }
+
+    func run(_ input: TNAInput, _ p: AuthenticatedPrincipal, _ key: String?) async throws -> [TNAEvent] {
+        do {
+            return try await api.telenotarzt.handle(input, by: p.principal, idempotencyKey: key)
+        } catch let e as TNAError {
+            throw Self.problem(e)
+        }
+    }
+
+    /// Consultations of districts the caller may see: their centre's (physician), their districts (dispatcher),
+    /// their unit (crew), admin all.
+    func maySee(_ p: AuthenticatedPrincipal, _ r: ConsultationRequest, _ s: TNAState) -> Bool {
+        switch p.role {
+        case .admin: true
+        case .physician: p.scope.contains { s.network.serves(CentreID($0), r.district, overflow: true) }
+        case .dispatcher: p.covers(r.district.rawValue)
+        case .crew: p.covers(r.unit)
+        case .hospital: false
+        }
+    }
+
+    /// Whether a Telenotarzt event may go to the caller's event stream.
+    func maySee(_ p: AuthenticatedPrincipal, _ e: TNAEvent) async -> Bool {
+        if p.role == .admin { return true }
+        let s = await api.telenotarzt.state
+        switch e {
+        case let .requested(r, _): return maySee(p, r, s)
+        case let .physicianSignedOn(_, centre, _, _): return p.role == .physician && p.covers(centre.rawValue)
+        case let .physicianPaused(id, _), let .physicianResumed(id, _), let .physicianSignedOff(id, _):
+            return p.role == .physician && s.physicians[id].map { p.covers($0.centre.rawValue) } == true
+        case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
+             let .ended(id, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
+             let .leitstelleAlerted(id, _):
+            guard let c = s.consultations[id] else { return false }
+            return maySee(p, c.request, s)
+        }
+    }
+
+    func consultation(_ context: LotseRequestContext, _ p: AuthenticatedPrincipal) async throws -> ConsultationState {
+        let raw = try context.parameters.require("id")
+        let s = await api.telenotarzt.state
+        guard let c = s.consultations[ConsultationID(raw)], maySee(p, c.request, s) else {
+            throw Problem.notFound("Konsultation \(raw) unbekannt / unknown consultation")
+        }
+        return c
+    }
+
+    static func problem(_ e: TNAError) -> Problem {
+        switch e {
+        case let .unknownCentre(c): .unprocessable("Zentrum \(c) unbekannt (Token-Scope) / unknown centre", field: "scope")
+        case let .invalidParallelLimit(n): .unprocessable("Parallele Konsultationen \(n): erlaubt 1–3", field: "maxParallel")
+        case let .notSignedOn(p): .conflict("\(p) ist nicht angemeldet / not signed on")
+        case let .unknownConsultation(c): .notFound("Konsultation \(c) unbekannt")
+        case let .duplicateConsultation(c): .conflict("Konsultation \(c) existiert bereits")
+        case let .invalidPriority(n): .unprocessable("Priorität \(n): erlaubt 1–4", field: "priority")
+        case let .districtNotServed(d): .unprocessable("Kein Telenotarzt-Zentrum für \(d) zuständig / district not served", field: "district")
+        case let .notOfferedTo(p): .conflict("Nicht (mehr) an \(p) angeboten / not offered to you")
+        case let .notAssignedTo(p): .conflict("Nicht (mehr) \(p) zugewiesen / not your consultation")
+        case let .invalidTransition(s): .conflict("Schritt passt nicht zum Stand (\(s.rawValue)) / invalid in this state")
+        case .reasonRequired: .unprocessable("Begründung fehlt", field: "reason")
+        }
+    }
+}
