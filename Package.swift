@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "lotse",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed", "LotseAPI",
+                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import Foundation
 import LotseDomain
 
 /// A Telenotarzt centre, e.g. `TNA-Greifswald`.
@@ -6,6 +7,11 @@ public struct CentreID: Hashable, Comparable, Sendable, Codable, CustomStringCon
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (a: CentreID, b: CentreID) -> Bool { a.rawValue < b.rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
 }
 
 /// A tele-emergency physician.
@@ -14,6 +20,11 @@ public struct PhysicianID: Hashable, Comparable, Sendable, Codable, CustomString
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (a: PhysicianID, b: PhysicianID) -> Bool { a.rawValue < b.rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
 }
 
 /// A consultation (one request of a crew for a Telenotarzt).
@@ -22,6 +33,11 @@ public struct ConsultationID: Hashable, Comparable, Sendable, Codable, CustomStr
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (a: ConsultationID, b: ConsultationID) -> Bool { a.rawValue < b.rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
 }
 
 /// What the crew needs the Telenotarzt for (DOMAIN.md "uses").
@@ -50,6 +66,16 @@ public struct TNANetwork: Sendable, Hashable, Codable {
         /// Centres whose waiting cases this centre may take once they have waited past the backup alert.
         public let backupFor: Set<CentreID>
 
+        enum CodingKeys: String, CodingKey { case id, name, districts, backupFor }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(CentreID.self, forKey: .id)
+            name = try c.decode(String.self, forKey: .name)
+            districts = try c.decode(Set<DistrictID>.self, forKey: .districts)
+            backupFor = try c.decodeIfPresent(Set<CentreID>.self, forKey: .backupFor) ?? []
+        }
+
         public init(id: CentreID, name: String, districts: Set<DistrictID>, backupFor: Set<CentreID> = []) {
             self.id = id
             self.name = name
@@ -71,6 +97,15 @@ public struct TNANetwork: Sendable, Hashable, Codable {
         guard let c = centres.first(where: { $0.id == centre }) else { return false }
         if c.districts.contains(district) { return true }
         return overflow && !c.backupFor.isDisjoint(with: primaryCentres(for: district))
+    }
+
+    /// Reads a network from JSON: `{"centres": [{"id", "name", "districts": [...], "backupFor": [...]}]}`.
+    public static func load(json: Data) throws -> TNANetwork {
+        let n = try JSONDecoder().decode(TNANetwork.self, from: json)
+        guard !n.centres.isEmpty, Set(n.centres.map(\.id)).count == n.centres.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "centres must be non-empty with unique ids"))
+        }
+        return n
     }
 
     /// MV as it is: one central centre (Greifswald) for all 8 Rettungsdienstbereiche.

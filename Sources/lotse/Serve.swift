@@ -6,6 +6,7 @@ import LotseCapacity
 import LotseDomain
 import LotseSQLite
 import LotseSeed
+import LotseTelenotarzt
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
     @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
     var escalationSeconds: Int64?
+    @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Docs/config/tna-mv.json; Standard: Greifswald für alle 8).")
+    var tnaConfig: String?
     @OptionGroup var secret: SecretOptions
 
     func run() async throws {
@@ -39,6 +42,11 @@ struct Serve: AsyncParsableCommand {
         if let e = escalationSeconds ?? env["LOTSE_ESCALATION_SECONDS"].flatMap({ Int64($0) }) {
             guard (10...3600).contains(e) else { throw CLIError("--escalation-seconds muss 10–3600 sein") }
             config.escalationSeconds = e
+        }
+        if let path = tnaConfig ?? env["LOTSE_TNA_CONFIG"] {
+            do { config.tnaNetwork = try TNANetwork.load(json: try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+                throw CLIError("Telenotarzt-Konfiguration \(path) ungültig: \(error)")
+            }
         }
         let store: SQLiteEventStore
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }

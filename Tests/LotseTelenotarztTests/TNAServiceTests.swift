@@ -75,3 +75,18 @@ struct TNAServiceTests {
         #expect(types.filter { $0 == "TNA.BackupAlerted" }.count == 1 && types.filter { $0 == "TNA.LeitstelleAlerted" }.count == 1)
     }
 }
+
+/// Centres and districts are data: the shipped MV example loads and says what the issue asks.
+struct TNANetworkConfigTests {
+    @Test func theMVExampleLoads() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Docs/config/tna-mv.json")
+        let n = try TNANetwork.load(json: try Data(contentsOf: url))
+        #expect(n.centres.count == 2)
+        let greifswald = try #require(n.centres.first { $0.id == CentreID("TNA-Greifswald") })
+        #expect(greifswald.districts.count == 8)
+        #expect(n.serves(CentreID("TNA-Backup-Beispiel"), DistrictID("Schwerin"), overflow: true))
+        #expect(!n.serves(CentreID("TNA-Backup-Beispiel"), DistrictID("Schwerin"), overflow: false))
+        #expect(throws: (any Error).self) { try TNANetwork.load(json: Data(#"{"centres":[]}"#.utf8)) }
+    }
+}
