@@ -28,7 +28,9 @@ public final class LotseAPIServices: Sendable {
         announcements = AnnouncementService(store: store, table: table)
         broadcaster = EventBroadcaster(store: store, codec: service.codec)
         let clock = configuration.clock
-        telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: { clock.now() })
+        let metrics = self.metrics
+        telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: { clock.now() },
+                                 observer: { events, state in metrics.observe(events, state) })
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
     }

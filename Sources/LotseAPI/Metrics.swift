@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LotseEventStore
+import LotseTelenotarzt
 import Prometheus
 
 /// The Prometheus metrics of one server (a registry per application, so tests can run several servers).
@@ -8,6 +9,7 @@ public final class LotseMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let sseSubscribers: Gauge
     let projectionLag: Gauge
+    let tnaQueue: Gauge
     static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
         .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
@@ -17,8 +19,41 @@ public final class LotseMetrics: Sendable {
     public init() {
         sseSubscribers = registry.makeGauge(descriptor: .init(
             namespace: "lotse", metricName: "sse_subscribers", unitName: "", helpText: "Open Server-Sent-Events streams"))
+        tnaQueue = registry.makeGauge(descriptor: .init(
+            namespace: "lotse", subsystem: "tna", metricName: "queue_length", unitName: "", helpText: "Consultations waiting for a physician"))
         projectionLag = registry.makeGauge(descriptor: .init(
             namespace: "lotse", metricName: "projection_lag", unitName: "events", helpText: "Log head minus the projection's position"))
+    }
+
+    /// Telenotarzt: time from request to offer and to connected, offers missed, escalations, alerts, queue length.
+    func observe(_ events: [TNAEvent], _ state: TNAState) {
+        func histogram(_ name: String, _ help: String) -> DurationHistogram {
+            registry.makeDurationHistogram(
+                descriptor: .init(namespace: "lotse", subsystem: "tna", metricName: name, unitName: "seconds", helpText: help),
+                labels: [], buckets: [.seconds(1), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600)])
+        }
+        func count(_ name: String, _ help: String) {
+            registry.makeCounter(descriptor: .init(namespace: "lotse", subsystem: "tna", metricName: name, unitName: "total", helpText: help)).increment()
+        }
+        for e in events {
+            switch e {
+            case let .offered(id, _, _, at):
+                // The first offer only: the time the crew waited for a physician to be asked.
+                if let c = state.consultations[id], c.offeredAt == at, c.missedOffers == 0, c.passedBy.isEmpty {
+                    histogram("request_to_offer", "Time from request to the first offer").record(.milliseconds(at.millis - c.requestedAt.millis))
+                }
+            case let .connected(id, at):
+                if let c = state.consultations[id] {
+                    histogram("request_to_connected", "Time from request to the physician connected").record(.milliseconds(at.millis - c.requestedAt.millis))
+                }
+            case .offerMissed: count("offers_missed", "Offers that timed out")
+            case .escalated: count("escalations", "Consultations escalated to a physical Notarzt")
+            case .backupAlerted: count("backup_alerts", "Cases waiting longer than 60 s")
+            case .leitstelleAlerted: count("leitstelle_alerts", "Cases waiting longer than 5 min")
+            default: break
+            }
+        }
+        tnaQueue.set(to: Double(state.consultations.values.filter { $0.status == .waiting }.count))
     }
 
     func requestDuration(method: String, route: String, status: Int) -> DurationHistogram {

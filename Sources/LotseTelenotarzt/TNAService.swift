@@ -13,10 +13,14 @@ public actor TNAService {
     public private(set) var state: TNAState
     private var version: Int64 = 0
     private let initial: TNAState
+    /// Called with the events of every decision this service appended and the state after them (for metrics).
+    let observer: (@Sendable ([TNAEvent], TNAState) -> Void)?
 
-    public init(store: any EventStore, network: TNANetwork, rules: TNARules = TNARules(), clock: @escaping @Sendable () -> Timestamp) {
+    public init(store: any EventStore, network: TNANetwork, rules: TNARules = TNARules(), clock: @escaping @Sendable () -> Timestamp,
+                observer: (@Sendable ([TNAEvent], TNAState) -> Void)? = nil) {
         self.store = store
         self.clock = clock
+        self.observer = observer
         initial = TNAState(network: network, rules: rules)
         state = initial
     }
@@ -50,6 +54,7 @@ public actor TNAService {
                 }
                 state = events.reduce(state) { TNADispatcher.evolve($0, $1) }
                 version = r.streamVersion
+                observer?(events, state)
                 return events
             } catch EventStoreError.wrongExpectedVersion where attempt < 5 {
                 try await catchUp()

@@ -48,6 +48,9 @@ import Testing
             #expect(try await client.execute(uri: "/v1/consultations/\(id)/end", method: .post, headers: f.headers(.physician),
                                              body: body(#"{"disposition":"transported-to-hospital"}"#)).status == .conflict)
 
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: f.headers(.admin)).text
+            #expect(metrics.contains("lotse_tna_request_to_offer_seconds_count 1") && metrics.contains("lotse_tna_request_to_connected_seconds_count 1"), "\(metrics)")
+            #expect(metrics.contains("lotse_tna_queue_length 0"))
             let seen = await console.read { $0.contains("TNA.ConsultationEnded") }
             for type in ["TNA.PhysicianSignedOn", "TNA.ConsultationRequested", "TNA.ConsultationOffered", "TNA.ConsultationAccepted",
                          "TNA.ConsultationConnected", "TNA.ConsultationEnded"] {
