@@ -115,6 +115,10 @@ import Testing
         #expect(r.stdout.contains("35 Kliniken") && r.stdout.contains("HospitalRegistered: 35") && r.stdout.contains("Snapshot bei Position"))
         let s = try CLIRunner.run(["replay", "--db", db, "--use-snapshot"])
         #expect(s.stdout.contains("0 Ereignisse gelesen") && s.stdout.contains("ab Snapshot"))
+        // The Telenotarzt report works on any log (here: no consultations yet) and refuses bad ranges.
+        let report = try CLIRunner.run(["tna-report", "--db", db, "--now", t0])
+        #expect(report.status == 0 && report.stdout.contains("Telenotarzt-Bericht") && report.stdout.contains("Anforderungen: 0"), "\(report.stderr)")
+        try expectOneLineError(["tna-report", "--db", db, "--from", "2026-11-24T00:00:00Z", "--to", "2026-11-23T00:00:00Z"], contains: "--from")
         // A second seed registers nothing twice.
         let again = try CLIRunner.run(["seed", "--db", db, "--now", t0])
         #expect(again.stdout.contains("0 neu registriert") && again.stdout.contains("35 unverändert"))

@@ -90,3 +90,32 @@ struct TNANetworkConfigTests {
         #expect(throws: (any Error).self) { try TNANetwork.load(json: Data(#"{"centres":[]}"#.utf8)) }
     }
 }
+
+struct TNAReportTests {
+    @Test func theReportCountsOutcomesAndTimes() throws {
+        let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+        let d = DistrictID("Vorpommern-Rügen")
+        var s = TNAState(network: .mecklenburgVorpommern(districts: [d]))
+        func send(_ i: TNAInput, _ sec: Int64) throws {
+            s = try TNADispatcher.decide(i, state: s, now: t0.adding(seconds: sec)).reduce(s) { TNADispatcher.evolve($0, $1) }
+        }
+        func req(_ id: String, _ kind: ConsultationKind) -> TNAInput {
+            .request(ConsultationRequest(id: ConsultationID(id), kind: kind, priority: 2, district: d, position: nil, pzc: nil, unit: "RTW"))
+        }
+        let doc = PhysicianID("dr")
+        try send(.signOn(doc, centre: CentreID("TNA-Greifswald"), maxParallel: 1), 0)
+        try send(req("a", .crewAdvice), 10)                   // offered at once
+        try send(.accept(ConsultationID("a"), by: doc), 20)
+        try send(.connect(ConsultationID("a"), by: doc), 40)  // 30 s to connect
+        try send(req("b", .bridgingUntilNEF), 50)             // waits
+        try send(.end(ConsultationID("a"), by: doc, disposition: .treatedOnScene), 130)   // b offered at 130: 80 s
+        try send(.tick, 161)                                  // b's offer missed
+        try send(.escalate(ConsultationID("b")), 170)
+        let r = TNAReport(s, from: t0, to: t0.adding(seconds: 3600))
+        #expect(r.requested == 2 && r.ended == 1 && r.escalated == 1 && r.offersMissed == 1 && r.backupAlerts == 1 && r.stillOpen == 0)
+        #expect(r.byKind == [.crewAdvice: 1, .bridgingUntilNEF: 1])
+        #expect(r.requestToOffer?.median == 80 && r.requestToConnected?.median == 30)
+        #expect(r.text.contains("Anforderungen: 2") && r.text.contains("Verpasste Angebote: 1"))
+        #expect(TNAReport(s, from: t0.adding(seconds: 3600), to: t0.adding(seconds: 7200)).requested == 0)
+    }
+}
