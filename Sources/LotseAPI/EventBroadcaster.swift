@@ -17,6 +17,8 @@ final class EventBroadcaster: Service, Sendable {
         let announcement: AnnouncementHeader?
         /// For Telenotarzt events: the event (visibility depends on the consultation or the physician).
         let tna: TNAEvent?
+        /// Audit records (who read which consultation): for admins only.
+        let adminOnly: Bool
     }
 
     private struct State {
@@ -37,7 +39,8 @@ final class EventBroadcaster: Service, Sendable {
 
     func item(_ e: RecordedEvent) -> Item {
         Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
-             tna: e.stream == TNAService.stream ? try? JSONDecoder().decode(TNAEvent.self, from: e.payload) : nil)
+             tna: e.stream == TNAService.stream ? try? JSONDecoder().decode(TNAEvent.self, from: e.payload) : nil,
+             adminOnly: e.stream == ConsultationRoutes.auditStream)
     }
 
     /// Follows the log from its current head and hands every event to every listener.

@@ -18,6 +18,7 @@ import Testing
         case (.post, "/v1/announcements/{id}/arrival"): return (path, "{}")
         case (.post, "/v1/consultations"): return (path, #"{"kind":"crew-advice","priority":3,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#)
         case (.post, "/v1/consultations/{id}/cancellation"): return (path, #"{"reason":"Test"}"#)
+        case (.get, "/v1/consultations/{id}"): return (path + "?reason=Qualit%C3%A4tssicherung", nil)
         case (.post, "/v1/consultations/{id}/end"): return (path, #"{"disposition":"treated-on-scene"}"#)
         case (.post, "/v1/physicians/{id}/sign-on"): return (path, #"{"maxParallel":1,"centre":"TNA-Greifswald"}"#)
         case (.post, "/v1/announcements/{id}/cancellation"): return (path, #"{"reason":"Test"}"#)

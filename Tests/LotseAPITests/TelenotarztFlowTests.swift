@@ -48,6 +48,14 @@ import Testing
             #expect(try await client.execute(uri: "/v1/consultations/\(id)/end", method: .post, headers: f.headers(.physician),
                                              body: body(#"{"disposition":"transported-to-hospital"}"#)).status == .conflict)
 
+            // Reading the details needs a reason and is audited; the audit is for admins.
+            #expect(try await client.execute(uri: "/v1/consultations/\(id)", method: .get, headers: f.headers(.physician)).status == .badRequest)
+            let details = try await client.execute(uri: "/v1/consultations/\(id)?reason=Dokumentation", method: .get, headers: f.headers(.physician))
+            #expect(details.status == .ok && details.json["status"] as? String == "ended" && details.json["connectedAt"] != nil)
+            let audit = try await client.execute(uri: "/v1/audit?consultationId=\(id)", method: .get, headers: f.headers(.admin))
+            let entries = try #require(audit.json["entries"] as? [[String: Any]])
+            #expect(entries.count == 1 && entries[0]["principal"] as? String == "physician:test-physician" && entries[0]["reason"] as? String == "Dokumentation")
+            #expect(try await client.execute(uri: "/v1/audit", method: .get, headers: f.headers(.physician)).status == .forbidden)
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: f.headers(.admin)).text
             #expect(metrics.contains("lotse_tna_request_to_offer_seconds_count 1") && metrics.contains("lotse_tna_request_to_connected_seconds_count 1"), "\(metrics)")
             #expect(metrics.contains("lotse_tna_queue_length 0"))

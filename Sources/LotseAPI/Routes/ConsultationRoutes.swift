@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LotseDomain
+import LotseEventStore
 import LotseTelenotarzt
 
 /// Telenotarzt over HTTP: crews (and dispatchers) request and cancel; physicians sign on/off/pause, accept or
@@ -36,6 +37,16 @@ struct ConsultationRoutes {
         static let allowedKeys: Set<String> = ["reason"]
         let reason: String
     }
+
+    /// One read of a consultation's details (stored in the log, stream `audit-consultations`).
+    struct AuditEntry: Codable {
+        let consultationId: String
+        let principal: String
+        let reason: String
+        let at: Timestamp
+    }
+
+    static let auditStream = StreamID("audit-consultations")
 
     struct Result: Codable {
         let consultationId: String?
@@ -76,6 +87,29 @@ struct ConsultationRoutes {
                     queue: s.queue(at: now).filter(visible),
                     open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
                     physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
+            },
+            APIRoute(.get, "/v1/consultations/{id}", roles: [.physician, .dispatcher, .crew, .admin]) { request, context in
+                // Details are patient data: every read is recorded (who, when, why) and only then answered.
+                let p = try context.requirePrincipal()
+                let c = try await consultation(context, p)
+                guard let why = request.uri.queryParameters["reason"].map(String.init)?.trimmedWhitespace, !why.isEmpty, why.count <= 200 else {
+                    throw Problem.badRequest("Grund des Zugriffs fehlt (?reason=…, höchstens 200 Zeichen) / reason required", field: "reason")
+                }
+                let entry = AuditEntry(consultationId: c.request.id.rawValue, principal: p.principal.description, reason: why, at: api.now)
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.sortedKeys]
+                _ = try await api.store.append(
+                    [EventData(type: "ConsultationDetailsRead", schemaVersion: 1, payload: try enc.encode(entry),
+                               metadata: try enc.encode(["principal": p.principal.description]))],
+                    to: Self.auditStream, expectedVersion: .any, idempotencyKey: nil)
+                return try json(c)
+            },
+            APIRoute(.get, "/v1/audit", roles: [.admin]) { request, _ in
+                let filter = request.uri.queryParameters["consultationId"].map(String.init)
+                let dec = JSONDecoder()
+                let entries = try await api.store.readStream(Self.auditStream).compactMap { try? dec.decode(AuditEntry.self, from: $0.payload) }
+                    .filter { filter == nil || $0.consultationId == filter }
+                return try json(["entries": entries])
             },
             APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()

@@ -38,6 +38,7 @@ struct EventStreamRoutes {
                     try await withGracefulShutdownHandler {
                         for try await item in items {
                             // Announcements only to those who may see them (hospital, district, unit, admin).
+                            if item.adminOnly, principal.role != .admin { continue }
                             if let a = item.announcement, !principal.maySee(a) { continue }
                             // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
                             if let t = item.tna, !(await ConsultationRoutes(api: api).maySee(principal, t)) { continue }
