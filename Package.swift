@@ -94,6 +94,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        /// Telenotarzt: a burst of 1 000 requests against 20 physicians (decision latency, events/s).
+        .executableTarget(
+            name: "TNABenchmarks",
+            dependencies: ["LotseTelenotarzt", "LotseEventStore", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/TNABenchmarks",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         // MARK: - Tests
         .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
         .testTarget(name: "LotseTelenotarztTests", dependencies: ["LotseTelenotarzt", "LotseSQLite"], swiftSettings: strict),
