@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "LotseDomain", swiftSettings: strict),
 
         /// Telenotarzt dispatch: the pure state machine of DESIGN §5 and the actor service that runs it on the log.
-        .target(name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
+        .target(
+            name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore"], resources: [.copy("Resources")],
+            swiftSettings: strict),
 
         // MARK: - Event store port and adapters
         /// The event-store port, its in-memory twin, subscriptions and the event codec with upcasting.

@@ -19,11 +19,9 @@ public struct APIConfiguration: Sendable {
     /// A red announcement not acknowledged within this time escalates.
     public var escalationSeconds: Int64 = 120
     public var dispatch = DispatchParameters()
-    /// Telenotarzt centres and the districts they serve (MV: Greifswald for all 8 Rettungsdienstbereiche).
-    public var tnaNetwork = TNANetwork.mecklenburgVorpommern(districts: [
-        "Rostock", "Schwerin", "Mecklenburgische Seenplatte", "Landkreis Rostock", "Vorpommern-Rügen", "Nordwestmecklenburg",
-        "Vorpommern-Greifswald", "Ludwigslust-Parchim",
-    ].map(DistrictID.init))
+    /// Telenotarzt centres and the districts they serve: data, from the shipped `tna-mv.json` (Greifswald for all 8
+    /// Rettungsdienstbereiche, an example backup centre) unless `--tna-config` names another file.
+    public var tnaNetwork = (try? TNANetwork.bundledMV()) ?? TNANetwork(centres: [])
     public var tnaRules = TNARules()
     /// The clock of the server (injectable for tests).
     public var clock: any LotseClock = SystemClock()

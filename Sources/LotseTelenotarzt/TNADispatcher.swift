@@ -10,7 +10,8 @@ public enum TNAInput: Sendable, Hashable {
     case accept(ConsultationID, by: PhysicianID)
     case decline(ConsultationID, by: PhysicianID)
     case connect(ConsultationID, by: PhysicianID)
-    case end(ConsultationID, by: PhysicianID, disposition: Disposition)
+    /// `destination`: the hospital the patient is taken to (required with `transportedToHospital`).
+    case end(ConsultationID, by: PhysicianID, disposition: Disposition, destination: HospitalID? = nil)
     case escalate(ConsultationID)
     case cancel(ConsultationID, reason: String)
     /// Time passed: offers time out, alerts fire, queued cases are offered.
@@ -38,6 +39,8 @@ public enum TNAError: Error, Equatable, Sendable {
     /// The step does not fit the consultation's state.
     case invalidTransition(ConsultationStatus)
     case reasonRequired
+    /// "Transported to hospital X" needs X.
+    case destinationRequired
 }
 
 /// The Telenotarzt dispatcher as a pure state machine (DESIGN §5): `decide` turns an input at a time into events,
@@ -80,11 +83,12 @@ public enum TNADispatcher {
             guard c.physician == p else { throw .notAssignedTo(p) }
             guard c.status == .accepted else { throw .invalidTransition(c.status) }
             events.append(.connected(id, at: now))
-        case let .end(id, p, disposition):
+        case let .end(id, p, disposition, destination):
             let c = try consultation(id, s)
             guard c.physician == p else { throw .notAssignedTo(p) }
             guard c.status == .accepted || c.status == .connected else { throw .invalidTransition(c.status) }
-            events.append(.ended(id, disposition: disposition, at: now))
+            if disposition == .transportedToHospital, destination == nil { throw .destinationRequired }
+            events.append(.ended(id, disposition: disposition, destination: destination, at: now))
         case let .escalate(id):
             let c = try consultation(id, s)
             guard c.status.isOpen else { throw .invalidTransition(c.status) }
@@ -171,7 +175,7 @@ public enum TNADispatcher {
         case let .requested(r, at):
             s.consultations[r.id] = ConsultationState(
                 request: r, status: .waiting, requestedAt: at, physician: nil, offerExpiresAt: nil, offeredAt: nil, acceptedAt: nil,
-                connectedAt: nil, endedAt: nil, disposition: nil, passedBy: [], missedOffers: 0, backupAlerted: false, leitstelleAlerted: false)
+                connectedAt: nil, endedAt: nil, disposition: nil, destination: nil, passedBy: [], missedOffers: 0, backupAlerted: false, leitstelleAlerted: false)
         case let .offered(id, p, expiresAt, at):
             s.consultations[id]?.status = .offered
             s.consultations[id]?.physician = p
@@ -197,7 +201,8 @@ public enum TNADispatcher {
         case let .connected(id, at):
             s.consultations[id]?.status = .connected
             s.consultations[id]?.connectedAt = at
-        case let .ended(id, disposition, at):
+        case let .ended(id, disposition, destination, at):
+            s.consultations[id]?.destination = destination
             release(id, at)
             s.consultations[id]?.status = .ended
             s.consultations[id]?.disposition = disposition

@@ -35,7 +35,7 @@ public enum TNAEvent: Sendable, Hashable, Codable {
     case offerDeclined(ConsultationID, by: PhysicianID, at: Timestamp)
     case accepted(ConsultationID, by: PhysicianID, at: Timestamp)
     case connected(ConsultationID, at: Timestamp)
-    case ended(ConsultationID, disposition: Disposition, at: Timestamp)
+    case ended(ConsultationID, disposition: Disposition, destination: HospitalID?, at: Timestamp)
     case cancelled(ConsultationID, reason: String, at: Timestamp)
     /// A physical Notarzt (NEF) was requested; ends the consultation for the TNA.
     case escalated(ConsultationID, at: Timestamp)

@@ -36,6 +36,8 @@ public struct ConsultationState: Sendable, Hashable, Codable {
     public var connectedAt: Timestamp?
     public var endedAt: Timestamp?
     public var disposition: Disposition?
+    /// The hospital the patient was taken to (with `transportedToHospital`).
+    public var destination: HospitalID?
     /// Physicians who missed or declined it: not offered again.
     public var passedBy: Set<PhysicianID>
     public var missedOffers: Int

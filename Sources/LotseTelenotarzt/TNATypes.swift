@@ -108,6 +108,15 @@ public struct TNANetwork: Sendable, Hashable, Codable {
         return n
     }
 
+    /// The shipped MV configuration (`Resources/tna-mv.json`): Greifswald for all 8 Rettungsdienstbereiche, and an
+    /// example backup centre. The server uses it unless `--tna-config` names another file.
+    public static func bundledMV() throws -> TNANetwork {
+        guard let url = Bundle.module.url(forResource: "tna-mv", withExtension: "json", subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try load(json: try Data(contentsOf: url))
+    }
+
     /// MV as it is: one central centre (Greifswald) for all 8 Rettungsdienstbereiche.
     public static func mecklenburgVorpommern(districts: [DistrictID]) -> TNANetwork {
         TNANetwork(centres: [Centre(id: CentreID("TNA-Greifswald"), name: "Telenotarzt-Zentrale Greifswald", districts: Set(districts))])

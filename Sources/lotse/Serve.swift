@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
     @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
     var escalationSeconds: Int64?
-    @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Docs/config/tna-mv.json; Standard: Greifswald für alle 8).")
+    @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
     var tnaConfig: String?
     @OptionGroup var secret: SecretOptions
 
@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
             do { config.tnaNetwork = try TNANetwork.load(json: try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
                 throw CLIError("Telenotarzt-Konfiguration \(path) ungültig: \(error)")
             }
+        }
+        guard !config.tnaNetwork.centres.isEmpty else {
+            throw CLIError("Keine Telenotarzt-Zentren konfiguriert (--tna-config) / no Telenotarzt centres configured")
         }
         let store: SQLiteEventStore
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }

@@ -42,8 +42,11 @@ import Testing
                 #expect(r.status == .ok && r.json["events"] as? [String] == [event], "\(step): \(r.text)")
                 f.clock.advance(minutes: 1)
             }
+            let noTarget = try await client.execute(uri: "/v1/consultations/\(id)/end", method: .post, headers: f.headers(.physician),
+                                                    body: body(#"{"disposition":"transported-to-hospital"}"#))
+            #expect(noTarget.status == .unprocessableContent && noTarget.json["field"] as? String == "destination")
             let end = try await client.execute(uri: "/v1/consultations/\(id)/end", method: .post, headers: f.headers(.physician),
-                                               body: body(#"{"disposition":"transported-to-hospital"}"#))
+                                               body: body(#"{"disposition":"transported-to-hospital","destination":"771436"}"#))
             #expect(end.status == .ok && end.json["events"] as? [String] == ["ConsultationEnded"])
             #expect(try await client.execute(uri: "/v1/consultations/\(id)/end", method: .post, headers: f.headers(.physician),
                                              body: body(#"{"disposition":"transported-to-hospital"}"#)).status == .conflict)
@@ -51,7 +54,7 @@ import Testing
             // Reading the details needs a reason and is audited; the audit is for admins.
             #expect(try await client.execute(uri: "/v1/consultations/\(id)", method: .get, headers: f.headers(.physician)).status == .badRequest)
             let details = try await client.execute(uri: "/v1/consultations/\(id)?reason=Dokumentation", method: .get, headers: f.headers(.physician))
-            #expect(details.status == .ok && details.json["status"] as? String == "ended" && details.json["connectedAt"] != nil)
+            #expect(details.status == .ok && details.json["status"] as? String == "ended" && details.json["connectedAt"] != nil && details.json["destination"] as? String == "771436")
             let audit = try await client.execute(uri: "/v1/audit?consultationId=\(id)", method: .get, headers: f.headers(.admin))
             let entries = try #require(audit.json["entries"] as? [[String: Any]])
             #expect(entries.count == 1 && entries[0]["principal"] as? String == "physician:test-physician" && entries[0]["reason"] as? String == "Dokumentation")

@@ -41,6 +41,9 @@ struct TNADispatcherTests {
         #expect(e.contains(.offered(ConsultationID("k1"), to: a, expiresAt: t0.adding(seconds: 35), at: t0.adding(seconds: 5))))
         _ = try r.send(.accept(ConsultationID("k1"), by: a), at: t0.adding(seconds: 9))
         _ = try r.send(.connect(ConsultationID("k1"), by: a), at: t0.adding(seconds: 12))
+        #expect(throws: TNAError.destinationRequired) {
+            try r.send(.end(ConsultationID("k1"), by: a, disposition: .transportedToHospital), at: t0.adding(seconds: 1400))
+        }
         _ = try r.send(.end(ConsultationID("k1"), by: a, disposition: .treatedOnScene), at: t0.adding(seconds: 1500))
         let k = try #require(r.state.consultations[ConsultationID("k1")])
         #expect(k.status == .ended && k.offeredAt == t0.adding(seconds: 5) && k.acceptedAt == t0.adding(seconds: 9)

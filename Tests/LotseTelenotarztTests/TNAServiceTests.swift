@@ -79,9 +79,7 @@ struct TNAServiceTests {
 /// Centres and districts are data: the shipped MV example loads and says what the issue asks.
 struct TNANetworkConfigTests {
     @Test func theMVExampleLoads() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Docs/config/tna-mv.json")
-        let n = try TNANetwork.load(json: try Data(contentsOf: url))
+        let n = try TNANetwork.bundledMV()
         #expect(n.centres.count == 2)
         let greifswald = try #require(n.centres.first { $0.id == CentreID("TNA-Greifswald") })
         #expect(greifswald.districts.count == 8)

@@ -29,8 +29,10 @@ struct ConsultationRoutes {
     }
 
     struct EndBody: StrictBody {
-        static let allowedKeys: Set<String> = ["disposition"]
+        static let allowedKeys: Set<String> = ["disposition", "destination"]
         let disposition: Disposition
+        /// The hospital (STOID) the patient is taken to; required with `transported-to-hospital`.
+        let destination: HospitalID?
     }
 
     struct CancelBody: StrictBody {
@@ -131,7 +133,7 @@ struct ConsultationRoutes {
                 let c = try await consultation(context, p)
                 let b = try await request.decodeStrict(EndBody.self, context: context)
                 let doc = p.role == .admin ? (c.physician ?? PhysicianID(p.subject)) : PhysicianID(p.subject)
-                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.end(c.request.id, by: doc, disposition: b.disposition), p, request).map(\.caseName)))
+                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.end(c.request.id, by: doc, disposition: b.disposition, destination: b.destination), p, request).map(\.caseName)))
             },
             physicianSelf("sign-on") { doc, centre, body in .signOn(doc, centre: centre, maxParallel: body?.maxParallel ?? 1) },
             physicianSelf("sign-off") { doc, _, _ in .signOff(doc) },
@@ -199,7 +201,7 @@ struct ConsultationRoutes {
         case let .physicianPaused(id, _), let .physicianResumed(id, _), let .physicianSignedOff(id, _):
             return p.role == .physician && s.physicians[id].map { p.covers($0.centre.rawValue) } == true
         case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
-             let .ended(id, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
+             let .ended(id, _, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
              let .leitstelleAlerted(id, _):
             guard let c = s.consultations[id] else { return false }
             return maySee(p, c.request, s)
@@ -228,6 +230,7 @@ struct ConsultationRoutes {
         case let .notAssignedTo(p): .conflict("Nicht (mehr) \(p) zugewiesen / not your consultation")
         case let .invalidTransition(s): .conflict("Schritt passt nicht zum Stand (\(s.rawValue)) / invalid in this state")
         case .reasonRequired: .unprocessable("Begründung fehlt", field: "reason")
+        case .destinationRequired: .unprocessable("Zielklinik fehlt (destination) bei Transport in eine Klinik", field: "destination")
         }
     }
 }
