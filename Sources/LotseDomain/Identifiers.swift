@@ -27,18 +27,24 @@ public struct HospitalID: Hashable, Comparable, Sendable, Codable, CustomStringC
     }
 }
 
-/// A Rettungsdienstbereich (rescue-service district), e.g. `Vorpommern-Rügen`.
-public struct DistrictID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+/// A string identifier whose kind is its `Tag` (so a centre id is never passed where a district is expected).
+/// Encodes as a plain JSON string.
+public struct StringID<Tag>: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
-    public static func < (lhs: DistrictID, rhs: DistrictID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: StringID, rhs: StringID) -> Bool { lhs.rawValue < rhs.rawValue }
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
 }
+
+/// Tag of `DistrictID`.
+public enum DistrictTag {}
+/// A Rettungsdienstbereich (rescue-service district), e.g. `Vorpommern-Rügen`.
+public typealias DistrictID = StringID<DistrictTag>
 
 /// Who made a change: a role and an id within it, written as `role:id` (e.g. `hospital:771003`, `operator:jana`).
 public struct Principal: Hashable, Sendable, Codable, CustomStringConvertible {

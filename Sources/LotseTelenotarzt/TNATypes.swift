@@ -1,44 +1,16 @@
 import Foundation
 import LotseDomain
 
+/// Tags of the Telenotarzt ids.
+public enum CentreTag {}
+public enum PhysicianTag {}
+public enum ConsultationTag {}
 /// A Telenotarzt centre, e.g. `TNA-Greifswald`.
-public struct CentreID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: CentreID, b: CentreID) -> Bool { a.rawValue < b.rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-}
-
-/// A tele-emergency physician.
-public struct PhysicianID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: PhysicianID, b: PhysicianID) -> Bool { a.rawValue < b.rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-}
-
+public typealias CentreID = StringID<CentreTag>
+/// A tele-emergency physician (the subject of their token).
+public typealias PhysicianID = StringID<PhysicianTag>
 /// A consultation (one request of a crew for a Telenotarzt).
-public struct ConsultationID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: ConsultationID, b: ConsultationID) -> Bool { a.rawValue < b.rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-}
+public typealias ConsultationID = StringID<ConsultationTag>
 
 /// What the crew needs the Telenotarzt for (DOMAIN.md "uses").
 public enum ConsultationKind: String, Sendable, Codable, CaseIterable {
