@@ -50,6 +50,31 @@ nonisolated(unsafe) var big: SQLiteEventStore!
 
 let writers = 64, appendsPerWriter = 50
 
+/// Runs `writers` concurrent writers doing `appendsPerWriter` operations each; `settle` runs before the clock stops
+/// (e.g. waiting for the projection). Records per-operation latency and events/s.
+func concurrentWriters(_ benchmark: Benchmark, settle: @Sendable () async throws -> Void = {},
+                       _ operation: @escaping @Sendable (_ writer: Int, _ i: Int) async throws -> Void) async throws {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
+        for w in 0..<writers {
+            g.addTask {
+                var l: [Int] = []
+                l.reserveCapacity(appendsPerWriter)
+                for i in 0..<appendsPerWriter {
+                    let t = clock.now
+                    try await operation(w, i)
+                    l.append(nanos(clock.now - t))
+                }
+                return l
+            }
+        }
+        return try await g.reduce(into: [Int]()) { $0 += $1 }
+    }
+    try await settle()
+    record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(clock.now - start)) / 1e9)
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "Durable append – 1 writer (fsync per append)",
@@ -62,25 +87,9 @@ let benchmarks: @Sendable () -> Void = {
         "Durable append – 64 writers, group commit (3 200 appends per iteration)",
         configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
-            let clock = ContinuousClock()
-            let start = clock.now
-            let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
-                for w in 0..<writers {
-                    g.addTask {
-                        var l: [Int] = []
-                        l.reserveCapacity(appendsPerWriter)
-                        for i in 0..<appendsPerWriter {
-                            let t = clock.now
-                            _ = try await grouped.append([event(i)], to: StreamID("w-\(w)"), expectedVersion: .any, idempotencyKey: nil)
-                            l.append(nanos(clock.now - t))
-                        }
-                        return l
-                    }
-                }
-                return try await g.reduce(into: [Int]()) { $0 += $1 }
+            try await concurrentWriters(benchmark) { w, i in
+                _ = try await grouped.append([event(i)], to: StreamID("w-\(w)"), expectedVersion: .any, idempotencyKey: nil)
             }
-            let elapsed = clock.now - start
-            record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
         },
         setup: { grouped = try freshStore("grouped") },
         teardown: { discard(grouped) })
@@ -90,29 +99,15 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
             let u = updates!
-            let clock = ContinuousClock()
-            let start = clock.now
-            let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
-                for w in 0..<writers {
-                    g.addTask {
-                        var l: [Int] = []
-                        let id = u.ids[w % u.ids.count]
-                        let keys = u.keys[w % u.ids.count]
-                        for i in 0..<appendsPerWriter {
-                            let t = clock.now
-                            _ = try await u.service.execute(
-                                .reportStatus(keys[i % keys.count], i % 2 == 0 ? .limited : .available), hospital: id,
-                                by: Principal(role: "hospital", id: id.rawValue), at: now)
-                            l.append(nanos(clock.now - t))
-                        }
-                        return l
-                    }
-                }
-                return try await g.reduce(into: [Int]()) { $0 += $1 }
+            try await concurrentWriters(benchmark, settle: {
+                _ = await u.projector.waitUntil(position: try await u.store.head(), timeout: .seconds(30))
+            }) { w, i in
+                let id = u.ids[w % u.ids.count]
+                let keys = u.keys[w % u.ids.count]
+                _ = try await u.service.execute(
+                    .reportStatus(keys[i % keys.count], i % 2 == 0 ? .limited : .available), hospital: id,
+                    by: Principal(role: "hospital", id: id.rawValue), at: now)
             }
-            _ = await u.projector.waitUntil(position: try await u.store.head(), timeout: .seconds(30))
-            let elapsed = clock.now - start
-            record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(elapsed)) / 1e9)
         },
         setup: {
             // 64 writers are 64 hospitals reporting at once: the first 64 German sites with a profile.

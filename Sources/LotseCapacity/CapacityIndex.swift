@@ -41,6 +41,9 @@ public struct CapacityIndex: Sendable {
 
     public subscript(id: HospitalID) -> HospitalState? { slots[id].map { hospitals[$0] } }
 
+    /// The slot (array position) of a hospital in `hospitals`, `hot`, … .
+    public func slot(of id: HospitalID) -> Int? { slots[id] }
+
     /// The code of a district in `hot`, or nil when no hospital is in it.
     public func districtCode(_ d: DistrictID) -> Int32? { districtCodes[d] }
 

@@ -50,7 +50,7 @@ struct HospitalRoutes {
                 let now = api.now
                 let ttl = api.ranking.parameters.statusTTLMinutes
                 let view = api.projector.withIndex { index in
-                    index.hospitals.firstIndex { $0.id == id }.map { HospitalView(index.hospitals[$0], at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0)) }
+                    index.slot(of: id).map { HospitalView(index.hospitals[$0], at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0)) }
                 }
                 guard let view else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
                 return try json(view)
