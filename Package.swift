@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lotse", targets: ["lotse"]),
+        .executable(name: "lotse-sim", targets: ["lotse-sim"]),
         .library(name: "LotseDomain", targets: ["LotseDomain"]),
         .library(name: "LotseEventStore", targets: ["LotseEventStore"]),
         .library(name: "LotseSQLite", targets: ["LotseSQLite"]),
@@ -22,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // MARK: - Pure core
@@ -76,6 +81,40 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: - Load simulator (`Simulator/`, see Docs/SIMULATION.md)
+        /// MV's emergency demand from real data, driving the application layer in virtual time; reports and policy lab.
+        .target(
+            name: "LotseSimulation",
+            dependencies: [
+                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed", "LotseTelenotarzt",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Simulator/Sources/LotseSimulation",
+            resources: [.copy("Scenarios")],
+            swiftSettings: strict
+        ),
+        /// The same demand as HTTP load against a running `lotse serve` (latency per request type).
+        .target(
+            name: "LotseLoad",
+            dependencies: [
+                "LotseSimulation", "LotseAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Simulator/Sources/LotseLoad",
+            swiftSettings: strict
+        ),
+        /// `lotse-sim`: run a scenario (virtual time or HTTP load) and write the report.
+        .executableTarget(
+            name: "lotse-sim",
+            dependencies: ["LotseSimulation", "LotseLoad", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Simulator/Sources/lotse-sim",
+            swiftSettings: strict
+        ),
+
         // MARK: - Benchmarks (`swift package benchmark`, see Docs/BENCHMARKS.md)
         /// Dispatch query: MV and all German sites, Lotse vs the same ranking as SQL over SQLite.
         .executableTarget(
@@ -123,6 +162,14 @@ let package = Package(
         .testTarget(
             name: "LotseAPITests",
             dependencies: ["LotseAPI", "LotseSQLite", "LotseTelenotarzt", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        /// The simulator: generators against their parameters over long runs, determinism, reports, HTTP load.
+        .testTarget(
+            name: "LotseSimulationTests",
+            dependencies: [
+                "LotseSimulation", "LotseLoad", "LotseAPI", "LotseSQLite", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.

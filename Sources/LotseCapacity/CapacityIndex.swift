@@ -26,6 +26,8 @@ public struct CapacityIndex: Sendable {
     private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
     public private(set) var eventCount: Int64 = 0
+    /// The hour (of event time) of the last sweep of closed announcements.
+    private var announcementsSweptHour: Int64 = 0
 
     /// What the hot loop needs of a hospital.
     public struct Hot: Sendable, Hashable {
@@ -65,10 +67,29 @@ public struct CapacityIndex: Sendable {
         let before = announcements[id]
         guard let after = AnnouncementAggregate.evolve(before, event) else { return }
         announcements[id] = after
+        pruneClosedAnnouncements(now: event.occurredAt)
         if let slot = slots[after.hospitalId] {
             let cell = slot * Self.categoryCount + after.bedCategory.index
             if before?.status.isEnRoute == true { enRoute[cell] -= 1 }
             if after.status.isEnRoute { enRoute[cell] += 1 }
+        }
+    }
+
+    /// How long an arrived or cancelled announcement stays in the index (the arrivals board shows the last day);
+    /// the log keeps it forever and `AnnouncementService.load` still reads it.
+    public static let closedAnnouncementRetentionMillis: Int64 = 24 * 3_600_000
+
+    /// Drops announcements closed more than a day before `now` (the time of the event being applied). Sweeps at
+    /// most once per hour of event time, so a year of announcements (≈ 200 000 in MV) never piles up. Depends on
+    /// the events only, so a rebuild and a live index prune alike.
+    private mutating func pruneClosedAnnouncements(now: Timestamp) {
+        let hour = now.millis.floorDivided(by: 3_600_000).0
+        guard hour > announcementsSweptHour else { return }
+        announcementsSweptHour = hour
+        let cutoff = now.millis - Self.closedAnnouncementRetentionMillis
+        announcements = announcements.filter { _, a in
+            guard let closed = a.arrivedAt ?? a.cancelledAt, !a.status.isEnRoute else { return true }
+            return closed.millis >= cutoff
         }
     }
 
@@ -145,11 +166,12 @@ public struct CapacityIndex: Sendable {
 extension CapacityIndex: Equatable {
     public static func == (a: CapacityIndex, b: CapacityIndex) -> Bool {
         a.position == b.position && a.hospitals == b.hospitals && a.eventCount == b.eventCount && a.announcements == b.announcements
+            && a.announcementsSweptHour == b.announcementsSweptHour
     }
 }
 
 extension CapacityIndex: Codable {
-    enum CodingKeys: String, CodingKey { case position, hospitals, eventCount, announcements }
+    enum CodingKeys: String, CodingKey { case position, hospitals, eventCount, announcements, announcementsSweptHour }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -158,6 +180,7 @@ extension CapacityIndex: Codable {
         for s in states { appendSlot(s) }
         position = try c.decode(Int64.self, forKey: .position)
         eventCount = try c.decode(Int64.self, forKey: .eventCount)
+        announcementsSweptHour = try c.decodeIfPresent(Int64.self, forKey: .announcementsSweptHour) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -166,5 +189,6 @@ extension CapacityIndex: Codable {
         try c.encode(hospitals, forKey: .hospitals)
         try c.encode(eventCount, forKey: .eventCount)
         try c.encode(announcements.values.sorted { $0.id < $1.id }, forKey: .announcements)
+        try c.encode(announcementsSweptHour, forKey: .announcementsSweptHour)
     }
 }

@@ -49,8 +49,11 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
+        // Versions are 1…n in order, so the tail after `version` starts at index `version`: O(tail), not O(stream).
         state.withLock { s in
-            (s.streamPositions[stream] ?? []).map { s.events[$0] }.filter { $0.streamVersion > version }
+            let positions = s.streamPositions[stream] ?? []
+            let from = Int(max(0, min(version, Int64(positions.count))))
+            return positions[from...].map { s.events[$0] }
         }
     }
 

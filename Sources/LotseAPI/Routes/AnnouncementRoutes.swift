@@ -87,7 +87,7 @@ struct AnnouncementRoutes {
                 return try json(List(logPosition: position, announcements: visible))
             },
             APIRoute(.get, "/v1/announcements/{id}", roles: [.hospital, .dispatcher, .crew, .admin]) { _, context in
-                let a = try visibleAnnouncement(context)
+                let a = try await visibleAnnouncement(context)
                 return try json(View(announcement: a, logPosition: api.projector.position))
             },
             APIRoute(.post, "/v1/announcements/{id}/acknowledgement", roles: [.hospital, .admin]) { request, context in
@@ -99,7 +99,7 @@ struct AnnouncementRoutes {
             },
             APIRoute(.post, "/v1/announcements/{id}/cancellation", roles: [.dispatcher, .crew, .admin]) { request, context in
                 let p = try context.requirePrincipal()
-                let a = try visibleAnnouncement(context)
+                let a = try await visibleAnnouncement(context)
                 guard p.mayAnnounce(district: a.district, unit: a.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich / outside your scope") }
                 let b = try await request.decodeStrict(CancelBody.self, context: context)
                 let o = try await api.announcements.execute(
@@ -114,12 +114,15 @@ struct AnnouncementRoutes {
     }
 
     /// The announcement of the path, if the caller may see it (404 otherwise: its existence is not revealed).
-    /// Reads the aggregate, not the projection, so a command right after the announcement finds it.
-    func visibleAnnouncement(_ context: LotseRequestContext) throws -> AnnouncementState {
+    /// Reads the projection, and the aggregate when the projection has not got it yet (a command right after the
+    /// announcement) or no longer keeps it (closed more than a day ago).
+    func visibleAnnouncement(_ context: LotseRequestContext) async throws -> AnnouncementState {
         let p = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
-        guard let a = api.projector.withIndex({ $0.announcements[id] }), p.maySee(header(a)) else {
+        var found = api.projector.withIndex({ $0.announcements[id] })
+        if found == nil { found = try await api.announcements.load(id) }
+        guard let a = found, p.maySee(header(a)) else {
             throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
         }
         return a
