@@ -116,8 +116,9 @@ public final class AnnouncementService: Sendable {
     @discardableResult
     public func escalateDue(in index: CapacityIndex, at now: Timestamp, thresholdSeconds: Int64) async throws -> Int {
         var n = 0
-        // Filter before sorting: the timer runs often and almost never finds one due.
-        let due = index.announcements.values.filter { AnnouncementAggregate.dueForEscalation($0, now: now, thresholdSeconds: thresholdSeconds) }
+        // Only patients still on the way can be due; the timer runs often and almost never finds one.
+        let due = index.openAnnouncements.compactMap { index.announcements[$0] }
+            .filter { AnnouncementAggregate.dueForEscalation($0, now: now, thresholdSeconds: thresholdSeconds) }
         for a in due.sorted(by: { $0.id < $1.id }) {
             let o = try await execute(.escalate(thresholdSeconds: thresholdSeconds), id: a.id, by: .system, at: now, idempotencyKey: "escalate:\(a.id)")
             n += o.deduplicated ? 0 : o.events.count

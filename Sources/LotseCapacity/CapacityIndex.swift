@@ -26,6 +26,8 @@ public struct CapacityIndex: Sendable {
     private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
     public private(set) var eventCount: Int64 = 0
+    /// Announcements whose patient is still on the way (announced or acknowledged): what the timers look at.
+    public private(set) var openAnnouncements: Set<AnnouncementID> = []
     /// The hour (of event time) of the last sweep of closed announcements.
     private var announcementsSweptHour: Int64 = 0
 
@@ -67,6 +69,7 @@ public struct CapacityIndex: Sendable {
         let before = announcements[id]
         guard let after = AnnouncementAggregate.evolve(before, event) else { return }
         announcements[id] = after
+        if after.status.isEnRoute { openAnnouncements.insert(id) } else { openAnnouncements.remove(id) }
         pruneClosedAnnouncements(now: event.occurredAt)
         if let slot = slots[after.hospitalId] {
             let cell = slot * Self.categoryCount + after.bedCategory.index
@@ -175,7 +178,10 @@ extension CapacityIndex: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        for a in try c.decodeIfPresent([AnnouncementState].self, forKey: .announcements) ?? [] { announcements[a.id] = a }
+        for a in try c.decodeIfPresent([AnnouncementState].self, forKey: .announcements) ?? [] {
+            announcements[a.id] = a
+            if a.status.isEnRoute { openAnnouncements.insert(a.id) }
+        }
         let states = try c.decode([HospitalState].self, forKey: .hospitals)
         for s in states { appendSlot(s) }
         position = try c.decode(Int64.self, forKey: .position)

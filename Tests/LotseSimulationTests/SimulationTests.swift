@@ -30,7 +30,10 @@ import Testing
     }
 
     @Test func outcomesAddUpAndTheIndexMatchesItsLog() async throws {
-        let (r, sim) = try await Self.run(try Self.scenario())
+        // Four days with a busy Telenotarzt: consultations end before, during and after the patients' transport.
+        var s = try Self.scenario(days: 4)
+        s.tna.requestsPerAmbulanceDay = 1.5
+        let (r, sim) = try await Self.run(s)
         let o = r.outcomes
         #expect(o.byHour.reduce(0, +) == o.missions)
         #expect(o.byUrgency.reduce(0, +) == o.missions)
@@ -39,7 +42,7 @@ import Testing
         #expect(o.driveMinutes.total == o.transported)
         #expect(o.callToArrivalMinutes.total <= o.transported && o.callToArrivalMinutes.total > o.transported - 60)
         #expect(o.tna.requests >= o.tna.connected && o.tna.connected > 0)
-        #expect(o.daily.count == 2)
+        #expect(o.daily.count == 4)
         #expect(o.bedReports > 0 && o.statusReports > o.bedReports)
         // Closures without a reason never land: each was refused (and sent again with one).
         #expect(o.closures >= o.closuresRefusedWithoutReason)
@@ -54,6 +57,10 @@ import Testing
         }
         #expect(rebuilt == sim.index)
         #expect(rebuilt.position == o.logEvents)
+        // No RTW is lost: each is at its station, with a patient, or driving back.
+        let busy = sim.runs.values.filter { $0.station != nil && !$0.done }.count
+        let returning = sim.queue.unordered.filter { if case .ambulanceFree = $0.kind { true } else { false } }.count
+        #expect(sim.stationFree.reduce(0, +) + busy + returning == sim.scenario.fleet.ambulances)
     }
 
     @Test func lotseOverridesOnlyWhenNothingIsSuitable() async throws {

@@ -68,8 +68,8 @@ public enum Calibration {
             let mean = t.durationMinutes.mean
             rows.append(.init(what: "Konsultationsdauer (Mittel)", published: "24,9 min (SD 12,5)", source: "Bergrath 2013",
                               simulated: de("%.1f min", mean), deviation: relative(mean, 24.9)))
-            let esc = Double(t.escalatedToNotarzt) / Double(max(1, t.requests))
-            rows.append(.init(what: "An physischen Notarzt übergeben", published: "≈ 2 %", source: "Goslar (mz.de/ndr.de 2022)",
+            let esc = Double(t.escalatedToNotarzt) / Double(max(1, t.connected))
+            rows.append(.init(what: "An physischen Notarzt übergeben (je geführter Konsultation)", published: "≈ 2 %", source: "Goslar (mz.de/ndr.de 2022)",
                               simulated: pct(esc), deviation: points(esc, 0.02)))
             let fast = t.waitSeconds.share(below: 300)
             rows.append(.init(what: "TNA nimmt an < 5 min", published: "90 % (beim Patienten)", source: "Goslar (ndr.de 2021-02)",

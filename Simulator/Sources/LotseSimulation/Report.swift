@@ -122,7 +122,7 @@ public struct Report: Sendable {
             ["Dauer Mittel / p90"] + runs.map { de("%.1f / %d min", $0.outcomes.tna.durationMinutes.mean, $0.outcomes.tna.durationMinutes.percentile(90)) },
             ["Angebote verpasst"] + runs.map { Self.int($0.outcomes.tna.offersMissed) },
             ["Backup-Alarm (60 s) / Leitstellen-Alarm (5 min)"] + runs.map { "\($0.outcomes.tna.backupAlerts) / \($0.outcomes.tna.leitstelleAlerts)" },
-            ["An Notarzt übergeben"] + runs.map { Self.share($0.outcomes.tna.escalatedToNotarzt, $0.outcomes.tna.requests) },
+            ["An Notarzt übergeben (je geführter Konsultation)"] + runs.map { Self.share($0.outcomes.tna.escalatedToNotarzt, $0.outcomes.tna.connected) },
         ]))
 
         // Demand
@@ -131,7 +131,11 @@ public struct Report: Sendable {
                                       series: [.init(name: "Einsätze", values: o.byHour.map(Double.init))], yUnit: "Einsätze")))
         b.append(.chart(SVGChart.bars(title: "Einsätze nach Wochentag", labels: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
                                       series: [.init(name: "Einsätze", values: o.byWeekday.map(Double.init))], yUnit: "Einsätze")))
-        b.append(.table(["Rettungsdienstbereich", "Einsätze"], o.byDistrict.sorted { $0.key < $1.key }.map { [$0.key, Self.int($0.value)] }))
+        b.append(.paragraph("Rettungswachen sind abgeleitet (keine öffentliche Liste): je Bereich nach ½ Bevölkerungs- und ½ Flächenanteil, Standorte per k-Means über die Gemeinden (gewichtet mit √Einwohner), RTW nach Einwohnern im Einzugsgebiet."))
+        b.append(.table(["Rettungsdienstbereich", "Einsätze", "Wachen", "RTW", "davon mit Telenotarzt"], o.byDistrict.sorted { $0.key < $1.key }.map { d, n in
+            let st = main.stations.filter { $0.district == d }
+            return [d, Self.int(n), "\(st.count)", "\(st.reduce(0) { $0 + $1.ambulances })", "\(st.filter(\.tnaEquipped).reduce(0) { $0 + $1.ambulances })"]
+        }))
 
         // Performance
         b.append(.heading(2, "Leistung von Lotse in diesem Lauf"))

@@ -223,9 +223,15 @@ extension Simulation {
         finish(index)
     }
 
-    /// Forgets a mission once nothing more can happen to it (its consultation may still run).
+    /// The patient's part is over (the RTW drives back); the mission is forgotten once its consultation has ended too.
     func finish(_ index: Int) {
-        if let run = runs[index], run.consultation != nil, consultations[run.consultation!] != nil { return }
+        runs[index]?.done = true
+        forgetIfIdle(index)
+    }
+
+    func forgetIfIdle(_ index: Int) {
+        guard let run = runs[index], run.done else { return }
+        if let c = run.consultation, consultations[c] != nil { return }
         runs[index] = nil
     }
 }

@@ -77,6 +77,6 @@ extension Simulation {
         }
         consultations[id] = nil
         tnaPhysicians[id] = nil
-        if runs[mi]?.arrived == true || !run.mission.transported { finish(mi) }
+        forgetIfIdle(mi)
     }
 }

@@ -129,7 +129,10 @@ public final class Simulation {
         progress?(1)
         return SimulationResult(
             scenario: scenario.name, policy: scenario.ranking, physicians: scenario.tna.physicians, seed: scenario.seed,
-            days: scenario.days, outcomes: outcomes, performance: performance)
+            days: scenario.days, outcomes: outcomes, performance: performance,
+            stations: geography.stations.enumerated().map { i, s in
+                StationSummary(district: s.district.rawValue, town: s.town, ambulances: s.ambulances, catchment: s.catchment, tnaEquipped: stationEquipped[i])
+            })
     }
 
     /// Registers the 35 MV sites with the demo state, builds the hospitals' truth, the fleet, the TNA shift and
@@ -298,6 +301,8 @@ struct MissionRun {
     var hospitalSlot: Int? = nil
     var announcement: AnnouncementID? = nil
     var arrived = false
+    /// The RTW is on its way back: nothing more happens to the patient (a consultation may still run).
+    var done = false
     var consultation: ConsultationID? = nil
     var consultationOffers = 0
     var connectedAt: Timestamp? = nil

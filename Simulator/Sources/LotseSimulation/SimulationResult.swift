@@ -11,6 +11,16 @@ public struct SimulationResult: Codable, Sendable {
     public var days: Int
     public var outcomes: Outcomes
     public var performance: Performance
+    /// The derived Rettungswachen (district, town, RTW) the run used.
+    public var stations: [StationSummary] = []
+}
+
+public struct StationSummary: Codable, Sendable, Hashable {
+    public let district: String
+    public let town: String
+    public let ambulances: Int
+    public let catchment: Int
+    public let tnaEquipped: Bool
 }
 
 /// A histogram in whole-unit bins (minutes, seconds): `bins[i]` counts values in [i, i+1); the last bin also

@@ -38,7 +38,7 @@ struct HTTP: AsyncParsableCommand {
             options: .init(baseURL: url, secret: secret, clients: clients, speed: speed, maxMissions: missions, maxSeconds: seconds),
             scenario: scenario, geography: geography, demand: demand)
         FileHandle.standardError.write(Data("HTTP-Last: \(load.missions.count) Einsätze, \(clients) Clients gegen \(url)\n".utf8))
-        let bar = ProgressBar(label: "HTTP", days: load.missions.count, enabled: true)
+        let bar = ProgressBar(label: "HTTP", days: load.missions.count, enabled: true, unit: "Einsatz")
         let total = load.missions.count
         let r = try await load.run { done, _ in bar.update(Double(done) / Double(max(1, total))) }
         bar.done(String(format: "%d Anfragen in %.1f s (%.0f/s)", r.requests, r.wallSeconds, r.requestsPerSecond))

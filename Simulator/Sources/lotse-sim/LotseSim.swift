@@ -109,14 +109,16 @@ final class ProgressBar: @unchecked Sendable {
     let label: String
     let days: Int
     let enabled: Bool
+    let unit: String
     let tty = isatty(2) != 0
     let start = Date()
     var lastTenth = -1
 
-    init(label: String, days: Int, enabled: Bool) {
+    init(label: String, days: Int, enabled: Bool, unit: String = "Tag") {
         self.label = label
         self.days = days
         self.enabled = enabled
+        self.unit = unit
     }
 
     func update(_ share: Double) {
@@ -126,11 +128,11 @@ final class ProgressBar: @unchecked Sendable {
         if tty {
             let filled = Int(share * 30)
             let eta = share > 0.01 ? String(format: " · noch ≈ %.0f s", elapsed / share * (1 - share)) : ""
-            let line = "\r\(label) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: 30 - filled))] \(Int(share * 100)) % · Tag \(day)/\(days)\(eta)   "
+            let line = "\r\(label) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: 30 - filled))] \(Int(share * 100)) % · \(unit) \(day)/\(days)\(eta)   "
             FileHandle.standardError.write(Data(line.utf8))
         } else if Int(share * 10) > lastTenth {
             lastTenth = Int(share * 10)
-            FileHandle.standardError.write(Data(String(format: "%@ %3d %% · Tag %d/%d · %.1f s\n", label, lastTenth * 10, day, days, elapsed).utf8))
+            FileHandle.standardError.write(Data("\(label) \(String(format: "%3d", lastTenth * 10)) % · \(unit) \(day)/\(days) · \(String(format: "%.1f", elapsed)) s\n".utf8))
         }
     }
 
