@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("Web")],
             swiftSettings: strict
         ),
         /// Real data in: the MV hospitals, resource derivation rules, the demo state.

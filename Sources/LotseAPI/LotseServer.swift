@@ -10,7 +10,7 @@ public enum LotseServer {
     public static func routes(_ api: LotseAPIServices) -> [APIRoute] {
         HealthRoutes(api: api).routes + HospitalRoutes(api: api).routes + DispatchRoutes(api: api).routes
             + BoardRoutes(api: api).routes + AnnouncementRoutes(api: api).routes + EventStreamRoutes(api: api).routes
-            + MetricsRoutes(api: api).routes + ConsultationRoutes(api: api).routes
+            + MetricsRoutes(api: api).routes + ConsultationRoutes(api: api).routes + ReferenceRoutes(api: api).routes
     }
 
     /// The application, with the projection rebuilt (ready) and its services attached.
@@ -26,6 +26,7 @@ public enum LotseServer {
             tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond),
             maxBodyBytes: api.configuration.maxBodyBytes))
         for route in routes(api) { route.register(on: router) }
+        try WebPages().register(on: router)
         let stats = try await api.start()
         logger.info("projection rebuilt", metadata: [
             "lotse.position": "\(stats.position)", "lotse.events_read": "\(stats.eventsRead)", "lotse.hospitals": "\(stats.hospitals)",

@@ -45,6 +45,21 @@ public struct DistrictMap: Sendable {
         return DistrictID(nearest.kreis)
     }
 
+    /// A municipality as reference data: name, district, population and centroid.
+    public struct Entry: Codable, Sendable, Hashable {
+        public let name: String
+        public let district: String
+        public let population: Int
+        public let lat: Double
+        public let lon: Double
+    }
+
+    /// Every municipality, by name.
+    public var entries: [Entry] {
+        municipalities.map { Entry(name: $0.name, district: $0.kreis, population: $0.population, lat: $0.position.lat, lon: $0.position.lon) }
+            .sorted { $0.name < $1.name }
+    }
+
     /// A municipality by name (the part before the comma), for CLI position look-ups.
     public func position(ofMunicipality name: String) -> GeoPoint? {
         let wanted = name.lowercased()

@@ -78,6 +78,7 @@ struct Serve: AsyncParsableCommand {
             (.physician, "tna-greifswald", ["TNA-Greifswald"], "Telenotarzt Greifswald"),
             (.admin, "betrieb", ["*"], "Betrieb / ÄLRD"),
         ]
+        print("\nWeb: \(base)/ – Leitstelle, Klinik und Telenotarzt; mit einem der Tokens anmelden.")
         print("\nTokens (8 h gültig):")
         var hospitalToken = "", stralsundToken = "", dispatcherToken = ""
         for (role, sub, scope, label) in roles {

@@ -1,7 +1,8 @@
 import Hummingbird
 import Synchronization
 
-/// Verifies the bearer token of every request except the public health checks, sets the principal, and
+/// Verifies the bearer token of every request except the public health checks and the (data-free) web pages,
+/// sets the principal, and
 /// applies the per-principal rate limit.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = LotseRequestContext
@@ -13,7 +14,7 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.maxUploadSize = maxBodyBytes
-        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        if Self.publicPaths.contains(request.uri.path) || WebPages.isPublic(request.uri.path) { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw Problem.unauthorized("Bearer-Token fehlt (Authorization: Bearer …) / missing bearer token")
         }

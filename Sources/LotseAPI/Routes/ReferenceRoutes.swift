@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import LotseCapacity
+import LotseDomain
+import LotseSeed
+
+/// Reference data for people picking instead of typing: the IVENA codes of the requirement table (by name) and
+/// the municipalities of MV (a position for the dispatch panel). Read-only, the same for every role.
+struct ReferenceRoutes {
+    let api: LotseAPIServices
+
+    struct Code: Codable {
+        let rmi: String
+        let name: String
+        let group: String
+        /// Urgencies the code may be dispatched with; empty for statistics codes.
+        let allowedUrgencies: [Int]
+        /// True when Lotse ranks hospitals for it (an allocation code with requirements).
+        let rankable: Bool
+        let required: [ResourceKey]
+        let minNotfallstufe: Int
+    }
+
+    struct Codes: Codable {
+        let rulesVersion: String
+        let codes: [Code]
+    }
+
+    struct Municipalities: Codable {
+        let municipalities: [DistrictMap.Entry]
+    }
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, _ in
+                let table = api.ranking.table
+                let codes = table.rows.values.sorted { $0.rmi < $1.rmi }.map { r in
+                    Code(rmi: r.rmi.code, name: r.nameDE, group: r.group, allowedUrgencies: r.allowedUrgencies.map(\.rawValue).sorted(),
+                         rankable: r.isAllocationCode && !r.required.isEmpty && !r.allowedUrgencies.isEmpty,
+                         required: r.required.keys, minNotfallstufe: r.minNotfallstufe)
+                }
+                return try json(Codes(rulesVersion: table.version, codes: codes))
+            },
+            APIRoute(.get, "/v1/reference/municipalities", roles: Role.everyone) { _, _ in
+                guard let map = Self.municipalities else { throw Problem(.internalServerError, title: "Referenzdaten fehlen", detail: "mv_gemeinden.csv nicht lesbar") }
+                return try json(Municipalities(municipalities: map.entries))
+            },
+        ]
+    }
+
+    /// The bundled municipalities (726 for MV), read once.
+    static let municipalities: DistrictMap? = try? DistrictMap(gemeindenCSV: ReferenceData.text("mv_gemeinden.csv"))
+}

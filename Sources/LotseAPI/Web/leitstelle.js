@@ -1,0 +1,280 @@
+import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS } from "/ui/lotse.js";
+
+header("leitstelle");
+const me = requireSession(["dispatcher", "crew"]);
+const $ = (id) => document.getElementById(id);
+let board = null;
+let asOf = null;
+let lastQuery = null;
+let lastAnswer = null;
+let codes = [];
+let places = [];
+let shownBoard = "";
+let shownAnswer = "";
+const SYMBOL = { available: "✓", limited: "!", closed: "✕", unknown: "?" };
+
+// ---------- Board ----------
+
+async function loadBoard() {
+  const params = new URLSearchParams();
+  if ($("district").value) params.set("district", $("district").value);
+  if (asOf) params.set("asOf", asOf.toISOString());
+  try {
+    board = await api("/v1/board?" + params);
+  } catch (e) {
+    say("board-meta", `Übersicht nicht geladen: ${e.message}`, true);
+    return;
+  }
+  fillDistricts();
+  const key = JSON.stringify(board.hospitals);
+  if (key !== shownBoard) {
+    shownBoard = key;
+    renderMatrix();
+    renderMap();
+  }
+  $("board-meta").className = "muted";
+  $("board-meta").textContent = `${board.hospitals.length} Kliniken · Stand ${fmtTime(board.evaluatedAt)} · Log-Position ${board.logPosition}`;
+}
+
+function fillDistricts() {
+  const select = $("district");
+  if (select.options.length > 1) return;
+  const districts = [...new Set(board.hospitals.map((h) => h.district))].sort();
+  for (const d of districts) select.append(el("option", { value: d }, d));
+  const own = me.role === "dispatcher" ? me.scope.find((s) => districts.includes(s)) : null;
+  for (const d of districts) $("ann-district").append(el("option", { value: d, selected: d === own }, d));
+}
+
+function resourceColumns() {
+  const seen = new Map();
+  for (const h of board.hospitals) for (const r of h.resources) seen.set(r.resource, r.label);
+  return [...seen.entries()];
+}
+
+function cell(r) {
+  if (!r) return el("td", { class: "s none", title: "nicht vorhanden" }, "–");
+  let text = `${SYMBOL[r.status]} ${STATUS[r.status]}`;
+  if (r.status === "closed" && r.until) text = `✕ bis ${fmtTime(r.until)}`;
+  const detail = [r.label, STATUS[r.status], r.reason ? `Grund: ${r.reason}` : null, r.reportedAt ? `gemeldet ${fmtTime(r.reportedAt)}` : "keine Meldung"]
+    .filter(Boolean).join(" · ");
+  return el("td", { class: `s ${r.status}`, title: detail }, text, el("span", { class: "sr-only" }, ` (${detail})`));
+}
+
+function freeBeds(h, cats) {
+  let free = 0, known = false;
+  for (const c of cats) if (h.beds[c]) { free += h.beds[c].free; known = true; }
+  return known ? String(free) : "–";
+}
+
+function renderMatrix() {
+  const cols = resourceColumns();
+  const table = el("table", { class: "matrix", "aria-describedby": "matrix-title" },
+    el("caption", { class: "sr-only" }, "Kliniken und der Status jeder Ressource"),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Klinik"),
+      ...cols.map(([, label]) => el("th", { scope: "col" }, label)),
+      el("th", { scope: "col" }, "ITS frei"), el("th", { scope: "col" }, "Normal frei"),
+      el("th", { scope: "col" }, "unterwegs"), el("th", { scope: "col" }, "Daten"))),
+    el("tbody", {}, ...board.hospitals.map((h) => {
+      const byKey = new Map(h.resources.map((r) => [r.resource, r]));
+      return el("tr", { "data-hospital": h.hospitalId },
+        el("th", { scope: "row" }, h.name, el("br"), el("span", { class: "muted" }, `${h.district} · Stufe ${h.notfallstufe}`)),
+        ...cols.map(([key]) => cell(byKey.get(key))),
+        el("td", {}, freeBeds(h, ["icu-high-care", "icu-low-care"])), el("td", {}, freeBeds(h, ["normal"])),
+        el("td", { "data-en-route": h.hospitalId }, String(h.patientsEnRoute)),
+        el("td", { class: h.dataAgeMinutes === null || h.dataAgeMinutes > 720 ? "unknown" : "" }, fmtAge(h.dataAgeMinutes)));
+    })));
+  $("matrix").replaceChildren(table);
+}
+
+// ---------- Map (SVG from the hospitals' coordinates) ----------
+
+function renderMap() {
+  const W = 560, H = 380, lat0 = 53.1, lat1 = 54.72, lon0 = 10.55, lon1 = 14.45;
+  const x = (lon) => ((lon - lon0) / (lon1 - lon0)) * W;
+  const y = (lat) => ((lat1 - lat) / (lat1 - lat0)) * H;
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "map");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "Karte Mecklenburg-Vorpommern mit den Kliniken; Farbe = Notaufnahme/Status");
+  const add = (tag, attrs, title) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (title) { const t = document.createElementNS(ns, "title"); t.textContent = title; e.append(t); }
+    svg.append(e);
+    return e;
+  };
+  const color = { available: "#1d8a44", limited: "#d08a00", closed: "#c0392b", unknown: "#7b8494" };
+  const ranked = new Map((lastAnswer?.candidates || []).map((c) => [c.hospitalId, c.rank]));
+  for (const h of board.hospitals) {
+    const worst = ["closed", "unknown", "limited", "available"].find((s) => h.resources.some((r) => r.status === s)) || "unknown";
+    const label = `${h.name}: ${h.resources.filter((r) => r.status !== "available").map((r) => `${r.label} ${STATUS[r.status]}`).join(", ") || "alles verfügbar"}`;
+    add("circle", { cx: x(h.lon), cy: y(h.lat), r: ranked.has(h.hospitalId) ? 9 : 6, fill: color[worst] }, label);
+    if (ranked.has(h.hospitalId)) {
+      const t = add("text", { x: x(h.lon) + 10, y: y(h.lat) + 4, "font-size": 13, "font-weight": 700 });
+      t.textContent = String(ranked.get(h.hospitalId));
+    }
+  }
+  if (lastQuery) {
+    const px = x(lastQuery.lon), py = y(lastQuery.lat);
+    add("path", { d: `M${px - 7},${py - 7}L${px + 7},${py + 7}M${px - 7},${py + 7}L${px + 7},${py - 7}`, stroke: "#0b4f9c", "stroke-width": 3 }, "Einsatzort");
+  }
+  $("map").replaceChildren(svg, el("p", { class: "muted" }, "Punktfarbe: schlechtester Status der Klinik (grün verfügbar, orange eingeschränkt, rot abgemeldet, grau unbekannt); Ziffern: Rang der Zuweisung; ✕ Einsatzort."));
+}
+
+// ---------- Dispatch ----------
+
+function codeOf(text) {
+  const m = text.match(/^\s*(\d{3})/);
+  if (m) return m[1];
+  const hit = codes.find((c) => c.name.toLowerCase().includes(text.trim().toLowerCase()));
+  return hit ? hit.rmi : null;
+}
+
+function composePZC() {
+  const rmi = codeOf($("code").value);
+  const age = Number($("age").value);
+  if (rmi && Number.isInteger(age) && age >= 0 && age <= 99) $("pzc").value = `${rmi}${String(age).padStart(2, "0")}${$("urgency").value}`;
+}
+
+function splitPZC() {
+  const v = $("pzc").value.trim();
+  if (!/^\d{6}$/.test(v)) return;
+  const c = codes.find((x) => x.rmi === v.slice(0, 3));
+  $("code").value = c ? `${c.rmi} – ${c.name}` : v.slice(0, 3);
+  $("age").value = String(Number(v.slice(3, 5)));
+  $("urgency").value = v.slice(5);
+}
+
+async function runDispatch() {
+  if (!lastQuery || asOf) return;
+  const q = new URLSearchParams({ pzc: lastQuery.pzc, lat: lastQuery.lat, lon: lastQuery.lon, limit: 5 });
+  try {
+    lastAnswer = await api("/v1/dispatch?" + q);
+    if ($("dispatch-message").className === "error") say("dispatch-message", "");
+    const key = JSON.stringify([lastAnswer.candidates, lastAnswer.excluded, lastQuery]);
+    if (key === shownAnswer) return;
+    shownAnswer = key;
+    renderAnswer();
+    renderMap();
+  } catch (e) {
+    lastAnswer = null;
+    $("answer").replaceChildren();
+    say("dispatch-message", e.field ? `${e.message} (Feld: ${e.field})` : e.message, true);
+  }
+}
+
+function resourceList(resources) {
+  return el("ul", {}, ...resources.map((r) => el("li", { class: r.status },
+    `${r.label}: ${STATUS[r.status]}${r.until ? ` bis ${fmtTime(r.until)}` : ""}${r.reason ? ` – ${r.reason}` : ""}`)));
+}
+
+function renderAnswer() {
+  const a = lastAnswer;
+  const head = el("p", {}, el("strong", {}, `${a.query.indication} (PZC ${a.query.pzc})`),
+    ` – ${a.suitableTotal} geeignet, ${a.excludedTotal} derzeit nicht · Regeln ${a.rulesVersion} · Stand ${fmtTime(a.evaluatedAt)}`);
+  const cands = a.candidates.map((c) => el("article", { class: "candidate", "data-rank": c.rank, "data-hospital": c.hospitalId, "aria-label": `Rang ${c.rank}: ${c.name}` },
+    el("h3", {}, `${c.rank}. ${c.name}`),
+    el("p", {}, `${c.driveMinutes} min Fahrt (${c.distanceKm} km) · Score ${c.score}`
+      + (c.scoreParts.limitedPenaltyMinutes ? ` · +${c.scoreParts.limitedPenaltyMinutes} min eingeschränkt` : "")
+      + (c.scoreParts.loadPenaltyMinutes ? ` · +${c.scoreParts.loadPenaltyMinutes} min Last` : "")
+      + ` · ${c.patientsEnRoute} unterwegs · Daten ${fmtAge(c.dataAgeMinutes)}`),
+    resourceList(c.resources),
+    el("button", { type: "button", onclick: () => openAnnounce(c, false) }, `Voranmelden: ${c.name}`)));
+  const excluded = a.excluded.length ? el("div", {}, el("h3", {}, "Derzeit nicht geeignet"),
+    ...a.excluded.map((x) => el("article", { class: "candidate closed", "data-excluded": x.hospitalId },
+      el("h3", {}, x.name), el("p", {}, `${x.driveMinutes} min Fahrt`),
+      el("ul", {}, ...x.reasons.map((r) => el("li", {}, r))),
+      el("button", { type: "button", class: "danger", onclick: () => openAnnounce(x, true) }, `Trotz Abmeldung voranmelden: ${x.name}`)))) : null;
+  $("answer").replaceChildren(head, ...(cands.length ? cands : [el("p", { class: "error" }, "Keine Klinik ist derzeit geeignet.")]), excluded || "");
+}
+
+// ---------- Announcement ----------
+
+let target = null;
+function openAnnounce(c, override) {
+  target = { ...c, override };
+  $("announce-target").textContent = `${c.name} – PZC ${lastAnswer.query.pzc}`;
+  $("eta").value = localInput(new Date(Date.now() + Math.max(5, c.driveMinutes) * 60000));
+  $("override").required = override;
+  $("override-label").hidden = !override;
+  for (const b of document.querySelectorAll("input[name=flag]")) b.checked = false;
+  say("announce-message", "");
+  $("announce-dialog").showModal();
+  $("unit").focus();
+}
+
+$("announce-cancel").addEventListener("click", () => $("announce-dialog").close());
+$("announce").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const body = {
+    hospitalId: target.hospitalId, pzc: lastAnswer.query.pzc, unit: $("unit").value.trim(), district: $("ann-district").value,
+    eta: new Date($("eta").value).toISOString(),
+    flags: [...document.querySelectorAll("input[name=flag]:checked")].map((b) => b.value),
+  };
+  if (target.override) body.overrideReason = $("override").value.trim();
+  try {
+    const r = await api("/v1/announcements", { method: "POST", body });
+    $("announce-dialog").close();
+    say("dispatch-message", `Voranmeldung ${r.announcementId} an ${target.name} gesendet – wartet auf Quittung der Klinik.`);
+  } catch (err) {
+    say("announce-message", err.field ? `${err.message} (Feld: ${err.field})` : err.message, true);
+  }
+});
+
+// ---------- Wiring ----------
+
+$("code").addEventListener("change", composePZC);
+$("age").addEventListener("change", composePZC);
+$("urgency").addEventListener("change", composePZC);
+$("pzc").addEventListener("change", splitPZC);
+$("place").addEventListener("change", () => {
+  const p = places.find((m) => m.name.split(",")[0].toLowerCase() === $("place").value.split(",")[0].trim().toLowerCase());
+  if (p) { $("lat").value = p.lat.toFixed(4); $("lon").value = p.lon.toFixed(4); }
+});
+$("dispatch").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (!/^\d{6}$/.test($("pzc").value.trim())) composePZC();
+  const pzc = $("pzc").value.trim();
+  if (!/^\d{6}$/.test(pzc)) { say("dispatch-message", "Indikation nicht erkannt – Code (z. B. 421) oder Namen wählen.", true); $("code").focus(); return; }
+  lastQuery = { pzc, lat: $("lat").value, lon: $("lon").value };
+  if (asOf) { say("dispatch-message", "Zuweisung gibt es nur für jetzt – erst „Jetzt (live)“ wählen.", true); return; }
+  runDispatch();
+});
+$("filter").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (!$("asof").value) { say("board-meta", "Zeitpunkt wählen.", true); return; }
+  asOf = new Date($("asof").value);
+  $("history-banner").hidden = false;
+  $("history-banner").textContent = `Historischer Stand um ${fmtTime(asOf.toISOString())} – keine Live-Aktualisierung. „Jetzt (live)“ kehrt zurück.`;
+  loadBoard();
+});
+$("asof-now").addEventListener("click", () => {
+  asOf = null;
+  $("asof").value = "";
+  $("history-banner").hidden = true;
+  loadBoard();
+  runDispatch();
+});
+$("district").addEventListener("change", loadBoard);
+
+const refresh = debounce(() => { if (!asOf) { loadBoard(); runDispatch(); } });
+followEvents(() => refresh(), () => refresh());
+
+(async () => {
+  try {
+    const [c, m] = await Promise.all([api("/v1/reference/codes"), api("/v1/reference/municipalities")]);
+    codes = c.codes.filter((x) => x.rankable);
+    places = m.municipalities;
+    $("codes").replaceChildren(...codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
+    $("places").replaceChildren(...places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
+    $("code").value = "421 – " + (codes.find((x) => x.rmi === "421")?.name || "");
+    $("urgency").value = "1";
+    composePZC();
+  } catch (e) {
+    say("dispatch-message", `Referenzdaten nicht geladen: ${e.message}`, true);
+  }
+  await loadBoard();
+})();

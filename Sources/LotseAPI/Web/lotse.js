@@ -1,0 +1,195 @@
+// Lotse – shared code of every page: session (token in sessionStorage), API calls with problem+json errors,
+// the live event stream (fetch + SSE parsing, so the token goes in a header, never in a URL) with a visible
+// "Verbindung getrennt" state, automatic reconnect and resume by Last-Event-ID, and small DOM helpers.
+
+export const STATUS = {
+  available: "verfügbar", limited: "eingeschränkt", closed: "abgemeldet", unknown: "unbekannt",
+};
+export const ROLE = {
+  dispatcher: "Leitstelle", crew: "RTW-Besatzung", hospital: "Klinik", physician: "Telenotarzt", admin: "Betrieb",
+};
+export const BEDS = {
+  "icu-high-care": "ITS High Care", "icu-low-care": "ITS Low Care", ecmo: "ECMO", normal: "Normalstation",
+  pediatric: "Kinderstation", "pediatric-icu": "Kinder-ITS",
+};
+
+/** The signed-in token and its claims (not verified here: the server verifies every call). */
+export function session() {
+  const token = sessionStorage.getItem("lotse.token");
+  if (!token) return null;
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(decodeURIComponent(escape(atob(part))));
+    if (claims.exp && claims.exp * 1000 < Date.now()) return null;
+    return { token, role: claims.role, subject: claims.sub, scope: claims.scope || [], exp: claims.exp };
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The session, or back to the sign-in page. */
+export function requireSession(roles) {
+  const s = session();
+  if (!s) {
+    location.href = "/?weiter=" + encodeURIComponent(location.pathname);
+    throw new Error("nicht angemeldet");
+  }
+  if (roles && !roles.includes(s.role) && s.role !== "admin") {
+    document.querySelector("main").prepend(el("p", { class: "banner", role: "alert" },
+      `Diese Seite ist für ${roles.map((r) => ROLE[r]).join(" / ")}; Sie sind als ${ROLE[s.role] || s.role} angemeldet.`));
+  }
+  return s;
+}
+
+export function signOut() {
+  sessionStorage.removeItem("lotse.token");
+  location.href = "/";
+}
+
+/** A problem+json error as thrown by `api`. */
+export class Problem extends Error {
+  constructor(status, detail, field) {
+    super(detail || `Fehler ${status}`);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+let idem = 0;
+/** Calls the API with the session's token; commands get an Idempotency-Key. Returns parsed JSON. */
+export async function api(path, { method = "GET", body, token } = {}) {
+  const headers = { Authorization: "Bearer " + (token || session()?.token || "") };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["Idempotency-Key"] = `web-${Date.now()}-${++idem}-${Math.random().toString(36).slice(2)}`;
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  if (!r.ok) {
+    if (r.status === 401 && !token) { signOut(); }
+    throw new Problem(r.status, json?.detail || text || r.statusText, json?.field);
+  }
+  return json;
+}
+
+/**
+ * Follows `/v1/events` live. `onEvent({id, type, data})` for each event; `onResync()` after every (re)connect,
+ * so a page reloads its state and misses nothing. Shows the state in `#live` (aria-live), reconnects with
+ * back-off and resumes from the last event id.
+ */
+export function followEvents(onEvent, onResync) {
+  const badge = document.getElementById("live");
+  let lastId = null;
+  let attempt = 0;
+  const show = (cls, text) => {
+    if (!badge) return;
+    badge.className = cls;
+    badge.textContent = text;
+  };
+  async function connect() {
+    show("connecting", "Verbinde …");
+    const headers = { Authorization: "Bearer " + session()?.token };
+    if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
+    try {
+      const r = await fetch("/v1/events", { headers, cache: "no-store" });
+      if (r.status === 401) return signOut();
+      if (!r.ok || !r.body) throw new Error("HTTP " + r.status);
+      attempt = 0;
+      show("connected", "Live");
+      onResync?.();
+      const reader = r.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const frame = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const ev = { id: null, type: "message", data: "" };
+          for (const line of frame.split("\n")) {
+            if (line.startsWith("id: ")) ev.id = Number(line.slice(4));
+            else if (line.startsWith("event: ")) ev.type = line.slice(7);
+            else if (line.startsWith("data: ")) ev.data += line.slice(6);
+          }
+          if (ev.id !== null) lastId = ev.id;
+          if (ev.data) {
+            try { ev.data = JSON.parse(ev.data); } catch (e) { /* keep the text */ }
+            onEvent(ev);
+          }
+        }
+      }
+      throw new Error("Verbindung beendet");
+    } catch (e) {
+      attempt += 1;
+      const wait = Math.min(10, attempt * 2);
+      show("disconnected", `Verbindung getrennt – neuer Versuch in ${wait} s`);
+      setTimeout(connect, wait * 1000);
+    }
+  }
+  connect();
+}
+
+/** Creates an element: el("td", {class: "x", onclick: f}, "text", child…). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  return e;
+}
+
+/** Runs `work` after `ms` of quiet (many events in a burst → one reload). */
+export function debounce(work, ms = 250) {
+  let t = null;
+  return () => { clearTimeout(t); t = setTimeout(work, ms); };
+}
+
+export function fmtTime(iso) {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  const today = new Date();
+  const hm = d.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Berlin" });
+  return d.toDateString() === today.toDateString() ? hm : d.toLocaleDateString("de-DE", { day: "2-digit", month: "2-digit", timeZone: "Europe/Berlin" }) + " " + hm;
+}
+
+export function fmtAge(minutes) {
+  if (minutes === null || minutes === undefined) return "keine Meldung";
+  if (minutes < 1) return "gerade eben";
+  if (minutes < 60) return `vor ${Math.round(minutes)} min`;
+  if (minutes < 48 * 60) return `vor ${Math.floor(minutes / 60)} h ${Math.round(minutes % 60)} min`;
+  return `vor ${Math.round(minutes / 1440)} Tagen`;
+}
+
+/** `datetime-local` value for a Date, in local time. */
+export function localInput(d) {
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Shows a message in a live region (`role=status`), errors as alerts. */
+export function say(target, text, isError = false) {
+  const t = typeof target === "string" ? document.getElementById(target) : target;
+  if (!t) return;
+  t.className = isError ? "error" : "ok";
+  t.setAttribute("role", isError ? "alert" : "status");
+  t.textContent = text;
+}
+
+/** The page header: navigation, who is signed in, sign-out. */
+export function header(current) {
+  const s = session();
+  const nav = el("nav", { "aria-label": "Seiten" },
+    ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"]].map(([p, label]) =>
+      el("a", { href: `/ui/${p}.html`, "aria-current": p === current ? "page" : null }, label)));
+  const who = el("span", { class: "who" }, s ? `${ROLE[s.role] || s.role}: ${s.subject} (${s.scope.join(", ")}) ` : "",
+    el("span", { id: "live", role: "status", "aria-live": "polite", class: "connecting" }, "Verbinde …"), " ",
+    el("button", { type: "button", onclick: signOut }, "Abmelden"));
+  document.body.prepend(el("header", { class: "top" }, el("h1", {}, "Lotse"), nav, who));
+}

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Browser tests of Lotse's web pages in headless Chromium (Debian `chromium` + `chromium-driver`, Selenium).
+
+Starts `lotse serve --demo` on a fresh log, signs in three people in separate browser sessions and checks:
+  1. sign-in with a printed token (and a refused bad token);
+  2. the hospital closes its Stroke Unit – the Leitstelle's board and dispatch answer change live, no reload;
+  3. the hospital reopens it, the Leitstelle announces a patient, the hospital sees it live and acknowledges;
+  4. a Telenotarzt signs on, gets an offer with a countdown, accepts, connects and ends the consultation;
+  5. the server goes away: every page shows "Verbindung getrennt", reconnects by itself and resumes;
+  6. keyboard use (focus reaches the controls and is visible) and axe-core finds no serious violations;
+and writes a screenshot of every page to Docs/screenshots/.
+
+Usage: python3 Tests/Browser/dashboard_test.py [path to the lotse binary]   (default: .build/debug/lotse)
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOTSE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "lotse")
+SHOTS = os.path.join(ROOT, "Docs", "screenshots")
+BERGEN = "772096"  # Sana-Krankenhaus Rügen, Bergen: nearest Stroke Unit for Dranske
+
+
+def step(text):
+    print(f"== {text}", flush=True)
+
+
+class Server:
+    """`lotse serve --demo` on a fixed free port (so it can be restarted on the same address)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="lotse-browser-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.tokens = {}
+
+    def start(self, demo=True):
+        log = open(os.path.join(self.dir, "serve.log"), "w")
+        args = [LOTSE, "serve", "--db", os.path.join(self.dir, "lotse.sqlite"), "--port", str(self.port)]
+        if demo:
+            args.insert(2, "--demo")
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "error"})
+        for _ in range(240):
+            text = open(os.path.join(self.dir, "serve.log")).read()
+            if "Lotse läuft auf" in text:
+                break
+            if self.proc.poll() is not None:
+                raise SystemExit("lotse serve ended:\n" + text)
+            time.sleep(0.5)
+        else:
+            raise SystemExit("lotse serve did not start")
+        if demo:
+            # "  hospital   Sana-Krankenhaus Rügen, Bergen (Scope 772096):\n    <token>"
+            for role, label, token in re.findall(r"^  (\w+)\s+(.+?) \(Scope [^)]*\):\n\s+(\S+)", text, re.M):
+                self.tokens.setdefault(role, token)
+                self.tokens[label] = token
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+    def call(self, method, path, token, body=None):
+        req = urllib.request.Request(self.base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+
+def browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=de-DE"]:
+        opts.add_argument(a)
+    d = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opts)
+    d.implicitly_wait(0)
+    return d
+
+
+def wait(d, cond, timeout=15, what="condition"):
+    try:
+        # Live pages re-render: an element found a moment ago may be replaced (stale) – look again.
+        return WebDriverWait(d, timeout, poll_frequency=0.2,
+                             ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(cond)
+    except Exception:
+        shot = os.path.join(tempfile.gettempdir(), f"lotse-fail-{int(time.time())}.png")
+        d.save_screenshot(shot)
+        raise AssertionError(f"timed out waiting for: {what} (screenshot {shot}); page text:\n{d.find_element(By.TAG_NAME, 'body').text[:1500]}")
+
+
+def click(d, by, selector, within=None):
+    """Clicks an element of a live page, finding it again if it was re-rendered in between."""
+    for attempt in range(20):
+        try:
+            (within or d).find_element(by, selector).click()
+            return
+        except (StaleElementReferenceException, NoSuchElementException):
+            if attempt == 19:
+                raise
+            time.sleep(0.2)
+
+
+def count_of(d):
+    for _ in range(20):
+        try:
+            return int(d.find_element(By.CSS_SELECTOR, ".offer .count").text.split()[0])
+        except (StaleElementReferenceException, NoSuchElementException, ValueError):
+            time.sleep(0.1)
+    raise AssertionError("no countdown")
+
+
+def text_of(d, css):
+    els = d.find_elements(By.CSS_SELECTOR, css)
+    return els[0].text if els else ""
+
+
+def sign_in(d, server, token, page):
+    d.get(server.base + "/")
+    field = wait(d, EC.element_to_be_clickable((By.ID, "token")), what="sign-in form")
+    field.send_keys(token)
+    d.find_element(By.ID, "signin-button").click()
+    wait(d, EC.url_contains(f"/ui/{page}.html"), what=f"redirect to {page}")
+    wait(d, lambda d: text_of(d, "#live") == "Live", what="live connection")
+
+
+def axe_check(d, page):
+    from axe_selenium_python import Axe
+    axe = Axe(d)
+    axe.inject()
+    results = axe.run(options={"resultTypes": ["violations"]})
+    serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    for v in serious:
+        print(f"   axe {page}: {v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}")
+    assert not serious, f"{page}: {len(serious)} serious accessibility violations"
+    print(f"   axe-core: {page} – no serious or critical violations ({len(results['violations'])} minor)")
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    server = Server()
+    server.start()
+    leit, klinik, tna = browser(), browser(), browser()
+    try:
+        step("sign-in: a bad token is refused, the printed tokens sign in")
+        leit.get(server.base + "/")
+        wait(leit, EC.element_to_be_clickable((By.ID, "token"))).send_keys("abc.def.ghi")
+        leit.find_element(By.ID, "signin-button").click()
+        wait(leit, lambda d: "ungültig" in text_of(d, "#signin-message"), what="refusal of a bad token")
+        leit.save_screenshot(os.path.join(SHOTS, "anmeldung.png"))
+        sign_in(leit, server, server.tokens["dispatcher"], "leitstelle")
+        sign_in(klinik, server, server.tokens["hospital"], "klinik")
+        sign_in(tna, server, server.tokens["physician"], "telenotarzt")
+        before_changes = time.localtime()
+
+        step("Leitstelle: stroke near Dranske → Bergen first; the board shows its Stroke Unit available")
+        wait(leit, lambda d: len(d.find_elements(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']")) == 1, what="board row of Bergen")
+        leit.find_element(By.ID, "dispatch-button").click()
+        wait(leit, lambda d: BERGEN in first_candidate(d), what="Bergen ranked first")
+        assert "Schlaganfall" in text_of(leit, "#answer"), text_of(leit, "#answer")
+        stroke_cell = lambda d: d.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").text
+        assert "✓" in stroke_cell(leit)
+        leit.save_screenshot(os.path.join(SHOTS, "leitstelle.png"))
+
+        step("Klinik: close the Stroke Unit with reason and until (keyboard only)")
+        wait(klinik, lambda d: d.find_element(By.CSS_SELECTOR, "tr[data-resource='stroke-unit']"), what="stroke-unit row")
+        for _ in range(20):
+            try:
+                klinik.find_element(By.XPATH, "//tr[@data-resource='stroke-unit']//button[contains(., 'Abmelden')]").send_keys(Keys.ENTER)
+                break
+            except StaleElementReferenceException:
+                time.sleep(0.2)
+        reason = wait(klinik, EC.visibility_of_element_located((By.ID, "close-reason")), what="closure dialog")
+        assert klinik.switch_to.active_element == reason, "focus moves into the dialog"
+        reason.send_keys("Personalmangel")
+        klinik.find_element(By.ID, "close-send").send_keys(Keys.ENTER)
+        wait(klinik, lambda d: "abgemeldet bis" in text_of(d, "#message"), what="closure confirmed")
+        wait(klinik, lambda d: "abgemeldet" in d.find_element(By.CSS_SELECTOR, "tr[data-resource='stroke-unit']").text, what="hospital page shows closure")
+
+        step("Leitstelle (second browser): board and dispatch answer change live, without reload")
+        marker = leit.execute_script("window.__noReload = 42; return window.__noReload")
+        wait(leit, lambda d: "✕ bis" in d.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").text, what="board shows the closure")
+        wait(leit, lambda d: BERGEN not in first_candidate(d), what="dispatch answer without Bergen first")
+        excluded = lambda d: d.find_element(By.CSS_SELECTOR, f"[data-excluded='{BERGEN}']").text
+        wait(leit, lambda d: "Personalmangel" in excluded(d) and "abgemeldet" in excluded(d), what="Bergen excluded with the German reason")
+        assert leit.execute_script("return window.__noReload") == marker, "the page was reloaded"
+
+        step("Klinik: reopen; Leitstelle ranks Bergen first again and announces a patient there")
+        click(klinik, By.XPATH, "//tr[@data-resource='stroke-unit']//button[contains(., 'Wieder anmelden')]")
+        wait(leit, lambda d: BERGEN in first_candidate(d), what="Bergen first again")
+        click(leit, By.CSS_SELECTOR, "article[data-rank='1'] button")
+        unit = wait(leit, EC.visibility_of_element_located((By.ID, "unit")), what="announce dialog")
+        unit.clear()
+        unit.send_keys("RTW-Bergen-1")
+        Select(leit.find_element(By.ID, "ann-district")).select_by_value("Vorpommern-Rügen")
+        leit.find_element(By.CSS_SELECTOR, "input[name=flag][value=schockraum]").click()
+        leit.find_element(By.ID, "announce-send").click()
+        wait(leit, lambda d: "Voranmeldung" in text_of(d, "#dispatch-message") and "gesendet" in text_of(d, "#dispatch-message"), what="announcement sent")
+
+        wait(leit, lambda d: d.find_element(By.CSS_SELECTOR, f"td[data-en-route='{BERGEN}']").text == "1", what="one patient en route to Bergen on the board")
+
+        step("Klinik: the announcement arrives live; acknowledge it, then the patient arrives")
+        row_text = lambda d: d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text
+        wait(klinik, lambda d: "421701" in row_text(d) and "schockraum" in row_text(d) and "nicht quittiert" in row_text(d),
+             what="announcement on the arrivals board")
+        click(klinik, By.XPATH, "//tr[@data-announcement]//button[contains(., 'Quittieren')]")
+        wait(klinik, lambda d: "quittiert" in d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text, what="acknowledged")
+        klinik.save_screenshot(os.path.join(SHOTS, "klinik.png"))
+        click(klinik, By.XPATH, "//tr[@data-announcement]//button[contains(., 'Angekommen')]")
+        wait(klinik, lambda d: "angekommen" in d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text, what="arrived")
+
+        step("Telenotarzt: sign on, an offer with countdown arrives, accept, connect, end")
+        click(tna, By.ID, "sign-on")
+        wait(tna, lambda d: "im Dienst" in text_of(d, "#duty-state"), what="signed on")
+        server.call("POST", "/v1/consultations", server.tokens["crew"],
+                    {"kind": "dispatched-with-ambulance", "priority": 1, "district": "Vorpommern-Rügen", "unit": "RTW-Bergen-1", "pzc": "421701"})
+        wait(tna, lambda d: d.find_elements(By.CSS_SELECTOR, ".offer .count"), what="offer shown")
+        first = count_of(tna)
+        time.sleep(1.3)
+        second = count_of(tna)
+        assert second < first <= 30, f"countdown {first} → {second}"
+        tna.save_screenshot(os.path.join(SHOTS, "telenotarzt-angebot.png"))
+        click(tna, By.ID, "accept")
+        wait(tna, lambda d: d.find_elements(By.XPATH, "//div[@id='active']//button[contains(., 'Verbunden')]"), what="accepted consultation")
+        click(tna, By.XPATH, "//div[@id='active']//button[contains(., 'Verbunden')]")
+        wait(tna, lambda d: "verbunden" in text_of(d, "#active"), what="connected")
+        tna.save_screenshot(os.path.join(SHOTS, "telenotarzt.png"))
+        click(tna, By.XPATH, "//div[@id='active']//button[contains(., 'Beenden')]")
+        wait(tna, lambda d: "beendet" in text_of(d, "#message") and "Keine." in text_of(d, "#active"), what="consultation ended")
+
+        step("accessibility: keyboard focus is visible; axe-core on every page")
+        leit.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        focused = leit.switch_to.active_element
+        outline = leit.execute_script("return getComputedStyle(arguments[0]).outlineStyle", focused)
+        assert outline not in ("none", ""), f"focus not visible (outline {outline})"
+        for d, name in [(leit, "leitstelle"), (klinik, "klinik"), (tna, "telenotarzt")]:
+            axe_check(d, name)
+
+        step("connection lost: every page says so, reconnects by itself and resumes")
+        server.stop()
+        for d in (leit, klinik, tna):
+            wait(d, lambda d: "Verbindung getrennt" in text_of(d, "#live"), timeout=20, what="'Verbindung getrennt'")
+        leit.save_screenshot(os.path.join(SHOTS, "verbindung-getrennt.png"))
+        server.start(demo=False)
+        for d in (leit, klinik, tna):
+            wait(d, lambda d: text_of(d, "#live") == "Live", timeout=30, what="reconnected")
+        # Resumed: a change made after the reconnect still arrives live.
+        server.call("PUT", f"/v1/hospitals/{BERGEN}/resources/ct/closure", server.tokens["hospital"],
+                    {"reason": "CT-Wartung", "until": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))})
+        wait(leit, lambda d: "CT-Wartung" in d.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").get_attribute("innerHTML"), what="change after reconnect")
+
+        step("time travel: the board as it was before the closures")
+        leit.execute_script("document.getElementById('asof').value = arguments[0]", time.strftime("%Y-%m-%dT%H:%M:%S", before_changes))
+        leit.find_element(By.ID, "asof-apply").click()
+        wait(leit, lambda d: "Historischer Stand" in text_of(d, "#history-banner"), what="history banner")
+        wait(leit, lambda d: "CT-Wartung" not in d.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").get_attribute("innerHTML"), what="board as it was")
+        assert "✕" not in leit.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").text
+        leit.save_screenshot(os.path.join(SHOTS, "leitstelle-stand-um.png"))
+        leit.find_element(By.ID, "asof-now").click()
+        wait(leit, lambda d: not d.find_element(By.ID, "history-banner").is_displayed(), what="back to live")
+        print("browser tests passed; screenshots in Docs/screenshots/")
+    finally:
+        for d in (leit, klinik, tna):
+            d.quit()
+        server.stop()
+
+
+def first_candidate(d):
+    els = d.find_elements(By.CSS_SELECTOR, "article[data-rank='1']")
+    return els[0].get_attribute("data-hospital") if els else ""
+
+
+if __name__ == "__main__":
+    main()
