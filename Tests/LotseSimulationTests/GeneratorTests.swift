@@ -46,6 +46,25 @@ import Testing
         #expect(s1.next() != s2.next())
     }
 
+    /// Neighbouring streams (one per mission) are independent: every draw position is uniform, and two draws of
+    /// the same stream are uncorrelated (a rare event after a selective one keeps its probability).
+    @Test func missionStreamsAreUniformAndIndependent() {
+        let n = 200_000
+        var low = [Int](repeating: 0, count: 14)
+        var joint = 0, selected = 0
+        for i in 0..<n {
+            var rng = SimRandom(seed: 20_250_101, stream: 10_000_000 + UInt64(i))
+            let u = (0..<14).map { _ in rng.uniform() }
+            for k in 0..<14 where u[k] < 0.02 { low[k] += 1 }
+            if u[10] < 0.17 {
+                selected += 1
+                if u[13] < 0.02 { joint += 1 }
+            }
+        }
+        for k in 0..<14 { #expect(abs(Double(low[k]) / Double(n) - 0.02) < 0.0015, "Ziehung \(k): \(Double(low[k]) / Double(n))") }
+        #expect(abs(Double(joint) / Double(selected) - 0.02) < 0.004, "\(joint) / \(selected)")
+    }
+
     @Test func yearHasTheScenarioVolume() {
         let n = Double(Self.year.count)
         // Poisson over 8 760 hours: SD ≈ 460 on 209 000, so 1 % is > 4 SD.

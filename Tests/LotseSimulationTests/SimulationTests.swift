@@ -88,7 +88,7 @@ import Testing
         let html = report.html
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
         #expect(html.components(separatedBy: "<svg").count - 1 >= 8)
-        #expect(html.contains("aria-label=\"Wartezeit Anfrage → Annahme (Minuten)\""))
+        #expect(html.contains("aria-label=\"Wartezeit Anfrage → Annahme\""))
         let md = report.markdown
         for section in ["Politik-Labor", "Patienten", "Kliniken", "Telenotarzt", "Nachfrage", "Leistung", "Kalibrierung"] {
             #expect(md.contains("## ") && md.contains(section), "\(section)")

@@ -87,9 +87,9 @@ public struct Report: Sendable {
                 .init(name: "Intensiv", values: o.daily.map { $0.icuOccupancy * 100 }),
             ], xLabels: days, labelEvery: every, yUnit: "%", yMax: 110)))
         b.append(.chart(SVGChart.lines(
-            title: "Abgemeldete und unbekannte Ressourcen je Tag", series: runs.map { r in
-                .init(name: "abgemeldet (Spitze) – \(Self.label(r))", values: r.outcomes.daily.map { Double($0.peakClosedResources) })
-            } + [.init(name: "unbekannt (Tagesende)", values: o.daily.map { Double($0.unknownResources) })],
+            title: "Abgemeldete Ressourcen je Politik (Tageshöchstwert) und unbekannte (Tagesende)", series: runs.map { r in
+                .init(name: Self.label(r), values: r.outcomes.daily.map { Double($0.peakClosedResources) })
+            } + [.init(name: "unbekannt (\(names[0]))", values: o.daily.map { Double($0.unknownResources) })],
             xLabels: days, labelEvery: every, yUnit: "Ressourcen")))
         b.append(.table(["Kennzahl"] + names, [
             ["Abmeldungen"] + runs.map { Self.int($0.outcomes.closures) },
@@ -106,13 +106,17 @@ public struct Report: Sendable {
 
         // Telenotarzt
         b.append(.heading(2, "Telenotarzt"))
+        let waitBuckets: [(String, Int)] = [("<10 s", 10), ("10–30 s", 30), ("30–60 s", 60), ("1–2 min", 120), ("2–5 min", 300),
+                                            ("5–10 min", 600), ("10–20 min", 1200), ("20–30 min", 1800), ("≥30 min", Int.max)]
         b.append(.chart(SVGChart.bars(
-            title: "Wartezeit Anfrage → Annahme (Minuten)", labels: (0..<30).map { "\($0)" },
+            title: "Wartezeit Anfrage → Annahme", labels: waitBuckets.map(\.0),
             series: runs.map { r in
-                var perMinute = [Double](repeating: 0, count: 30)
-                for (s, c) in r.outcomes.tna.waitSeconds.bins.enumerated() { perMinute[min(29, s / 60)] += Double(c) }
-                let total = max(1, perMinute.reduce(0, +))
-                return SVGChart.Series(name: Self.label(r), values: perMinute.map { $0 / total })
+                var counts = [Double](repeating: 0, count: waitBuckets.count)
+                for (s, c) in r.outcomes.tna.waitSeconds.bins.enumerated() where c > 0 {
+                    counts[waitBuckets.firstIndex { s < $0.1 }!] += Double(c)
+                }
+                let total = max(1, counts.reduce(0, +))
+                return SVGChart.Series(name: Self.label(r), values: counts.map { $0 / total })
             }, yUnit: "Anteil")))
         b.append(.table(["Kennzahl"] + names, [
             ["Ausgestattete RTW"] + runs.map { "\($0.outcomes.tna.equippedAmbulances)" },

@@ -57,13 +57,13 @@ enum SVGChart {
             s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(yy))\" y2=\"\(fmt(yy))\" stroke=\"#d0d4da\" stroke-width=\"1\"/>"
             s += text(left - 6, yy + 4, fmtValue(v), anchor: "end")
         }
-        s += text(left - 6, top - 10, yUnit, anchor: "end")
+        s += text(4, top - 10, yUnit, anchor: "start")
         return s
     }
 
     static func legend(_ names: [String]) -> String {
         var s = ""
-        var x = left
+        var x = left + 40
         for (i, n) in names.enumerated() {
             s += "<rect x=\"\(fmt(x))\" y=\"6\" width=\"12\" height=\"12\" fill=\"\(palette[i % palette.count])\"/>"
             s += text(x + 16, 16, n, anchor: "start")
@@ -85,9 +85,10 @@ enum SVGChart {
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
     static func fmtValue(_ v: Double) -> String {
-        if v >= 10_000 { return String(format: "%.0fk", v / 1000) }
-        if v >= 100 || v == v.rounded() { return String(format: "%.0f", v) }
-        return String(format: "%.2f", v)
+        if v >= 10_000 { return de("%.0fk", v / 1000) }
+        if v >= 100 || v == v.rounded() { return de("%.0f", v) }
+        if v >= 1 { return de("%.1f", v) }
+        return de("%.3f", v)
     }
 
     static func esc(_ s: String) -> String {
