@@ -78,16 +78,16 @@ public struct CapacityIndex: Sendable {
         }
     }
 
-    /// How long an arrived or cancelled announcement stays in the index (the arrivals board shows the last day);
+    /// How long at least an arrived or cancelled announcement stays in the index (the arrivals board shows the last day);
     /// the log keeps it forever and `AnnouncementService.load` still reads it.
     public static let closedAnnouncementRetentionMillis: Int64 = 24 * 3_600_000
 
     /// Drops announcements closed more than a day before `now` (the time of the event being applied). Sweeps at
-    /// most once per hour of event time, so a year of announcements (≈ 200 000 in MV) never piles up. Depends on
-    /// the events only, so a rebuild and a live index prune alike.
+    /// most once per 6 hours of event time (so a closed announcement stays 24–30 h), and a year of announcements
+    /// (≈ 200 000 in MV) never piles up. Depends on the events only, so a rebuild and a live index prune alike.
     private mutating func pruneClosedAnnouncements(now: Timestamp) {
         let hour = now.millis.floorDivided(by: 3_600_000).0
-        guard hour > announcementsSweptHour else { return }
+        guard hour.floorDivided(by: 6).0 > announcementsSweptHour.floorDivided(by: 6).0 else { return }
         announcementsSweptHour = hour
         let cutoff = now.millis - Self.closedAnnouncementRetentionMillis
         announcements = announcements.filter { _, a in

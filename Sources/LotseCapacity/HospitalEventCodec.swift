@@ -76,6 +76,12 @@ public struct HospitalEventCodec: Sendable {
     }
 
     public func decodeAnnouncement(_ r: RecordedEvent) throws -> AnnouncementEvent? {
+        if r.schemaVersion == 1, let fast = FastEventDecoder.decodeAnnouncement(type: r.type, payload: r.payload) { return fast }
+        return try decodeAnnouncementWithJSONDecoder(r)
+    }
+
+    /// The reference decoder for announcement events (Codable).
+    public func decodeAnnouncementWithJSONDecoder(_ r: RecordedEvent) throws -> AnnouncementEvent? {
         let dec = decoder
         func body<T: EventPayload>(_ t: T.Type) throws -> T {
             let data = try upcasting.upcast(type: r.type, version: r.schemaVersion, to: T.schemaVersion, payload: r.payload)

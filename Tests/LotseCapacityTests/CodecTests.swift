@@ -1,5 +1,5 @@
 import Foundation
-import LotseCapacity
+@testable import LotseCapacity
 import LotseDomain
 import LotseEventStore
 import Testing
@@ -35,6 +35,42 @@ import Testing
             #expect(fast == event)
             #expect(fast == (try codec.decodeWithJSONDecoder(r)))
         }
+    }
+
+    /// Property: the same for the announcement events (announced with and without override, acknowledged, arrived;
+    /// cancelled and escalated always take the JSONDecoder path).
+    @Test func fastAnnouncementDecoderAgreesWithJSONDecoder() throws {
+        var rng = SplitMix64(seed: 7)
+        let texts = ["RTW-Bergen-1", "RTW \"Süd\" \\ 2", "Zeile1\nZeile2\t🚑", "Ärztin – €", "\u{01}ctl"]
+        for n in 0..<2000 {
+            let header = AnnouncementHeader(
+                announcementId: AnnouncementID("A-\(n)-\(Int.random(in: 0...999, using: &rng))")!, hospitalId: HospitalID(String(770_000 + n % 50))!,
+                district: DistrictID(["Vorpommern-Rügen", "Rostock", "Landkreis Rostock"].randomElement(using: &rng)!), unit: texts.randomElement(using: &rng)!)
+            let at = t0.adding(minutes: Double(Int.random(in: 0...100_000, using: &rng)) + 0.5)
+            let event: AnnouncementEvent = switch n % 5 {
+            case 0, 1:
+                .announced(PatientAnnounced(
+                    header: header, pzc: "421701", urgency: Urgency.allCases.randomElement(using: &rng)!,
+                    flags: Array(AnnouncementFlag.allCases.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng))).sorted(),
+                    eta: at.adding(minutes: 20), bedCategory: BedCategory.allCases.randomElement(using: &rng)!,
+                    overrideReason: n % 5 == 1 ? texts.randomElement(using: &rng)! : nil,
+                    overriddenResources: n % 5 == 1 ? [.strokeUnit, .ct] : [], announcedBy: "crew:rtw-1", occurredAt: at))
+            case 2: .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:zna", occurredAt: at))
+            case 3: .arrived(PatientArrived(header: header, handoverAt: at.adding(minutes: 1), occurredAt: at))
+            default: .cancelled(AnnouncementCancelled(header: header, reason: texts.randomElement(using: &rng)!, occurredAt: at))
+            }
+            let r = recorded(try codec.encode(event, metadata: meta))
+            let decoded = try codec.decodeAnnouncement(r)
+            #expect(decoded == event)
+            // The fast path really decodes the frequent three (and declines the others).
+            #expect((FastEventDecoder.decodeAnnouncement(type: r.type, payload: r.payload) != nil) == (n % 5 != 4))
+            #expect(decoded == (try codec.decodeAnnouncementWithJSONDecoder(r)))
+        }
+        // An explicit null override reason (valid JSON another writer may produce) is read as none.
+        let json = #"{"header":{"announcementId":"A-1","hospitalId":"771003","district":"Rostock","unit":"RTW 1"},"pzc":"421701","urgency":1,"flags":[],"eta":"2026-11-23T10:20:00Z","bedCategory":"normal","overrideReason":null,"overriddenResources":[],"announcedBy":"crew:x","occurredAt":"2026-11-23T10:00:00Z"}"#
+        let r = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: PatientAnnounced.eventType, schemaVersion: 1,
+                              payload: Data(json.utf8), metadata: Data("{}".utf8))
+        #expect(try codec.decodeAnnouncement(r) == (try codec.decodeAnnouncementWithJSONDecoder(r)))
     }
 
     @Test func unusualPayloadsFallBackToJSONDecoder() throws {
