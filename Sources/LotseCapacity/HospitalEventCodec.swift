@@ -25,8 +25,15 @@ public struct HospitalEventCodec: Sendable {
     public static func stream(for id: HospitalID) -> StreamID { StreamID("hospital-\(id.rawValue)") }
 
     public func encode(_ event: HospitalEvent, metadata: EventMetadata) throws -> EventData {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
+        if let fast = FastEventEncoder.payload(event) {
+            return EventData(type: event.typeName, schemaVersion: 1, payload: fast, metadata: FastEventEncoder.metadata(metadata))
+        }
+        return try encodeWithJSONEncoder(event, metadata: metadata)
+    }
+
+    /// The reference encoder (Codable); `encode` uses it for the rare events the fast path leaves out.
+    public func encodeWithJSONEncoder(_ event: HospitalEvent, metadata: EventMetadata) throws -> EventData {
+        let enc = Self.jsonEncoder()
         let payload: Data
         let version: Int
         switch event {
@@ -98,8 +105,15 @@ public struct HospitalEventCodec: Sendable {
     }
 
     public func encode(_ event: AnnouncementEvent, metadata: EventMetadata) throws -> EventData {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
+        if let fast = FastEventEncoder.payload(event) {
+            return EventData(type: event.typeName, schemaVersion: 1, payload: fast, metadata: FastEventEncoder.metadata(metadata))
+        }
+        return try encodeWithJSONEncoder(event, metadata: metadata)
+    }
+
+    /// The reference encoder for announcement events (Codable).
+    public func encodeWithJSONEncoder(_ event: AnnouncementEvent, metadata: EventMetadata) throws -> EventData {
+        let enc = Self.jsonEncoder()
         let payload: Data
         switch event {
         case let .announced(e): payload = try enc.encode(e)
@@ -109,6 +123,13 @@ public struct HospitalEventCodec: Sendable {
         case let .escalated(e): payload = try enc.encode(e)
         }
         return EventData(type: event.typeName, schemaVersion: 1, payload: payload, metadata: try enc.encode(metadata))
+    }
+
+    /// Sorted keys, slashes unescaped: the format the fast encoder writes too.
+    static func jsonEncoder() -> JSONEncoder {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return enc
     }
 
     public func metadata(of r: RecordedEvent) -> EventMetadata? {

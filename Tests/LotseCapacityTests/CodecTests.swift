@@ -73,6 +73,51 @@ import Testing
         #expect(try codec.decodeAnnouncement(r) == (try codec.decodeAnnouncementWithJSONDecoder(r)))
     }
 
+    /// Property: the fast encoder writes exactly what JSONEncoder writes (payload and metadata, byte for byte),
+    /// with the same schema version, for random events with awkward text; and it covers the frequent types.
+    @Test func fastEncoderWritesWhatJSONEncoderWrites() throws {
+        var rng = SplitMix64(seed: 11)
+        let texts = ["Personalmangel", "CT \"defekt\" \\ Ersatz / Umbau", "Zeile1\nZeile2\t\r🚑", "Ärztin – €", "\u{01}\u{1F}\u{7F}ctl", "", "\u{08}\u{0C}"]
+        for n in 0..<3000 {
+            let id = HospitalID(String(770_000 + n % 50))!
+            let key = ResourceKey.all.randomElement(using: &rng)!
+            let at = t0.adding(minutes: Double(Int.random(in: 0...100_000, using: &rng)) + 0.123)
+            let m = EventMetadata(principal: Principal(role: "hospital", id: texts.randomElement(using: &rng)!), correlationId: "c-\(n)",
+                                  idempotencyKey: n % 3 == 0 ? nil : texts.randomElement(using: &rng)!, command: "X")
+            let header = AnnouncementHeader(announcementId: AnnouncementID("A-\(n)")!, hospitalId: id,
+                                            district: DistrictID("Vorpommern-Rügen"), unit: texts.randomElement(using: &rng)!)
+            var pairs: [(EventData, EventData)] = []
+            let h: HospitalEvent = switch n % 5 {
+            case 0: .statusReported(ResourceStatusReported(hospitalId: id, resource: key, status: n % 2 == 0 ? .available : .limited, occurredAt: at))
+            case 1: .closed(ResourceClosed(hospitalId: id, resource: key, reason: texts.randomElement(using: &rng)!, until: at.adding(minutes: 30), occurredAt: at))
+            case 2: .reopened(ResourceReopened(hospitalId: id, resource: key, occurredAt: at))
+            case 3: .closureExpired(ResourceClosureExpired(hospitalId: id, resource: key, until: at, occurredAt: at))
+            default: .bedsReported(BedCountsReported(hospitalId: id, beds: Dictionary(uniqueKeysWithValues: BedCategory.allCases.shuffled(using: &rng)
+                .prefix(Int.random(in: 1...6, using: &rng)).map { ($0, BedCount(free: Int.random(in: 0...9, using: &rng), operable: 10_000)) }), occurredAt: at))
+            }
+            #expect(FastEventEncoder.payload(h) != nil)
+            pairs.append((try codec.encode(h, metadata: m), try codec.encodeWithJSONEncoder(h, metadata: m)))
+            let a: AnnouncementEvent = switch n % 3 {
+            case 0: .announced(PatientAnnounced(
+                header: header, pzc: "421701", urgency: .red, flags: n % 2 == 0 ? [] : [.traumaBay, .ventilated], eta: at,
+                bedCategory: .icuHighCare, overrideReason: n % 2 == 0 ? nil : texts.randomElement(using: &rng)!,
+                overriddenResources: n % 2 == 0 ? [] : [.strokeUnit], announcedBy: "crew:x", occurredAt: at))
+            case 1: .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:y", occurredAt: at))
+            default: .arrived(PatientArrived(header: header, handoverAt: at, occurredAt: at))
+            }
+            #expect(FastEventEncoder.payload(a) != nil)
+            pairs.append((try codec.encode(a, metadata: m), try codec.encodeWithJSONEncoder(a, metadata: m)))
+            for (fast, reference) in pairs {
+                #expect(fast.payload == reference.payload, "\(String(decoding: fast.payload, as: UTF8.self)) ≠ \(String(decoding: reference.payload, as: UTF8.self))")
+                #expect(fast.metadata == reference.metadata, "\(String(decoding: fast.metadata, as: UTF8.self))")
+                #expect(fast.schemaVersion == reference.schemaVersion && fast.type == reference.type)
+            }
+            #expect(try codec.decodeWithJSONDecoder(recorded(pairs[0].0)) == h)
+            #expect(try codec.decodeAnnouncementWithJSONDecoder(recorded(pairs[1].0)) == a)
+            #expect(codec.metadata(of: recorded(pairs[0].0)) == m)
+        }
+    }
+
     @Test func unusualPayloadsFallBackToJSONDecoder() throws {
         // Escaped unicode, spaces and a different key order are all valid JSON the fast path must get right or decline.
         let json = #"{ "status" : "limited", "resource":"\u0063t", "occurredAt":"2026-11-23T10:00:00.000Z","hospitalId":"771003" }"#
