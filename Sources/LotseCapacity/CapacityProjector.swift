@@ -45,15 +45,9 @@ public final class CapacityProjector: Sendable {
             fresh = decoded
             from = s.position
         }
-        var read = 0
         // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
         // both cores was measured slower here (allocator contention), so it stays sequential.
-        while true {
-            let page = try await store.read(after: fresh.position, limit: 4096)
-            if page.isEmpty { break }
-            read += page.count
-            for r in page { fresh.apply(try codec.decodeAny(r), at: r.position) }
-        }
+        let read = try await fresh.catchUp(from: store, codec: codec)
         let final = fresh
         index.withLock { $0 = final }
         applied.advance(to: final.position)

@@ -48,13 +48,7 @@ import Testing
         #expect(o.closures >= o.closuresRefusedWithoutReason)
         // Rebuilding the capacity index from the log gives the index the simulation kept incrementally.
         var rebuilt = CapacityIndex()
-        var after: Int64 = 0
-        while true {
-            let page = try await sim.store.read(after: after, limit: 4096)
-            if page.isEmpty { break }
-            for e in page { rebuilt.apply(try sim.codec.decodeAny(e), at: e.position) }
-            after = page.last!.position
-        }
+        try await rebuilt.catchUp(from: sim.store, codec: sim.codec, pageSize: 1000)
         #expect(rebuilt == sim.index)
         #expect(rebuilt.position == o.logEvents)
         // No RTW is lost: each is at its station, with a patient, or driving back.

@@ -6,6 +6,7 @@ import LotseDomain
 import LotseSimulation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The simulator's demand as HTTP load against a running `lotse serve`: every mission is a dispatch query, an
 /// announcement to the hospital the answer ranks first, its acknowledgement and the arrival; between missions the
@@ -127,25 +128,20 @@ public struct HTTPLoad: Sendable {
 }
 
 /// Hands out mission indexes to the workers.
-final class MissionQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
+final class MissionQueue: Sendable {
+    private let nextIndex = Mutex(0)
     private let count: Int
     init(_ count: Int) { self.count = count }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
+        nextIndex.withLock { n in
+            guard n < count else { return nil }
+            n += 1
+            return n - 1
+        }
     }
 
-    var taken: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return nextIndex
-    }
+    var taken: Int { nextIndex.withLock { $0 } }
 }
 
 /// One client: a Leitstelle and a hospital token, one request at a time.
@@ -177,8 +173,7 @@ struct Worker: Sendable {
               let answer = try? JSONDecoder().decode(Answer.self, from: body) else { return }
         let chosen = answer.candidates.first ?? answer.excluded.first
         guard let target = chosen else { return }
-        let now = Date()
-        let eta = ISO8601DateFormatter().string(from: now.addingTimeInterval(target.driveMinutes * 60))
+        let eta = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).adding(minutes: target.driveMinutes).iso8601
         var announce: [String: Any] = [
             "hospitalId": target.hospitalId, "pzc": m.pzc.description, "eta": eta, "unit": "RTW-SIM-\(seed)", "district": m.district.rawValue,
         ]

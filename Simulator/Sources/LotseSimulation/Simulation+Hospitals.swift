@@ -99,6 +99,7 @@ extension Simulation {
         let expired = try await capacity.expireDueClosures(in: index, at: now)
         let escalated = try await announcements.escalateDue(in: index, at: now, thresholdSeconds: 120)
         if expired + escalated > 0 {
+            // Timed only when the timers wrote something (an idle check is not a command).
             latency.record("timers", since: t0)
             commands += expired + escalated
             try await catchUp()

@@ -125,14 +125,12 @@ extension Simulation {
         let hospital = hospitals[slot].id
         outcomes.driveMinutes.add(minutes)
         if override != nil { outcomes.overrides += 1 }
-        let t0 = latency.clock.now
-        commands += 1
-        let o = try await announcements.announce(
-            .init(hospitalId: hospital, pzc: m.pzc, flags: m.pzc.urgency == .red && m.tracer == "Polytrauma" ? [.traumaBay] : [],
-                  eta: now.adding(minutes: minutes), unit: unitName(station), district: m.district, overrideReason: override),
-            index: self.index, by: Self.crew, at: now, ttlMinutes: ranking.parameters.statusTTLMinutes, idempotencyKey: "sim:\(m.index)")
-        latency.record("announce", since: t0)
-        try await catchUp()
+        let o = try await command("announce") {
+            try await announcements.announce(
+                .init(hospitalId: hospital, pzc: m.pzc, flags: m.pzc.urgency == .red && m.tracer == "Polytrauma" ? [.traumaBay] : [],
+                      eta: now.adding(minutes: minutes), unit: unitName(station), district: m.district, overrideReason: override),
+                index: self.index, by: Self.crew, at: now, ttlMinutes: ranking.parameters.statusTTLMinutes, idempotencyKey: "sim:\(m.index)")
+        }
         run.announcement = o.announcementId
         runs[index] = run
         if run.draws.acknowledged {
@@ -171,11 +169,9 @@ extension Simulation {
 
     func acknowledge(_ index: Int) async throws {
         guard let run = runs[index], !run.arrived, let id = run.announcement, let slot = run.hospitalSlot else { return }
-        let t0 = latency.clock.now
-        commands += 1
-        _ = try await announcements.execute(.acknowledge, id: id, by: Principal(role: "hospital", id: hospitals[slot].id.rawValue), at: now, idempotencyKey: nil)
-        latency.record("acknowledge", since: t0)
-        try await catchUp()
+        _ = try await command("acknowledge") {
+            try await announcements.execute(.acknowledge, id: id, by: hospitalPrincipal(slot), at: now, idempotencyKey: nil)
+        }
     }
 
     func arrival(_ index: Int) async throws {
@@ -206,11 +202,9 @@ extension Simulation {
             if suitable && minutes <= 60 { t.suitableWithin60 += 1 }
             outcomes.tracers[tracer] = t
         }
-        let t0 = latency.clock.now
-        commands += 1
-        _ = try await announcements.execute(.arrive(handoverAt: now), id: id, by: Principal(role: "hospital", id: hospitals[slot].id.rawValue), at: now, idempotencyKey: nil)
-        latency.record("arrival", since: t0)
-        try await catchUp()
+        _ = try await command("arrival") {
+            try await announcements.execute(.arrive(handoverAt: now), id: id, by: hospitalPrincipal(slot), at: now, idempotencyKey: nil)
+        }
         if run.draws.admitted {
             outcomes.admitted += 1
             let used = hospitals[slot].admit(category)

@@ -7,17 +7,15 @@ import LotseTelenotarzt
 extension Simulation {
     /// Sends an input to the TNA service at the current simulated time and reacts to what it decided.
     func tnaHandle(_ input: TNAInput) async throws {
-        let t0 = latency.clock.now
-        commands += 1
-        let events: [TNAEvent]
-        do {
-            events = try await tna.handle(input, by: Self.dispatcher)
-        } catch is TNAError {
-            // A late answer to an offer that already timed out, for instance: refused, as a real console would be.
-            return
+        let handled: [TNAEvent]? = try await command("tna") {
+            do {
+                return try await tna.handle(input, by: Self.dispatcher)
+            } catch is TNAError {
+                // A late answer to an offer that already timed out, for instance: refused, as a real console would be.
+                return nil
+            }
         }
-        latency.record("tna", since: t0)
-        try await catchUp()
+        guard let events = handled else { return }
         for e in events { react(to: e) }
         if let deadline = await tna.state.nextDeadline(), deadline.millis < scheduledTick {
             scheduledTick = max(deadline.millis, now.millis)

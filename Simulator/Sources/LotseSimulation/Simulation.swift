@@ -267,27 +267,32 @@ public final class Simulation {
 
     /// Applies everything appended since the index's position (what the projector does live).
     func catchUp() async throws {
-        while true {
-            let page = try await store.read(after: index.position, limit: 4096)
-            if page.isEmpty { return }
-            today.events += page.count
-            for r in page { index.apply(try codec.decodeAny(r), at: r.position) }
-        }
+        today.events += try await index.catchUp(from: store, codec: codec)
     }
 
-    /// Runs one hospital command as the hospital, timing it; refusals are returned, not thrown.
+    /// Runs one command against Lotse: counted, timed under `type`, and the index caught up afterwards.
+    func command<T>(_ type: String, _ body: () async throws -> T) async throws -> T {
+        let t0 = latency.clock.now
+        commands += 1
+        let result = try await body()
+        latency.record(type, since: t0)
+        try await catchUp()
+        return result
+    }
+
+    func hospitalPrincipal(_ slot: Int) -> Principal { Principal(role: "hospital", id: hospitals[slot].id.rawValue) }
+
+    /// Runs one hospital command as the hospital; refusals are returned, not thrown.
     @discardableResult
     func hospitalCommand(_ type: String, _ command: HospitalCommand, slot: Int) async throws -> HospitalError? {
-        let t0 = latency.clock.now
-        defer { latency.record(type, since: t0) }
-        commands += 1
-        do {
-            _ = try await capacity.execute(command, hospital: hospitals[slot].id, by: Principal(role: "hospital", id: hospitals[slot].id.rawValue), at: now)
-        } catch let CapacityService.Failure.refused(e) {
-            return e
+        try await self.command(type) {
+            do {
+                _ = try await capacity.execute(command, hospital: hospitals[slot].id, by: hospitalPrincipal(slot), at: now)
+                return nil
+            } catch let CapacityService.Failure.refused(e) {
+                return e
+            }
         }
-        try await catchUp()
-        return nil
     }
 }
 
