@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "lotse-sim", targets: ["lotse-sim"]),
         .library(name: "LotseDomain", targets: ["LotseDomain"]),
         .library(name: "LotseEventStore", targets: ["LotseEventStore"]),
+        .library(name: "LotseApplication", targets: ["LotseApplication"]),
         .library(name: "LotseSQLite", targets: ["LotseSQLite"]),
         .library(name: "LotseCapacity", targets: ["LotseCapacity"]),
         .library(name: "LotseSeed", targets: ["LotseSeed"]),
@@ -35,7 +36,7 @@ let package = Package(
 
         /// Telenotarzt dispatch: the pure state machine of DESIGN §5 and the actor service that runs it on the log.
         .target(
-            name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore"], resources: [.copy("Resources")],
+            name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], resources: [.copy("Resources")],
             swiftSettings: strict),
 
         // MARK: - Event store port and adapters
@@ -47,8 +48,10 @@ let package = Package(
         .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore"], swiftSettings: strict),
 
         // MARK: - Projections and application
+        /// The one command path: the `Aggregate` protocol, `StreamCommandRunner`, `EventMetadata`, event types, the JSON writer.
+        .target(name: "LotseApplication", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
         /// Capacity index (projection), dispatch ranking, application service.
-        .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
+        .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The HTTP API `/v1` (Hummingbird 2): auth, routes, problem+json, SSE, services of `lotse serve`.
         .target(
             name: "LotseAPI",
@@ -147,6 +150,10 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
+        /// The command path and the log's compatibility: a fixture log written before the one command path replays unchanged.
+        .testTarget(
+            name: "LotseApplicationTests", dependencies: ["LotseApplication", "LotseCapacity", "LotseTelenotarzt"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "LotseTelenotarztTests", dependencies: ["LotseTelenotarzt", "LotseSQLite"], swiftSettings: strict),
         .testTarget(
             name: "LotseEventStoreTests",

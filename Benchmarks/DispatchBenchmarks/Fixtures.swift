@@ -8,9 +8,9 @@ func demoIndex(_ registrations: [HospitalRegistration], at now: Timestamp) throw
     var position: Int64 = 0
     var states: [HospitalID: HospitalState] = [:]
     func apply(_ id: HospitalID, _ command: HospitalCommand) throws {
-        for e in try Hospital.decide(command, state: states[id], now: now) {
+        for e in try HospitalAggregate.decide(command, state: states[id], now: now) {
             position += 1
-            states[id] = Hospital.evolve(states[id], e)
+            states[id] = HospitalAggregate.evolve(states[id], e)
             index.apply(e, at: position)
         }
     }

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import LotseCapacity
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 import LotseSQLite
@@ -157,20 +158,20 @@ let benchmarks: @Sendable () -> Void = {
 /// 35 MV registrations followed by 1 000 000 status/bed/closure events, written in appends of 1 000.
 func oneMillionEvents() async throws -> SQLiteEventStore {
     let store = try freshStore("rebuild")
-    let codec = HospitalEventCodec()
+    let codec = LotseEventCodec()
     let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
     for (r, _) in try Seeder.registrations() {
         let e = HospitalEvent.registered(HospitalRegistered(
             hospitalId: r.id, name: r.name, position: r.position, district: r.district, notfallstufe: r.notfallstufe,
             kinderNotfallstufe: r.kinderNotfallstufe, profile: r.profile, occurredAt: now))
-        _ = try await store.append([try codec.encode(e, metadata: meta)], to: HospitalEventCodec.stream(for: r.id), expectedVersion: .noStream, idempotencyKey: nil)
+        _ = try await store.append([try codec.encode(e, metadata: meta)], to: LotseEventCodec.stream(for: r.id), expectedVersion: .noStream, idempotencyKey: nil)
     }
     try await appendStatusEvents(to: store, count: 1_000_000, seed: 1)
     return store
 }
 
 func appendStatusEvents(to store: SQLiteEventStore, count: Int, seed: UInt64) async throws {
-    let codec = HospitalEventCodec()
+    let codec = LotseEventCodec()
     let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
     let regs = try Seeder.registrations().map(\.0).filter { !$0.profile.isEmpty }
     var state = seed
@@ -193,7 +194,7 @@ func appendStatusEvents(to store: SQLiteEventStore, count: Int, seed: UInt64) as
             }
             batch.append(try codec.encode(e, metadata: meta))
         }
-        _ = try await store.append(batch, to: HospitalEventCodec.stream(for: r.id), expectedVersion: .any, idempotencyKey: nil)
+        _ = try await store.append(batch, to: LotseEventCodec.stream(for: r.id), expectedVersion: .any, idempotencyKey: nil)
         written += batch.count
     }
 }

@@ -13,8 +13,8 @@ let network = TNANetwork.mecklenburgVorpommern(districts: districts)
 func staffed() throws -> TNAState {
     var s = TNAState(network: network)
     for i in 0..<20 {
-        let e = try TNADispatcher.decide(.signOn(PhysicianID("dr-\(i)"), centre: CentreID("TNA-Greifswald"), maxParallel: 1), state: s, now: t0)
-        s = e.reduce(s) { TNADispatcher.evolve($0, $1) }
+        let e = try TNADispatchAggregate.decide(.signOn(PhysicianID("dr-\(i)"), centre: CentreID("TNA-Greifswald"), maxParallel: 1), state: s, now: t0)
+        s = e.reduce(s) { TNADispatchAggregate.evolve($0, $1) }
     }
     return s
 }
@@ -51,8 +51,8 @@ let benchmarks: @Sendable () -> Void = {
         let start = clock.now
         for i in 0..<1000 {
             let t = clock.now
-            let e = try TNADispatcher.decide(request(i), state: s, now: t0.adding(seconds: Int64(i / 10)))
-            s = e.reduce(s) { TNADispatcher.evolve($0, $1) }
+            let e = try TNADispatchAggregate.decide(request(i), state: s, now: t0.adding(seconds: Int64(i / 10)))
+            s = e.reduce(s) { TNADispatchAggregate.evolve($0, $1) }
             latencies.append(nanos(clock.now - t))
             events += e.count
         }

@@ -27,20 +27,23 @@ final class EventBroadcaster: Service, Sendable {
     }
 
     let store: any EventStore
-    let codec: HospitalEventCodec
+    let codec: LotseEventCodec
     private let state = Mutex(State())
     /// Events buffered per client before it counts as too slow and is disconnected (it resumes by Last-Event-ID).
     static let bufferedItems = 10_000
 
-    init(store: any EventStore, codec: HospitalEventCodec) {
+    private let tnaCodec = TNAEventCodec()
+
+    init(store: any EventStore, codec: LotseEventCodec) {
         self.store = store
         self.codec = codec
     }
 
     func item(_ e: RecordedEvent) -> Item {
-        Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
-             tna: e.stream == TNAService.stream ? try? JSONDecoder().decode(TNAEvent.self, from: e.payload) : nil,
-             adminOnly: e.stream == ConsultationRoutes.auditStream)
+        let tna = e.stream == TNAService.stream ? try? tnaCodec.decode(e) : nil
+        // A Telenotarzt event that cannot be read is shown to admins only: its audience cannot be known.
+        return Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || (e.stream == TNAService.stream && tna == nil))
     }
 
     /// Follows the log from its current head and hands every event to every listener.

@@ -17,6 +17,7 @@ public final class LotseAPIServices: Sendable {
     public let metrics = LotseMetrics()
     let broadcaster: EventBroadcaster
     public let telenotarzt: TNAService
+    public let audit: ConsultationAuditService
     private let rebuilt = Mutex(false)
 
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
@@ -31,6 +32,7 @@ public final class LotseAPIServices: Sendable {
         let metrics = self.metrics
         telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: { clock.now() },
                                  observer: { events, state in metrics.observe(events, state) })
+        audit = ConsultationAuditService(store: store)
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 
@@ -7,16 +8,15 @@ import LotseEventStore
 /// the aggregate's commands.
 public final class AnnouncementService: Sendable {
     public let store: any EventStore
-    public let codec: HospitalEventCodec
+    public let codec: LotseEventCodec
     public let table: RequirementTable
-    private let runner: StreamCommandRunner<AnnouncementState, AnnouncementEvent>
+    private let runner: StreamCommandRunner<AnnouncementAggregate>
 
-    public init(store: any EventStore, table: RequirementTable, codec: HospitalEventCodec = HospitalEventCodec()) {
+    public init(store: any EventStore, table: RequirementTable) {
         self.store = store
-        self.codec = codec
+        codec = .standard
         self.table = table
-        runner = StreamCommandRunner(
-            store: store, decode: { try codec.decodeAnnouncement($0) }, evolve: AnnouncementAggregate.evolve, version: \.version)
+        runner = StreamCommandRunner(store: store, aggregate: AnnouncementAggregate())
     }
 
     /// What a new announcement asks for.
@@ -66,7 +66,7 @@ public final class AnnouncementService: Sendable {
     }
 
     public func load(_ id: AnnouncementID) async throws -> AnnouncementState? {
-        try await runner.load(HospitalEventCodec.stream(for: id))
+        try await runner.load(id)
     }
 
     /// Announces a patient to a hospital as the capacity `index` shows it at `now`.
@@ -94,16 +94,9 @@ public final class AnnouncementService: Sendable {
     /// Runs a command on an existing announcement (acknowledge, arrive, cancel, escalate).
     public func execute(_ command: AnnouncementCommand, id: AnnouncementID, by principal: Principal, at now: Timestamp,
                         idempotencyKey: String?, correlationId: String? = nil) async throws -> Outcome {
-        let metadata = EventMetadata(
-            principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
-            idempotencyKey: idempotencyKey, command: command.name)
-        let codec = self.codec
-        let stream = HospitalEventCodec.stream(for: id)
         do {
             let o = try await runner.execute(
-                stream: stream, idempotencyKey: idempotencyKey,
-                decide: { state throws(AnnouncementError) in try AnnouncementAggregate.decide(command, state: state, now: now, by: principal) },
-                encode: { try codec.encode($0, metadata: metadata) })
+                command, id: id, context: CommandContext(now: now, principal: principal), idempotencyKey: idempotencyKey, correlationId: correlationId)
             return Outcome(announcementId: o.events.first?.header.announcementId ?? id, events: o.events, position: o.position, deduplicated: o.deduplicated)
         } catch let e as AnnouncementError {
             throw Failure.refused(e)

@@ -2,7 +2,7 @@ import LotseDomain
 
 /// The capacity projection: every hospital's state at a log position, laid out for fast dispatch queries.
 ///
-/// `hospitals` holds the full states (what `Hospital.evolve` produced); beside it the index keeps what the
+/// `hospitals` holds the full states (what `HospitalAggregate.evolve` produced); beside it the index keeps what the
 /// dispatch hot loop reads as flat, string-free arrays in the same slot order, refreshed on every apply.
 public struct CapacityIndex: Sendable {
     /// The position of the last event applied.
@@ -111,7 +111,7 @@ public struct CapacityIndex: Sendable {
         eventCount += 1
         if let slot = slots[event.hospitalId] {
             if case .registered = event { return }
-            Hospital.apply(event, to: &hospitals[slot])
+            HospitalAggregate.apply(event, to: &hospitals[slot])
             // Refresh only what the event can change (a rebuild applies millions of these).
             switch event {
             case let .statusReported(e): refresh(e.resource, at: slot)
@@ -121,7 +121,7 @@ public struct CapacityIndex: Sendable {
             case .bedsReported: refreshBeds(at: slot)
             case .registered, .profileChanged: store(hospitals[slot], at: slot)
             }
-        } else if let new = Hospital.evolve(nil, event) {
+        } else if let new = HospitalAggregate.evolve(nil, event) {
             appendSlot(new)
         }
     }

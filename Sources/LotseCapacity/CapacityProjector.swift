@@ -7,12 +7,12 @@ import Synchronization
 /// then fed by the store's subscription.
 public final class CapacityProjector: Sendable {
     public let store: any EventStore
-    public let codec: HospitalEventCodec
+    public let codec: LotseEventCodec
     private let index = Mutex(CapacityIndex())
     private let applied = HeadSignal()
     public static let snapshotName = "capacity-index"
 
-    public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
+    public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec()) {
         self.store = store
         self.codec = codec
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 
@@ -6,13 +7,13 @@ import LotseEventStore
 /// (through `StreamCommandRunner`: cached states, per-hospital turns, idempotent retries, conflict retries).
 public final class CapacityService: Sendable {
     public let store: any EventStore
-    public let codec: HospitalEventCodec
-    private let runner: StreamCommandRunner<HospitalState, HospitalEvent>
+    public let codec: LotseEventCodec
+    private let runner: StreamCommandRunner<HospitalAggregate>
 
-    public init(store: any EventStore, codec: HospitalEventCodec = HospitalEventCodec()) {
+    public init(store: any EventStore) {
         self.store = store
-        self.codec = codec
-        runner = StreamCommandRunner(store: store, decode: { try codec.decode($0) }, evolve: Hospital.evolve, version: \.version)
+        codec = .standard
+        runner = StreamCommandRunner(store: store, aggregate: HospitalAggregate())
     }
 
     /// What a command did.
@@ -41,22 +42,16 @@ public final class CapacityService: Sendable {
 
     /// Loads a hospital's current state.
     public func load(_ id: HospitalID) async throws -> HospitalState? {
-        try await runner.load(HospitalEventCodec.stream(for: id))
+        try await runner.load(id)
     }
 
     /// Executes a command for a hospital. A retry with the same idempotency key returns the first result and
     /// writes nothing; a concurrent change by another process is retried (decided again on the new state).
     public func execute(_ command: HospitalCommand, hospital id: HospitalID, by principal: Principal, at now: Timestamp,
                         idempotencyKey: String? = nil, correlationId: String? = nil) async throws -> Outcome {
-        let metadata = EventMetadata(
-            principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
-            idempotencyKey: idempotencyKey, command: command.name)
-        let codec = self.codec
         do {
             let o = try await runner.execute(
-                stream: HospitalEventCodec.stream(for: id), idempotencyKey: idempotencyKey,
-                decide: { state throws(HospitalError) in try Hospital.decide(command, state: state, now: now) },
-                encode: { try codec.encode($0, metadata: metadata) })
+                command, id: id, context: CommandContext(now: now, principal: principal), idempotencyKey: idempotencyKey, correlationId: correlationId)
             return Outcome(events: o.events, position: o.position, streamVersion: o.streamVersion, deduplicated: o.deduplicated)
         } catch let e as HospitalError {
             throw Failure.refused(e)
@@ -71,7 +66,7 @@ public final class CapacityService: Sendable {
     public func expireDueClosures(in index: CapacityIndex, at now: Timestamp) async throws -> Int {
         var n = 0
         for h in index.hospitals {
-            for key in Hospital.dueExpiries(h, now: now) {
+            for key in HospitalAggregate.dueExpiries(h, now: now) {
                 let outcome = try await execute(
                     .expireClosure(key), hospital: h.id, by: .system, at: now,
                     idempotencyKey: "expire:\(h.id):\(key.rawValue):\(closureUntil(h, key)?.millis ?? 0)")

@@ -1,3 +1,4 @@
+import LotseApplication
 import LotseDomain
 
 /// A direct JSON writer for the dispatch answer, the hottest response of the API. `JSONEncoder` spends most of a
@@ -5,7 +6,7 @@ import LotseDomain
 /// as `JSONEncoder` with `.sortedKeys` does) in one pass. A test compares both on random answers.
 extension DispatchAnswer {
     public func jsonBytes() -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(capacity: 4096)
         w.object {
             $0.field("candidates") { w in w.array(candidates) { w, c in c.write(&w) } }
             $0.field("evaluatedAt") { $0.timestamp(evaluatedAt) }
@@ -102,104 +103,5 @@ extension DispatchAnswer.ResourceState {
             $0.field("status") { $0.string(status) }
             if let t = until { $0.field("until") { $0.timestamp(t) } }
         }
-    }
-}
-
-/// A minimal JSON writer: objects, arrays, strings (escaped per RFC 8259), numbers, booleans.
-struct JSONWriter {
-    var bytes: [UInt8] = []
-    private var needsComma = false
-
-    init() { bytes.reserveCapacity(4096) }
-
-    mutating func object(_ body: (inout JSONWriter) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
-        needsComma = false
-        body(&self)
-        bytes.append(UInt8(ascii: "}"))
-        needsComma = true
-    }
-
-    mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        string(key)
-        bytes.append(UInt8(ascii: ":"))
-        needsComma = false
-        value(&self)
-        needsComma = true
-    }
-
-    mutating func array<T>(_ items: [T], _ each: (inout JSONWriter, T) -> Void) {
-        bytes.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            needsComma = false
-            each(&self, item)
-        }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
-    }
-
-    mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
-            bytes.append(contentsOf: s.utf8)
-            bytes.append(UInt8(ascii: "\""))
-            needsComma = true
-            return
-        }
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        needsComma = true
-    }
-
-    /// An ISO 8601 time, written digit by digit (the same text as `Timestamp.iso8601`).
-    mutating func timestamp(_ t: Timestamp) {
-        let (days, ms) = t.millis.floorDivided(by: 86_400_000)
-        let (y, mo, d) = CivilDate.fromDays(days)
-        func digits(_ v: Int64, _ n: Int) {
-            var div: Int64 = 1
-            for _ in 1..<n { div *= 10 }
-            var x = v
-            while div > 0 {
-                bytes.append(UInt8(48 + (x / div) % 10))
-                x %= div
-                div /= 10
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        digits(y, 4); bytes.append(UInt8(ascii: "-")); digits(mo, 2); bytes.append(UInt8(ascii: "-")); digits(d, 2)
-        bytes.append(UInt8(ascii: "T")); digits(ms / 3_600_000, 2); bytes.append(UInt8(ascii: ":")); digits((ms / 60_000) % 60, 2)
-        bytes.append(UInt8(ascii: ":")); digits((ms / 1000) % 60, 2); bytes.append(UInt8(ascii: ".")); digits(ms % 1000, 3)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
-        needsComma = true
-    }
-
-    mutating func int(_ v: Int) {
-        bytes.append(contentsOf: String(v).utf8)
-        needsComma = true
-    }
-
-    mutating func double(_ v: Double) {
-        if v == v.rounded(), abs(v) < 1e15 { bytes.append(contentsOf: String(Int(v)).utf8) } else { bytes.append(contentsOf: String(v).utf8) }
-        needsComma = true
-    }
-
-    mutating func bool(_ v: Bool) {
-        bytes.append(contentsOf: (v ? "true" : "false").utf8)
-        needsComma = true
     }
 }

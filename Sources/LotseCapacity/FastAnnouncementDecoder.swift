@@ -6,13 +6,13 @@ import LotseDomain
 /// cost of catching up. Same contract as `FastEventDecoder`: anything unexpected returns nil and the caller uses
 /// `JSONDecoder` (a property test compares both).
 extension FastEventDecoder {
-    static func decodeAnnouncement(type: String, payload: Data) -> AnnouncementEvent? {
+    static func decodeAnnouncement(type: String, schemaVersion v: Int, payload: Data) -> AnnouncementEvent? {
         payload.withUnsafeBytes { raw -> AnnouncementEvent? in
             var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
             switch type {
-            case PatientAnnounced.eventType: return r.announced().map(AnnouncementEvent.announced)
-            case AnnouncementAcknowledged.eventType: return r.acknowledged().map(AnnouncementEvent.acknowledged)
-            case PatientArrived.eventType: return r.arrived().map(AnnouncementEvent.arrived)
+            case PatientAnnounced.eventType where v == 1: return r.announced().map(AnnouncementEvent.announced)
+            case AnnouncementAcknowledged.eventType where v == 1: return r.acknowledged().map(AnnouncementEvent.acknowledged)
+            case PatientArrived.eventType where v == 1: return r.arrived().map(AnnouncementEvent.arrived)
             default: return nil
             }
         }

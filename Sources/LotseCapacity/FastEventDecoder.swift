@@ -7,15 +7,17 @@ import LotseDomain
 /// string was expected — returns nil and the caller falls back to `JSONDecoder`, so it can only be faster, never
 /// different (a property test compares both on random payloads).
 enum FastEventDecoder {
-    static func decode(type: String, payload: Data) -> HospitalEvent? {
+    /// Only the layout versions it was written for (`FastEventEncoder.layoutVersions`, all 1 now): any other version
+    /// takes the reference path with its upcasters.
+    static func decode(type: String, schemaVersion v: Int, payload: Data) -> HospitalEvent? {
         payload.withUnsafeBytes { raw -> HospitalEvent? in
             var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
             switch type {
-            case ResourceStatusReported.eventType: return r.statusReported().map(HospitalEvent.statusReported)
-            case ResourceClosed.eventType: return r.closed().map(HospitalEvent.closed)
-            case ResourceReopened.eventType: return r.reopened().map(HospitalEvent.reopened)
-            case ResourceClosureExpired.eventType: return r.closureExpired().map(HospitalEvent.closureExpired)
-            case BedCountsReported.eventType: return r.bedsReported().map(HospitalEvent.bedsReported)
+            case ResourceStatusReported.eventType where v == 1: return r.statusReported().map(HospitalEvent.statusReported)
+            case ResourceClosed.eventType where v == 1: return r.closed().map(HospitalEvent.closed)
+            case ResourceReopened.eventType where v == 1: return r.reopened().map(HospitalEvent.reopened)
+            case ResourceClosureExpired.eventType where v == 1: return r.closureExpired().map(HospitalEvent.closureExpired)
+            case BedCountsReported.eventType where v == 1: return r.bedsReported().map(HospitalEvent.bedsReported)
             default: return nil
             }
         }

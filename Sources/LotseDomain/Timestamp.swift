@@ -17,10 +17,30 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `2026-11-23T14:30:00.000Z`.
     public var iso8601: String {
-        let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
-        let (y, m, d) = CivilDate.fromDays(days)
-        let h = msOfDay / 3_600_000, mi = (msOfDay / 60_000) % 60, s = (msOfDay / 1000) % 60, ms = msOfDay % 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `iso8601` digit by digit (what the JSON writer uses, without an intermediate `String`).
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let (days, ms) = millis.floorDivided(by: 86_400_000)
+        let (y, mo, d) = CivilDate.fromDays(days)
+        func digits(_ v: Int64, _ n: Int) {
+            var div: Int64 = 1
+            for _ in 1..<n { div *= 10 }
+            var x = v
+            while div > 0 {
+                bytes.append(UInt8(48 + (x / div) % 10))
+                x %= div
+                div /= 10
+            }
+        }
+        digits(y, 4); bytes.append(0x2D); digits(mo, 2); bytes.append(0x2D); digits(d, 2)
+        bytes.append(0x54); digits(ms / 3_600_000, 2); bytes.append(0x3A); digits((ms / 60_000) % 60, 2)
+        bytes.append(0x3A); digits((ms / 1000) % 60, 2); bytes.append(0x2E); digits(ms % 1000, 3)
+        bytes.append(0x5A)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `±HH:MM`.

@@ -14,8 +14,12 @@ public struct EventUpcasting: Sendable {
         steps[type, default: [:]][version] = step
     }
 
-    /// Lifts `payload` from `version` to `target`; throws when a step is missing.
+    /// Lifts `payload` from `version` to `target`; throws when a step is missing, and for a version newer than
+    /// `target` (written by a later Lotse: reading it as the current one could be silently wrong).
     public func upcast(type: String, version: Int, to target: Int, payload: Data) throws -> Data {
+        guard version <= target else {
+            throw EventStoreError.storage("\(type) v\(version) is newer than this Lotse reads (v\(target)); update Lotse")
+        }
         guard version < target else { return payload }
         guard var object = try JSONDecoder().decode(JSONValue.self, from: payload).objectValue else {
             throw EventStoreError.storage("payload of \(type) v\(version) is not a JSON object")

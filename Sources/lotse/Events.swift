@@ -15,7 +15,7 @@ struct Events: AsyncParsableCommand {
             guard limit > 0 else { throw CLIError("--limit muss ≥ 1 sein / --limit must be ≥ 1") }
             let s = try store.openExisting()
             defer { s.close() }
-            let codec = HospitalEventCodec()
+            let codec = LotseEventCodec()
             for r in try await s.read(after: after, limit: limit) {
                 let m = codec.metadata(of: r)
                 let payload = String(decoding: r.payload, as: UTF8.self)

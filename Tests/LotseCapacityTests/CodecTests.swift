@@ -1,11 +1,12 @@
 import Foundation
 @testable import LotseCapacity
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 import Testing
 
 @Suite struct CodecTests {
-    let codec = HospitalEventCodec()
+    let codec = LotseEventCodec()
     let meta = EventMetadata(principal: .importer, correlationId: "c", idempotencyKey: nil, command: "X")
 
     func recorded(_ data: EventData) -> RecordedEvent {
@@ -63,7 +64,7 @@ import Testing
             let decoded = try codec.decodeAnnouncement(r)
             #expect(decoded == event)
             // The fast path really decodes the frequent three (and declines the others).
-            #expect((FastEventDecoder.decodeAnnouncement(type: r.type, payload: r.payload) != nil) == (n % 5 != 4))
+            #expect((FastEventDecoder.decodeAnnouncement(type: r.type, schemaVersion: r.schemaVersion, payload: r.payload) != nil) == (n % 5 != 4))
             #expect(decoded == (try codec.decodeAnnouncementWithJSONDecoder(r)))
         }
         // An explicit null override reason (valid JSON another writer may produce) is read as none.
@@ -134,5 +135,53 @@ import Testing
         let bad = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
                                 payload: Data("{".utf8), metadata: Data("{}".utf8))
         #expect(throws: (any Error).self) { try codec.decode(bad) }
+    }
+
+    /// Every event is stored with its own type's schema version as the catalogue lists it — on the fast path and the
+    /// reference path alike (the fast encoder once wrote a literal 1) — and a payload of another version never takes
+    /// the fast decoder (it must go through an upcaster).
+    @Test func everyEventIsStoredWithItsTypesSchemaVersion() throws {
+        let id = HospitalID("771003")!
+        let header = AnnouncementHeader(announcementId: AnnouncementID("A-1")!, hospitalId: id, district: DistrictID("Rostock"), unit: "RTW 1")
+        let hospital: [HospitalEvent] = [
+            .registered(HospitalRegistered(hospitalId: id, name: "Klinik", position: GeoPoint(lat: 54, lon: 12)!, district: DistrictID("Rostock"),
+                                           notfallstufe: 2, kinderNotfallstufe: 0, profile: ResourceSet([.ct]), occurredAt: t0)),
+            .profileChanged(HospitalProfileChanged(hospitalId: id, profile: ResourceSet([.ct, .mri]), notfallstufe: 3, kinderNotfallstufe: 1, occurredAt: t0)),
+            .statusReported(ResourceStatusReported(hospitalId: id, resource: .ct, status: .limited, occurredAt: t0)),
+            .closed(ResourceClosed(hospitalId: id, resource: .ct, reason: "Wartung", until: t0.adding(minutes: 30), occurredAt: t0)),
+            .reopened(ResourceReopened(hospitalId: id, resource: .ct, occurredAt: t0)),
+            .closureExpired(ResourceClosureExpired(hospitalId: id, resource: .ct, until: t0, occurredAt: t0)),
+            .bedsReported(BedCountsReported(hospitalId: id, beds: [.normal: BedCount(free: 1, operable: 2)], occurredAt: t0)),
+        ]
+        let announcement: [AnnouncementEvent] = [
+            .announced(PatientAnnounced(header: header, pzc: "421701", urgency: .red, flags: [], eta: t0, bedCategory: .normal, overrideReason: nil,
+                                        overriddenResources: [], announcedBy: "crew:x", occurredAt: t0)),
+            .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:y", occurredAt: t0)),
+            .arrived(PatientArrived(header: header, handoverAt: t0, occurredAt: t0)),
+            .cancelled(AnnouncementCancelled(header: header, reason: "x", occurredAt: t0)),
+            .escalated(AnnouncementEscalated(header: header, waitedSeconds: 130, occurredAt: t0)),
+        ]
+        let listed = Dictionary(uniqueKeysWithValues: LotseEventCodec.eventTypes.map { ($0.name, $0.schemaVersion) })
+        #expect(listed.count == hospital.count + announcement.count)
+        #expect(listed["HospitalRegistered"] == 2, "the one type at version 2: a literal 1 anywhere would show here")
+        var stored: [EventData] = []
+        for e in hospital { stored += [try codec.encode(e, metadata: meta), try codec.encodeWithJSONEncoder(e, metadata: meta)] }
+        for e in announcement { stored += [try codec.encode(e, metadata: meta), try codec.encodeWithJSONEncoder(e, metadata: meta)] }
+        for d in stored { #expect(d.schemaVersion == listed[d.type], "\(d.type) stored as v\(d.schemaVersion)") }
+        #expect(Set(stored.map(\.type)) == Set(listed.keys))
+        // The hand-written layouts are those of the types' current versions, in the encoder and the decoder.
+        for (type, layout) in FastEventEncoder.layoutVersions {
+            #expect(listed[type] == layout, "fast layout of \(type) is v\(layout), the type is v\(listed[type] ?? 0): rewrite the layout")
+            let sample = stored.first { $0.type == type }!
+            let decodes = { (v: Int) in
+                FastEventDecoder.decode(type: type, schemaVersion: v, payload: sample.payload) != nil
+                    || FastEventDecoder.decodeAnnouncement(type: type, schemaVersion: v, payload: sample.payload) != nil
+            }
+            #expect(decodes(layout) && !decodes(layout + 1) && !decodes(layout - 1), "fast decoder of \(type) must read exactly v\(layout)")
+        }
+        // A status report claiming a newer version than Lotse writes: no fast path, no upcaster → an error, not a guess.
+        var future = recorded(try codec.encode(hospital[2], metadata: meta))
+        future = RecordedEvent(position: 1, stream: future.stream, streamVersion: 1, type: future.type, schemaVersion: 9, payload: future.payload, metadata: future.metadata)
+        #expect(throws: (any Error).self) { try codec.decode(future) }
     }
 }

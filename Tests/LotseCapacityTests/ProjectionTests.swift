@@ -97,7 +97,7 @@ import Testing
             to: StreamID("hospital-771003"), expectedVersion: .noStream, idempotencyKey: nil)
         let stored = try await store.read(after: 0, limit: 1)
         #expect(stored.first?.payload == v1, "the stored row is never rewritten")
-        let event = try HospitalEventCodec().decode(try #require(stored.first))
+        let event = try LotseEventCodec().decode(try #require(stored.first))
         guard case let .registered(e)? = event else { Issue.record("expected HospitalRegistered"); return }
         #expect(e.position == GeoPoint(lat: 54.071629513465, lon: 12.107577323914))
         #expect(e.district == DistrictID("unbekannt"))

@@ -15,11 +15,11 @@ struct HospitalTests {
 
     /// Folds `given` events, then decides `when`.
     func given(_ events: [HospitalEvent], when command: HospitalCommand, at now: Timestamp) throws(HospitalError) -> [HospitalEvent] {
-        let state = events.reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }
-        return try Hospital.decide(command, state: state, now: now)
+        let state = events.reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }
+        return try HospitalAggregate.decide(command, state: state, now: now)
     }
 
-    var registered: [HospitalEvent] { [try! Hospital.decide(.register(registration), state: nil, now: t0)[0]] }
+    var registered: [HospitalEvent] { [try! HospitalAggregate.decide(.register(registration), state: nil, now: t0)[0]] }
 
     @Test func registerEmitsRegisteredWithTheData() throws {
         let events = try given([], when: .register(registration), at: t0)
@@ -55,13 +55,13 @@ struct HospitalTests {
     @Test func closeThenStatusShowsClosedWithReasonUntilExpiry() throws {
         let until = t0.adding(minutes: 90)
         let closed = try given(registered, when: .close(.strokeUnit, reason: "Personalmangel", until: until), at: t0)
-        let state = (registered + closed).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let state = (registered + closed).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(state.condition(.strokeUnit).status(at: t0.adding(minutes: 30), ttlMinutes: 720)
             == .closed(reason: "Personalmangel", until: until, since: t0))
         // After `until` it counts as available since `until`, exactly what the expiry event records.
         #expect(state.condition(.strokeUnit).status(at: until.adding(minutes: 1), ttlMinutes: 720) == .available(since: until))
-        #expect(Hospital.dueExpiries(state, now: t0.adding(minutes: 89)).isEmpty)
-        #expect(Hospital.dueExpiries(state, now: until) == [.strokeUnit])
+        #expect(HospitalAggregate.dueExpiries(state, now: t0.adding(minutes: 89)).isEmpty)
+        #expect(HospitalAggregate.dueExpiries(state, now: until) == [.strokeUnit])
     }
 
     @Test func expiryIsANoOpBeforeUntilAndEmitsAtUntil() throws {
@@ -71,7 +71,7 @@ struct HospitalTests {
         let expired = try given(history, when: .expireClosure(.strokeUnit), at: until.adding(minutes: 2))
         guard case let .closureExpired(e) = expired.first else { Issue.record("expected ResourceClosureExpired"); return }
         #expect(e.until == until && e.resource == .strokeUnit)
-        let after = (history + expired).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let after = (history + expired).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(after.condition(.strokeUnit) == .reported(.available, since: until))
         // A second timer tick finds nothing to expire.
         #expect(try given(history + expired, when: .expireClosure(.strokeUnit), at: until.adding(minutes: 5)).isEmpty)
@@ -82,13 +82,13 @@ struct HospitalTests {
         let history = registered + (try given(registered, when: .close(.ct, reason: "CT defekt", until: t0.adding(minutes: 60)), at: t0))
         #expect(throws: HospitalError.resourceClosed(.ct)) { try given(history, when: .reportStatus(.ct, .available), at: t0.adding(minutes: 5)) }
         let reopened = try given(history, when: .reopen(.ct), at: t0.adding(minutes: 10))
-        let s = (history + reopened).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let s = (history + reopened).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(s.condition(.ct) == .reported(.available, since: t0.adding(minutes: 10)))
     }
 
     @Test func statusBecomesUnknownAfterItsTimeToLive() throws {
         let reported = try given(registered, when: .reportStatus(.icu, .limited), at: t0)
-        let s = (registered + reported).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let s = (registered + reported).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(s.condition(.icu).status(at: t0.adding(minutes: 720), ttlMinutes: 720) == .limited(since: t0))
         #expect(s.condition(.icu).status(at: t0.adding(minutes: 721), ttlMinutes: 720) == .unknown(lastReport: t0))
         #expect(s.condition(.ct).status(at: t0, ttlMinutes: 720) == .unknown(lastReport: nil))
@@ -104,14 +104,14 @@ struct HospitalTests {
             try given(registered, when: .reportBeds([.normal: BedCount(free: 9, operable: 5)]), at: t0)
         }
         let ok = try given(registered, when: .reportBeds([.icuHighCare: BedCount(free: 2, operable: 8)]), at: t0)
-        let s = (registered + ok).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let s = (registered + ok).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(s.beds == BedReport(counts: [.icuHighCare: BedCount(free: 2, operable: 8)], reportedAt: t0))
     }
 
     @Test func profileChangeOnlyWhenDifferent() throws {
         #expect(try given(registered, when: .changeProfile(profile: registration.profile, notfallstufe: 3, kinderNotfallstufe: 3), at: t0).isEmpty)
         let changed = try given(registered, when: .changeProfile(profile: ResourceSet([.ct]), notfallstufe: 2, kinderNotfallstufe: 0), at: t0)
-        let s = (registered + changed).reduce(nil as HospitalState?) { Hospital.evolve($0, $1) }!
+        let s = (registered + changed).reduce(nil as HospitalState?) { HospitalAggregate.evolve($0, $1) }!
         #expect(s.profile == ResourceSet([.ct]) && s.notfallstufe == 2 && s.version == 2)
     }
 }

@@ -95,7 +95,7 @@ struct TNAReportTests {
         let d = DistrictID("Vorpommern-Rügen")
         var s = TNAState(network: .mecklenburgVorpommern(districts: [d]))
         func send(_ i: TNAInput, _ sec: Int64) throws {
-            s = try TNADispatcher.decide(i, state: s, now: t0.adding(seconds: sec)).reduce(s) { TNADispatcher.evolve($0, $1) }
+            s = try TNADispatchAggregate.decide(i, state: s, now: t0.adding(seconds: sec)).reduce(s) { TNADispatchAggregate.evolve($0, $1) }
         }
         func req(_ id: String, _ kind: ConsultationKind) -> TNAInput {
             .request(ConsultationRequest(id: ConsultationID(id), kind: kind, priority: 2, district: d, position: nil, pzc: nil, unit: "RTW"))

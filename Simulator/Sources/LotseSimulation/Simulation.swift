@@ -24,7 +24,7 @@ public final class Simulation {
     let demand: DemandModel
     let table: RequirementTable
     let store = InMemoryEventStore()
-    let codec = HospitalEventCodec()
+    let codec = LotseEventCodec()
     let capacity: CapacityService
     let announcements: AnnouncementService
     let tna: TNAService
@@ -65,8 +65,8 @@ public final class Simulation {
         start = try scenario.start
         end = Timestamp(millis: start.millis + Int64(scenario.days) * 86_400_000)
         clock = SimClock(start)
-        capacity = CapacityService(store: store, codec: codec)
-        announcements = AnnouncementService(store: store, table: table, codec: codec)
+        capacity = CapacityService(store: store)
+        announcements = AnnouncementService(store: store, table: table)
         let c = clock
         tna = TNAService(store: store, network: try TNANetwork.bundledMV(), clock: { c.now })
         ranking = try DispatchRanking(table: table)

@@ -46,7 +46,7 @@ struct BoardRoutes {
     /// Reads the log from the start (no snapshot can be used for the past); cost grows with the log.
     func indexAsOf(_ asOf: Timestamp) async throws -> CapacityIndex {
         var index = CapacityIndex()
-        let codec = HospitalEventCodec()
+        let codec = LotseEventCodec()
         var after: Int64 = 0
         while true {
             let page = try await api.store.read(after: after, limit: 4096)

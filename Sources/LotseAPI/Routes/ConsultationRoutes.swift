@@ -40,16 +40,6 @@ struct ConsultationRoutes {
         let reason: String
     }
 
-    /// One read of a consultation's details (stored in the log, stream `audit-consultations`).
-    struct AuditEntry: Codable {
-        let consultationId: String
-        let principal: String
-        let reason: String
-        let at: Timestamp
-    }
-
-    static let auditStream = StreamID("audit-consultations")
-
     struct Result: Codable {
         let consultationId: String?
         let events: [String]
@@ -97,20 +87,12 @@ struct ConsultationRoutes {
                 guard let why = request.uri.queryParameters["reason"].map(String.init)?.trimmedWhitespace, !why.isEmpty, why.count <= 200 else {
                     throw Problem.badRequest("Grund des Zugriffs fehlt (?reason=…, höchstens 200 Zeichen) / reason required", field: "reason")
                 }
-                let entry = AuditEntry(consultationId: c.request.id.rawValue, principal: p.principal.description, reason: why, at: api.now)
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.sortedKeys]
-                _ = try await api.store.append(
-                    [EventData(type: "ConsultationDetailsRead", schemaVersion: 1, payload: try enc.encode(entry),
-                               metadata: try enc.encode(["principal": p.principal.description]))],
-                    to: Self.auditStream, expectedVersion: .any, idempotencyKey: nil)
+                try await api.audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: api.now)
                 return try json(c)
             },
             APIRoute(.get, "/v1/audit", roles: [.admin]) { request, _ in
                 let filter = request.uri.queryParameters["consultationId"].map(String.init)
-                let dec = JSONDecoder()
-                let entries = try await api.store.readStream(Self.auditStream).compactMap { try? dec.decode(AuditEntry.self, from: $0.payload) }
-                    .filter { filter == nil || $0.consultationId == filter }
+                let entries = try await api.audit.reads(of: filter)
                 return try json(["entries": entries])
             },
             APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in

@@ -56,7 +56,7 @@ struct EventStreamRoutes {
     }
 
     /// One SSE frame: `id` = log position, `event` = event type, `data` = one line of JSON.
-    static func frame(_ e: RecordedEvent, codec: HospitalEventCodec) -> String {
+    static func frame(_ e: RecordedEvent, codec: LotseEventCodec) -> String {
         let principal = codec.metadata(of: e)?.principal ?? ""
         let payload = String(decoding: e.payload, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
         let data = "{\"position\":\(e.position),\"stream\":\(quoted(e.stream.rawValue)),\"type\":\(quoted(e.type)),"

@@ -117,7 +117,7 @@ struct HospitalRoutes {
             }
             let state = try await api.service.load(item.hospitalId)
             do {
-                _ = try Hospital.decide(.reportBeds(item.beds), state: state, now: now)
+                _ = try HospitalAggregate.decide(.reportBeds(item.beds), state: state, now: now)
             } catch {
                 let problem = Problem.from(error)
                 throw Problem(problem.status, title: problem.title, detail: "Meldung \(i): \(problem.detail)",

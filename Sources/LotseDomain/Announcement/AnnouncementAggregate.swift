@@ -1,5 +1,7 @@
 /// The announcement aggregate (Voranmeldung): decide and evolve.
-public enum AnnouncementAggregate {
+public struct AnnouncementAggregate: Sendable {
+    public init() {}
+
     public static func decide(_ command: AnnouncementCommand, state: AnnouncementState?, now: Timestamp, by principal: Principal) throws(AnnouncementError) -> [AnnouncementEvent] {
         if case let .announce(r) = command {
             guard state == nil else { throw .alreadyExists(r.header.announcementId) }

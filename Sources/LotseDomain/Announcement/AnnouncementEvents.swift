@@ -27,15 +27,24 @@ public enum AnnouncementEvent: Sendable, Hashable {
         }
     }
 
-    public var typeName: String {
+    /// The payload's type: its stored name (stable; never rename) and the schema version written.
+    public var payloadType: any EventPayload.Type {
         switch self {
-        case .announced: PatientAnnounced.eventType
-        case .acknowledged: AnnouncementAcknowledged.eventType
-        case .arrived: PatientArrived.eventType
-        case .cancelled: AnnouncementCancelled.eventType
-        case .escalated: AnnouncementEscalated.eventType
+        case .announced: PatientAnnounced.self
+        case .acknowledged: AnnouncementAcknowledged.self
+        case .arrived: PatientArrived.self
+        case .cancelled: AnnouncementCancelled.self
+        case .escalated: AnnouncementEscalated.self
         }
     }
+
+    public var typeName: String { payloadType.eventType }
+    public var schemaVersion: Int { payloadType.schemaVersion }
+
+    /// Every announcement event type, once.
+    public static let payloadTypes: [any EventPayload.Type] = [
+        PatientAnnounced.self, AnnouncementAcknowledged.self, PatientArrived.self, AnnouncementCancelled.self, AnnouncementEscalated.self,
+    ]
 }
 
 /// Who an announcement concerns: in every announcement event.

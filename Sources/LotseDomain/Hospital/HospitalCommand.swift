@@ -15,7 +15,7 @@ public enum HospitalCommand: Sendable, Equatable {
     /// Report free and operable beds per category.
     case reportBeds([BedCategory: BedCount])
 
-    /// The hospital the command is for, when it registers one.
+    /// The stable name recorded in the metadata of the events it causes.
     public var name: String {
         switch self {
         case .register: "RegisterHospital"

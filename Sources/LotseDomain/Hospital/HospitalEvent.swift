@@ -32,24 +32,27 @@ public enum HospitalEvent: Sendable, Hashable {
         }
     }
 
-    /// The stored type name (stable; never rename).
-    public var typeName: String {
+    /// The payload's type: its stored name (stable; never rename) and the schema version written.
+    public var payloadType: any EventPayload.Type {
         switch self {
-        case .registered: HospitalRegistered.eventType
-        case .profileChanged: HospitalProfileChanged.eventType
-        case .statusReported: ResourceStatusReported.eventType
-        case .closed: ResourceClosed.eventType
-        case .reopened: ResourceReopened.eventType
-        case .closureExpired: ResourceClosureExpired.eventType
-        case .bedsReported: BedCountsReported.eventType
+        case .registered: HospitalRegistered.self
+        case .profileChanged: HospitalProfileChanged.self
+        case .statusReported: ResourceStatusReported.self
+        case .closed: ResourceClosed.self
+        case .reopened: ResourceReopened.self
+        case .closureExpired: ResourceClosureExpired.self
+        case .bedsReported: BedCountsReported.self
         }
     }
-}
 
-/// An event payload with a stable stored type name and a schema version.
-public protocol EventPayload: Codable, Sendable, Hashable {
-    static var eventType: String { get }
-    static var schemaVersion: Int { get }
+    public var typeName: String { payloadType.eventType }
+    public var schemaVersion: Int { payloadType.schemaVersion }
+
+    /// Every hospital event type, once.
+    public static let payloadTypes: [any EventPayload.Type] = [
+        HospitalRegistered.self, HospitalProfileChanged.self, ResourceStatusReported.self, ResourceClosed.self, ResourceReopened.self,
+        ResourceClosureExpired.self, BedCountsReported.self,
+    ]
 }
 
 /// A site was registered with its static data. v2 (v1 had `lat`/`lon` at the top level and no district).

@@ -1,4 +1,4 @@
-/// The state of one hospital site, folded from its events by `Hospital.evolve`.
+/// The state of one hospital site, folded from its events by `HospitalAggregate.evolve`.
 public struct HospitalState: Hashable, Sendable, Codable {
     public let id: HospitalID
     public var name: String

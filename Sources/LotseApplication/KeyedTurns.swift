@@ -1,11 +1,13 @@
 import Synchronization
 
 /// Gives async work one turn at a time per key, in arrival order (an async mutex per key, without threads).
-final class KeyedTurns<Key: Hashable & Sendable>: Sendable {
+public final class KeyedTurns<Key: Hashable & Sendable>: Sendable {
     /// Present key = someone has the turn; the array holds those waiting.
     private let waiting = Mutex<[Key: [CheckedContinuation<Void, Never>]]>([:])
 
-    func withTurn<T: Sendable>(_ key: Key, _ body: () async throws -> T) async throws -> T {
+    public init() {}
+
+    public func withTurn<T: Sendable>(_ key: Key, _ body: () async throws -> T) async throws -> T {
         await acquire(key)
         defer { release(key) }
         return try await body()

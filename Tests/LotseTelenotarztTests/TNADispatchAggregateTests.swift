@@ -3,7 +3,7 @@ import LotseTelenotarzt
 import Testing
 
 /// The dispatcher on a test clock: every case of issue 4's "Done when" list for the state machine.
-struct TNADispatcherTests {
+struct TNADispatchAggregateTests {
     let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
     let rügen = DistrictID("Vorpommern-Rügen"), schwerin = DistrictID("Schwerin")
     let greifswald = CentreID("TNA-Greifswald"), backup = CentreID("TNA-Backup")
@@ -22,8 +22,8 @@ struct TNADispatcherTests {
         var events: [TNAEvent] = []
 
         mutating func send(_ input: TNAInput, at now: Timestamp) throws(TNAError) -> [TNAEvent] {
-            let e = try TNADispatcher.decide(input, state: state, now: now)
-            state = e.reduce(state) { TNADispatcher.evolve($0, $1) }
+            let e = try TNADispatchAggregate.decide(input, state: state, now: now)
+            state = e.reduce(state) { TNADispatchAggregate.evolve($0, $1) }
             events += e
             return e
         }
@@ -150,7 +150,7 @@ struct TNADispatcherTests {
         _ = try r.send(request("k2", priority: 1), at: t0.adding(seconds: 2))
         _ = try r.send(request("k3", priority: 3, district: schwerin), at: t0.adding(seconds: 3))
         _ = try r.send(.tick, at: t0.adding(seconds: 40))
-        var restarted = Run(state: r.events.reduce(TNAState(network: network)) { TNADispatcher.evolve($0, $1) })
+        var restarted = Run(state: r.events.reduce(TNAState(network: network)) { TNADispatchAggregate.evolve($0, $1) })
         #expect(restarted.state == r.state)
         #expect(restarted.state.nextDeadline() == r.state.nextDeadline())
         let more: [(TNAInput, Int64)] = [

@@ -16,6 +16,24 @@ public enum TNAInput: Sendable, Hashable {
     case cancel(ConsultationID, reason: String)
     /// Time passed: offers time out, alerts fire, queued cases are offered.
     case tick
+
+    /// The stable name recorded in the metadata of the events it causes.
+    public var name: String {
+        switch self {
+        case .signOn: "SignOnPhysician"
+        case .pause: "PausePhysician"
+        case .resume: "ResumePhysician"
+        case .signOff: "SignOffPhysician"
+        case .request: "RequestConsultation"
+        case .accept: "AcceptOffer"
+        case .decline: "DeclineOffer"
+        case .connect: "ConnectConsultation"
+        case .end: "EndConsultation"
+        case .escalate: "EscalateConsultation"
+        case .cancel: "CancelConsultation"
+        case .tick: "Tick"
+        }
+    }
 }
 
 /// Why an input was refused. Each case says what the caller should do.
@@ -44,8 +62,17 @@ public enum TNAError: Error, Equatable, Sendable {
 }
 
 /// The Telenotarzt dispatcher as a pure state machine (DESIGN §5): `decide` turns an input at a time into events,
-/// including the assignments that follow; `evolve` applies them. No clock, no I/O.
-public enum TNADispatcher {
+/// including the assignments that follow; `evolve` applies them. No clock, no I/O. One instance is one network
+/// (centres, districts) with its rules: the state before the first event.
+public struct TNADispatchAggregate: Sendable {
+    public let network: TNANetwork
+    public let rules: TNARules
+
+    public init(network: TNANetwork, rules: TNARules = TNARules()) {
+        self.network = network
+        self.rules = rules
+    }
+
     public static func decide(_ input: TNAInput, state s: TNAState, now: Timestamp) throws(TNAError) -> [TNAEvent] {
         var events: [TNAEvent] = []
         switch input {

@@ -1,5 +1,7 @@
 /// The hospital-site aggregate: `decide` checks a command against the state, `evolve` applies an event.
-public enum Hospital {
+public struct HospitalAggregate: Sendable {
+    public init() {}
+
     /// Longest closure a hospital may declare in one go; longer ones must be renewed (keeps data fresh).
     public static let maxClosureHours: Int64 = 7 * 24
 

@@ -1,0 +1,33 @@
+import LotseDomain
+import LotseEventStore
+
+/// An event-sourced aggregate as Lotse runs it (the "decider" shape): a state folded from its events, commands
+/// that `decide` turns into new events or refuse with a typed error, and `evolve`, which applies an event and never
+/// fails. `StreamCommandRunner` is the one loop that runs any aggregate against the log; `Hospital`,
+/// `AnnouncementAggregate`, `TNADispatchAggregate` and `ConsultationAccessLog` conform.
+public protocol Aggregate: Sendable {
+    /// What names one instance (a hospital id, an announcement id; `Void` for a single stream).
+    associatedtype ID: Sendable
+    associatedtype State: Sendable
+    associatedtype Command: Sendable
+    associatedtype Event: Sendable
+    /// Why a command is refused.
+    associatedtype Failure: Error
+
+    /// The state before the first event (nil where "not there yet" is the natural state).
+    var initialState: State { get }
+    /// Every stored type of this aggregate's events, each with the schema version it is written in.
+    var eventTypes: [EventType] { get }
+    /// The stream that holds one instance's events.
+    func stream(for id: ID) -> StreamID
+    /// The stable name of a command, recorded in every event's metadata.
+    func name(of command: Command) -> String
+    /// The events a command causes in `state`, or a refusal. Pure: `context` carries the time and the caller.
+    func decide(_ command: Command, state: State, context: CommandContext) throws(Failure) -> [Event]
+    /// `state` after `event`. Pure and total: an event is a fact.
+    func evolve(_ state: State, _ event: Event) -> State
+    /// The stored form of an event (its type's current schema version) with the metadata beside it.
+    func encode(_ event: Event, metadata: EventMetadata) throws -> EventData
+    /// An event of this aggregate, lifted from older schema versions; nil for other aggregates' types.
+    func decode(_ r: RecordedEvent) throws -> Event?
+}

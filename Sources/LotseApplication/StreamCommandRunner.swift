@@ -1,0 +1,116 @@
+import Foundation
+import LotseDomain
+import LotseEventStore
+import Synchronization
+
+/// The one command loop of Lotse. Runs the commands of one aggregate type, one stream per instance: idempotency
+/// look-up, one turn at a time per stream in this process, load (cached state + the stream's newer events),
+/// decide, append with the expected version, and a fresh decision when another process wrote first.
+public final class StreamCommandRunner<A: Aggregate>: Sendable {
+    public let store: any EventStore
+    public let aggregate: A
+    private let cache = Mutex<[StreamID: Loaded]>([:])
+    private let turns = KeyedTurns<StreamID>()
+
+    /// A state and the stream version it was folded to.
+    struct Loaded: Sendable {
+        let state: A.State
+        let version: Int64
+    }
+
+    /// What a command did.
+    public struct Outcome: Sendable {
+        /// The events written (empty for a no-op); for a retried command those of the first time.
+        public let events: [A.Event]
+        /// The state after the command.
+        public let state: A.State
+        /// The log position the command committed (what a reader waits for); the head for a no-op.
+        public let position: Int64
+        public let streamVersion: Int64
+        /// True when an earlier command with the same idempotency key answered.
+        public let deduplicated: Bool
+    }
+
+    public init(store: any EventStore, aggregate: A) {
+        self.store = store
+        self.aggregate = aggregate
+    }
+
+    /// The current state of an instance: the cached state plus whatever its stream has after it.
+    public func load(_ id: A.ID) async throws -> A.State {
+        try await load(stream: aggregate.stream(for: id)).state
+    }
+
+    /// The current state with the stream version it was folded to.
+    public func loadVersioned(_ id: A.ID) async throws -> (state: A.State, version: Int64) {
+        let l = try await load(stream: aggregate.stream(for: id))
+        return (l.state, l.version)
+    }
+
+    private func load(stream: StreamID) async throws -> Loaded {
+        let cached = cache.withLock { $0[stream] } ?? Loaded(state: aggregate.initialState, version: 0)
+        let newer = try await store.readStream(stream, after: cached.version)
+        guard !newer.isEmpty else { return cached }
+        var state = cached.state
+        for r in newer {
+            if let e = try aggregate.decode(r) { state = aggregate.evolve(state, e) }
+        }
+        let loaded = Loaded(state: state, version: newer[newer.count - 1].streamVersion)
+        remember(loaded, stream)
+        return loaded
+    }
+
+    private func remember(_ loaded: Loaded, _ stream: StreamID) {
+        cache.withLock { c in
+            if (c[stream]?.version ?? 0) < loaded.version { c[stream] = loaded }
+        }
+    }
+
+    /// Executes a command. A retry with the same idempotency key returns the first result and writes nothing;
+    /// refusals of `decide` pass through unchanged (typed as the aggregate's `Failure`); store errors are
+    /// `EventStoreError`.
+    public func execute(_ command: A.Command, id: A.ID, context: CommandContext, idempotencyKey: String? = nil,
+                        correlationId: String? = nil) async throws -> Outcome {
+        let stream = aggregate.stream(for: id)
+        if let key = idempotencyKey, let (firstStream, first) = try await store.idempotentResult(for: key) {
+            guard firstStream == stream else { throw EventStoreError.idempotencyKeyReused(key: key) }
+            return try await replayed(first, stream: stream)
+        }
+        let metadata = EventMetadata(
+            principal: context.principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
+            idempotencyKey: idempotencyKey, command: aggregate.name(of: command))
+        return try await turns.withTurn(stream) {
+            var attempt = 0
+            while true {
+                attempt += 1
+                let current = try await load(stream: stream)
+                let events = try aggregate.decide(command, state: current.state, context: context)
+                if events.isEmpty {
+                    return Outcome(events: [], state: current.state, position: try await store.head(), streamVersion: current.version, deduplicated: false)
+                }
+                let data = try events.map { try aggregate.encode($0, metadata: metadata) }
+                do {
+                    let r = try await store.append(
+                        data, to: stream, expectedVersion: current.version == 0 ? .noStream : .exact(current.version),
+                        idempotencyKey: idempotencyKey)
+                    if r.deduplicated { return try await replayed(r, stream: stream) }
+                    let after = Loaded(state: events.reduce(current.state) { aggregate.evolve($0, $1) }, version: r.streamVersion)
+                    remember(after, stream)
+                    return Outcome(events: events, state: after.state, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
+                } catch EventStoreError.wrongExpectedVersion where attempt < 5 {
+                    continue
+                }
+            }
+        }
+    }
+
+    /// The first result of an idempotent command, with the events it wrote.
+    private func replayed(_ first: AppendResult, stream: StreamID) async throws -> Outcome {
+        let firstVersion = first.streamVersion - (first.lastPosition - first.firstPosition + 1)
+        let events = try await store.readStream(stream, after: firstVersion)
+            .filter { $0.position >= first.firstPosition && $0.position <= first.lastPosition }
+            .compactMap { try aggregate.decode($0) }
+        let now = try await load(stream: stream)
+        return Outcome(events: events, state: now.state, position: first.lastPosition, streamVersion: first.streamVersion, deduplicated: true)
+    }
+}
