@@ -52,11 +52,13 @@ let package = Package(
         .target(name: "LotseApplication", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
         /// Capacity index (projection), dispatch ranking, application service.
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
+        /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).
+        .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
         /// The HTTP API `/v1` (Hummingbird 2): auth, routes, problem+json, SSE, services of `lotse serve`.
         .target(
             name: "LotseAPI",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "lotse",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -90,7 +92,7 @@ let package = Package(
         .target(
             name: "LotseSimulation",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseSeed", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -123,7 +125,7 @@ let package = Package(
         /// Dispatch query: MV and all German sites, Lotse vs the same ranking as SQL over SQLite.
         .executableTarget(
             name: "DispatchBenchmarks",
-            dependencies: ["LotseCapacity", "LotseSeed", "CSQLite", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["LotseDispatch", "LotseSeed", "CSQLite", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/DispatchBenchmarks",
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -162,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LotseCapacityTests",
-            dependencies: ["LotseCapacity", "LotseSQLite", "LotseSeed"],
+            dependencies: ["LotseCapacity", "LotseDispatch", "LotseSQLite", "LotseSeed"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

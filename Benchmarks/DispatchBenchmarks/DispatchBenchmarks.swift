@@ -1,5 +1,6 @@
 import Benchmark
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 import LotseSeed
 

@@ -1,5 +1,6 @@
 import CSQLite
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 
 /// The peer: the same ranking (capable → suitable now → great-circle drive time × detour → score with the

@@ -1,4 +1,5 @@
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 import LotseTelenotarzt
 

@@ -21,7 +21,7 @@ public struct CapacityIndex: Sendable {
     public private(set) var enRoute: [Int] = []
     /// Every announcement, by id.
     public private(set) var announcements: [AnnouncementID: AnnouncementState] = [:]
-    static let categoryCount = BedCategory.all.count
+    public static let categoryCount = BedCategory.all.count
     private var slots: [HospitalID: Int] = [:]
     private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
@@ -39,7 +39,7 @@ public struct CapacityIndex: Sendable {
         public let district: Int32
     }
 
-    static let keyCount = ResourceKey.all.count
+    public static let keyCount = ResourceKey.all.count
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 import LotseSeed
 
@@ -28,7 +29,7 @@ struct Dispatch: AsyncParsableCommand {
             let now = try store.time()
             let projector = try await loadProjector(s)
             let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
-            let answer = try projector.withIndex { try ranking.rank(q, in: $0, at: now) }
+            let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

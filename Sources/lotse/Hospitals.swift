@@ -1,5 +1,6 @@
 import ArgumentParser
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 
 struct Hospitals: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 
 /// What the simulator produced next to the published figures (sources in `../shared/research/telenotarzt.md`).

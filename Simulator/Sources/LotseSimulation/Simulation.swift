@@ -1,6 +1,7 @@
 import Foundation
 import HeapModule
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 import LotseEventStore
 import LotseSeed

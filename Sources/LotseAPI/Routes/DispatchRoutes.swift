@@ -1,5 +1,6 @@
 import Hummingbird
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 
 /// The dispatch ranking as a query, with the same explainable answer as `lotse dispatch --json`.
@@ -12,7 +13,8 @@ struct DispatchRoutes {
                 let q = try query(request)
                 try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
                 let now = api.now
-                let answer = try api.projector.withIndex { try api.ranking.rank(q, in: $0, at: now) }
+                // Score inside the index lock, explain outside it.
+                let answer = api.ranking.format(try api.projector.withIndex { try api.ranking.score(q, in: $0, at: now) }, at: now)
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes())))
             },
         ]

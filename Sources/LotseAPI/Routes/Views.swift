@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LotseCapacity
+import LotseDispatch
 import LotseDomain
 
 /// A hospital as the API shows it: master data and current capacity.

@@ -1,32 +1,5 @@
-import LotseDomain
-
-/// A dispatch question: where is the patient, with which indication, urgency and age.
-public struct DispatchQuery: Sendable, Hashable {
-    public let position: GeoPoint
-    public let rmi: RMI
-    public let urgency: Urgency
-    public let age: Int
-    /// Only hospitals of this Rettungsdienstbereich, when set.
-    public let district: DistrictID?
-    /// Longest list of candidates (and of excluded hospitals) in the answer.
-    public let limit: Int
-
-    public init(position: GeoPoint, rmi: RMI, urgency: Urgency, age: Int, district: DistrictID? = nil, limit: Int = 10) throws(DispatchError) {
-        guard (0...99).contains(age) else { throw .pzc(.ageOutOfRange(age)) }
-        guard (1...500).contains(limit) else { throw .invalidLimit(limit) }
-        self.position = position
-        self.rmi = rmi
-        self.urgency = urgency
-        self.age = age
-        self.district = district
-        self.limit = limit
-    }
-
-    public init(position: GeoPoint, pzc: PZC, district: DistrictID? = nil, limit: Int = 10) throws(DispatchError) {
-        try self.init(position: position, rmi: pzc.rmi, urgency: pzc.urgency, age: pzc.age, district: district, limit: limit)
-    }
-}
-
+/// Which codes a patient can be sent to a hospital with, and why a dispatch question has no answer: rules of the
+/// requirement table, shared by the dispatch ranking and announcements.
 /// Why a dispatch question has no answer. The caller should correct the input; Lotse never falls back to "any hospital".
 public enum DispatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case pzc(PZCError)
@@ -51,5 +24,19 @@ public enum DispatchError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidLimit(l): "Anzahl \(l) ungültig: erlaubt sind 1–500 / limit must be 1–500"
         case .invalidParameters: "Ungültige Ranking-Parameter / invalid ranking parameters"
         }
+    }
+}
+
+extension RequirementTable {
+    /// The requirement of a code a patient can be sent with: refuses unknown codes, non-allocation codes (000,
+    /// 111, 121–123, 631), codes without requirements (601) and urgencies the code does not allow.
+    public func allocationRequirement(rmi: RMI, urgency: Urgency) throws(DispatchError) -> Requirement {
+        guard let req = self[rmi] else { throw .unknownRMI(rmi.code) }
+        guard req.isAllocationCode else { throw .notAnAllocationCode(rmi: req.rmi.code, name: req.nameDE) }
+        guard !req.required.isEmpty else { throw .noRequirements(rmi: req.rmi.code, name: req.nameDE) }
+        guard req.allowedUrgencies.contains(urgency) else {
+            throw .urgencyNotAllowed(rmi: req.rmi.code, urgency: urgency.rawValue, allowed: req.allowedUrgencies.map(\.rawValue).sorted())
+        }
+        return req
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
+import LotseDispatch
 import LotseDomain
 
 /// Renders a dispatch answer as the German table a dispatcher reads in a terminal.
-public enum GermanAnswerFormatter {
-    public static func render(_ a: DispatchAnswer) -> String {
+enum GermanAnswerFormatter {
+    static func render(_ a: DispatchAnswer) -> String {
         let q = a.query
         let urgency = Urgency(rawValue: q.urgency)?.germanLabel ?? String(q.urgency)
         var out: [String] = []
@@ -70,26 +72,12 @@ public enum GermanAnswerFormatter {
 
     /// German decimal comma.
     static func num(_ v: Double, _ places: Int) -> String {
-        let r = v.rounded(toPlaces: places)
-        var s = places == 0 ? String(Int(r)) : String(r)
-        if places > 0, let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < places { s += String(repeating: "0", count: places - decimals) }
-        }
-        return s.replacingOccurrences(of: ".", with: ",")
+        String(format: "%.\(places)f", v).replacingOccurrences(of: ".", with: ",")
     }
 
     static let widths = [3, 46, 9, 6, 34, 22, 10]
 
     static func row(_ cells: [String]) -> String {
         zip(cells, widths).map { c, w in c.count >= w ? c + " " : c + String(repeating: " ", count: w - c.count) }.joined()
-    }
-}
-
-extension String {
-    func replacingOccurrences(of a: Character, with b: Character) -> String { String(map { $0 == a ? b : $0 }) }
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        guard a.count == 1, b.count == 1 else { return self }
-        return replacingOccurrences(of: a.first!, with: b.first!)
     }
 }

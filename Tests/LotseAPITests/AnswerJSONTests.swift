@@ -1,22 +1,36 @@
 import Foundation
 import LotseCapacity
+@testable import LotseAPI
+import LotseDispatch
 import LotseDomain
+import LotseEventStore
 import LotseSeed
 import Testing
 
 /// The hand-written dispatch JSON is the same document `JSONEncoder` produces, for varied answers.
 @Suite struct AnswerJSONTests {
     @Test func fastWriterAgreesWithJSONEncoder() async throws {
-        var rng = SplitMix64(seed: 5)
-        let store = try await seededStore()
+        let store = InMemoryEventStore()
         let service = CapacityService(store: store)
-        let ids = try Seeder.registrations().map(\.0.id)
+        let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
+        _ = try await Seeder(service: service).seed(demo: true, at: t0)
         var now = t0
-        for _ in 0..<150 {
-            now = now.adding(minutes: 3)
-            let (id, c) = randomCommand(ids, &rng, now: now)
-            _ = try? await service.execute(c, hospital: id, by: .importer, at: now)
+        // Varied states: closures with awkward text, limited and stale reports, bed counts, untouched sites.
+        for (i, reg) in try Seeder.registrations().map(\.0).enumerated() {
+            now = now.adding(minutes: 7)
+            let keys = Array(reg.profile)
+            guard !keys.isEmpty else { continue }
+            let key = keys[i % keys.count]
+            let command: HospitalCommand? = switch i % 5 {
+            case 0: .close(key, reason: "Grund \(i) – \"Wartung\"", until: now.adding(minutes: Double(30 + i)))
+            case 1: .reportStatus(key, .limited)
+            case 2: .reportBeds([.icuHighCare: BedCount(free: i % 4, operable: 8), .normal: BedCount(free: i, operable: 200)])
+            case 3: .reportStatus(key, .available)
+            default: nil
+            }
+            if let command { _ = try await service.execute(command, hospital: reg.id, by: .importer, at: now) }
         }
+        now = now.adding(minutes: 240)
         _ = try await service.execute(.close(.ct, reason: "Zeile \"1\"\nTab\t\\ 🚑", until: now.adding(minutes: 60)), hospital: HospitalID("772096")!, by: .importer, at: now)
         let p = CapacityProjector(store: store)
         _ = try await p.rebuild()

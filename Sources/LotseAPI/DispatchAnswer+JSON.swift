@@ -1,11 +1,12 @@
 import LotseApplication
+import LotseDispatch
 import LotseDomain
 
 /// A direct JSON writer for the dispatch answer, the hottest response of the API. `JSONEncoder` spends most of a
 /// dispatch request in generic Codable machinery; this writes the same document (keys sorted, nil fields left out,
 /// as `JSONEncoder` with `.sortedKeys` does) in one pass. A test compares both on random answers.
 extension DispatchAnswer {
-    public func jsonBytes() -> [UInt8] {
+    func jsonBytes() -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.object {
             $0.field("candidates") { w in w.array(candidates) { w, c in c.write(&w) } }

@@ -1,3 +1,4 @@
+import LotseCapacity
 import LotseDomain
 
 /// The explainable answer to a dispatch query. Stable JSON: field names are part of the interface.

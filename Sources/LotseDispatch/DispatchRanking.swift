@@ -1,3 +1,4 @@
+import LotseCapacity
 import LotseDomain
 
 /// The dispatch ranking of DESIGN §4: capable → suitable now → drive time → score. Pure and deterministic
@@ -19,7 +20,7 @@ public struct DispatchRanking: Sendable {
     }
 
     /// One hospital's light-weight result, computed for every capable site before anything is formatted.
-    struct Scored {
+    struct Scored: Sendable {
         let slot: Int
         let drive: Double
         let km: Double
@@ -28,7 +29,36 @@ public struct DispatchRanking: Sendable {
         let loadPenalty: Double
     }
 
+    /// What scoring leaves for the explanation: the best suitable and the nearest excluded hospitals, each with the
+    /// part of the index its explanation reads, so that `format` needs no index (and no lock on it).
+    public struct Shortlist: Sendable {
+        struct Entry: Sendable {
+            let scored: Scored
+            let hospital: HospitalState
+            let profile: ResourceSet
+            let freeBeds: [BedCategory: Int]
+            let patientsEnRoute: Int
+        }
+
+        let query: DispatchQuery
+        let requirement: Requirement
+        let required: ResourceSet
+        let preferred: ResourceSet
+        let logPosition: Int64
+        let suitable: [Entry]
+        let suitableTotal: Int
+        let excluded: [Entry]
+        let excludedTotal: Int
+    }
+
+    /// The answer to a dispatch question: `score` then `format`.
     public func rank(_ q: DispatchQuery, in index: CapacityIndex, at now: Timestamp) throws(DispatchError) -> DispatchAnswer {
+        format(try score(q, in: index, at: now), at: now)
+    }
+
+    /// The hot part, to run where the index is consistent (inside its lock): one pass over the packed arrays, top-k by
+    /// score and by drive time.
+    public func score(_ q: DispatchQuery, in index: CapacityIndex, at now: Timestamp) throws(DispatchError) -> Shortlist {
         let req = try requirement(for: q)
         let (required, preferred) = req.resources(forAge: q.age)
         let origin = UnitVector(q.position)
@@ -93,45 +123,54 @@ public struct DispatchRanking: Sendable {
             }
         }
 
-        // Formatting reads fields in place (`hospitals[slot].name`), never copies a whole HospitalState:
-        // a copy would retain and release every reference it holds.
-        let requiredKeys = required.keys
-        let hs = index.hospitals
-        var candidates: [DispatchAnswer.Candidate] = []
-        candidates.reserveCapacity(suitable.items.count)
-        for (i, s) in suitable.items.enumerated() {
-            let states = requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) }
-            let bedsAt = hs[s.slot].beds?.reportedAt
+        func entry(_ s: Scored) -> Shortlist.Entry {
+            Shortlist.Entry(scored: s, hospital: index.hospitals[s.slot], profile: index.hot[s.slot].profile, freeBeds: index.freeBeds[s.slot],
+                            patientsEnRoute: index.patientsEnRoute(slot: s.slot))
+        }
+        return Shortlist(
+            query: q, requirement: req, required: required, preferred: preferred, logPosition: index.position,
+            suitable: suitable.items.map(entry), suitableTotal: suitable.total, excluded: unsuitable.items.map(entry), excludedTotal: unsuitable.total)
+    }
+
+    /// The explained answer (German reasons, resource states, data age) for a shortlist; needs no index.
+    public func format(_ list: Shortlist, at now: Timestamp) -> DispatchAnswer {
+        let (q, req) = (list.query, list.requirement)
+        let requiredKeys = list.required.keys
+        let ttl = parameters.statusTTLMinutes
+        let candidates = list.suitable.enumerated().map { i, e in
+            let s = e.scored
+            let states = requiredKeys.map { resourceState(e.hospital.conditions[$0.index], $0, now) }
+            let bedsAt = e.hospital.beds?.reportedAt
             var oldest = bedsAt
             for st in states {
                 if let r = st.reportedAt, oldest.map({ r < $0 }) ?? true { oldest = r }
             }
-            candidates.append(DispatchAnswer.Candidate(
-                rank: i + 1, hospitalId: hs[s.slot].id, name: hs[s.slot].name, district: hs[s.slot].district.rawValue,
-                notfallstufe: hs[s.slot].notfallstufe,
+            return DispatchAnswer.Candidate(
+                rank: i + 1, hospitalId: e.hospital.id, name: e.hospital.name, district: e.hospital.district.rawValue,
+                notfallstufe: e.hospital.notfallstufe,
                 driveMinutes: s.drive.rounded(toPlaces: 1), distanceKm: s.km.rounded(toPlaces: 1), score: s.score.rounded(toPlaces: 1),
                 scoreParts: .init(
                     driveMinutes: s.drive.rounded(toPlaces: 1),
                     limitedPenaltyMinutes: Double(s.limitedCount) * parameters.limitedPenaltyMinutes, loadPenaltyMinutes: s.loadPenalty),
-                resources: states, preferredPresent: ResourceSet(bits: preferred.bits & index.hot[s.slot].profile.bits).keys,
-                freeBeds: index.freeBeds[s.slot], bedsReportedAt: bedsAt, patientsEnRoute: index.patientsEnRoute(slot: s.slot),
-                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) }))
+                resources: states, preferredPresent: ResourceSet(bits: list.preferred.bits & e.profile.bits).keys,
+                freeBeds: e.freeBeds, bedsReportedAt: bedsAt, patientsEnRoute: e.patientsEnRoute,
+                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) })
         }
-        let excluded = unsuitable.items.map { s in
+        let excluded = list.excluded.map { e in
             DispatchAnswer.Excluded(
-                hospitalId: hs[s.slot].id, name: hs[s.slot].name, driveMinutes: s.drive.rounded(toPlaces: 1),
-                resources: requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) },
-                reasons: requiredKeys.compactMap { reason(hs[s.slot].conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
+                hospitalId: e.hospital.id, name: e.hospital.name, driveMinutes: e.scored.drive.rounded(toPlaces: 1),
+                resources: requiredKeys.map { resourceState(e.hospital.conditions[$0.index], $0, now) },
+                reasons: requiredKeys.compactMap { reason(e.hospital.conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
         }
         return DispatchAnswer(
-            logPosition: index.position, rulesVersion: table.version, evaluatedAt: now,
+            logPosition: list.logPosition, rulesVersion: table.version, evaluatedAt: now,
             query: .init(
                 pzc: req.rmi.code + (q.age < 10 ? "0" : "") + String(q.age) + String(q.urgency.rawValue), rmi: req.rmi.code,
                 indication: req.nameDE, urgency: q.urgency.rawValue, age: q.age, lat: q.position.lat, lon: q.position.lon,
-                district: q.district?.rawValue, limit: q.limit, required: requiredKeys, preferred: preferred.keys,
+                district: q.district?.rawValue, limit: q.limit, required: requiredKeys, preferred: list.preferred.keys,
                 minNotfallstufe: req.minNotfallstufe, pediatric: q.age < 18 && !req.pediatricAlternative.isEmpty),
-            parameters: parameters, travelTimeModel: travel.name, candidates: candidates, suitableTotal: suitable.total,
-            excluded: excluded, excludedTotal: unsuitable.total)
+            parameters: parameters, travelTimeModel: travel.name, candidates: candidates, suitableTotal: list.suitableTotal,
+            excluded: excluded, excludedTotal: list.excludedTotal)
     }
 
     func resourceState(_ c: ResourceCondition, _ k: ResourceKey, _ now: Timestamp) -> DispatchAnswer.ResourceState {
@@ -160,19 +199,5 @@ extension Double {
         var f = 1.0
         for _ in 0..<p { f *= 10 }
         return (self * f).rounded() / f
-    }
-}
-
-extension RequirementTable {
-    /// The requirement of a code a patient can be sent with: refuses unknown codes, non-allocation codes (000,
-    /// 111, 121–123, 631), codes without requirements (601) and urgencies the code does not allow.
-    public func allocationRequirement(rmi: RMI, urgency: Urgency) throws(DispatchError) -> Requirement {
-        guard let req = self[rmi] else { throw .unknownRMI(rmi.code) }
-        guard req.isAllocationCode else { throw .notAnAllocationCode(rmi: req.rmi.code, name: req.nameDE) }
-        guard !req.required.isEmpty else { throw .noRequirements(rmi: req.rmi.code, name: req.nameDE) }
-        guard req.allowedUrgencies.contains(urgency) else {
-            throw .urgencyNotAllowed(rmi: req.rmi.code, urgency: urgency.rawValue, allowed: req.allowedUrgencies.map(\.rawValue).sorted())
-        }
-        return req
     }
 }

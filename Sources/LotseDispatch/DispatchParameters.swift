@@ -1,3 +1,4 @@
+import LotseCapacity
 import LotseDomain
 
 /// The constants of the ranking (DESIGN §4). Configurable; echoed in every answer.
