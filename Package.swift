@@ -54,13 +54,18 @@ let package = Package(
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).
         .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
+        /// Bearer tokens: roles, claims, signing and verification (jwt-kit). Shared by the server, the CLI and the load generator.
+        .target(
+            name: "LotseTokens",
+            dependencies: ["LotseDomain", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: strict),
         /// The HTTP API `/v1` (Hummingbird 2): auth, routes, problem+json, SSE, services of `lotse serve`.
         .target(
             name: "LotseAPI",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
+                "LotseTokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -82,6 +87,7 @@ let package = Package(
             name: "lotse",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
+                "LotseTokens", "LotseApplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,7 +110,7 @@ let package = Package(
         .target(
             name: "LotseLoad",
             dependencies: [
-                "LotseSimulation", "LotseAPI",
+                "LotseSimulation", "LotseTokens",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
@@ -65,7 +66,7 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: metrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 10)
     ) { benchmark in
         let store = InMemoryEventStore()
-        let service = TNAService(store: store, network: network, clock: { t0 })
+        let service = TNAService(store: store, network: network, clock: ManualClock(t0))
         for i in 0..<20 { try await service.handle(.signOn(PhysicianID("dr-\(i)"), centre: CentreID("TNA-Greifswald"), maxParallel: 1), by: .system) }
         var latencies: [Int] = []
         var events = 0

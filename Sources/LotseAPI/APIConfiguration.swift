@@ -1,3 +1,4 @@
+import LotseApplication
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
@@ -29,24 +30,3 @@ public struct APIConfiguration: Sendable {
 
     public init(jwtSecret: String) { self.jwtSecret = jwtSecret }
 }
-
-/// The server's notion of now. The core never reads a clock; the edge passes this time in.
-public protocol LotseClock: Sendable {
-    func now() -> Timestamp
-}
-
-/// The system clock.
-public struct SystemClock: LotseClock {
-    public init() {}
-    public func now() -> Timestamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -31,7 +31,7 @@ public final class LotseAPIServices: Sendable {
         broadcaster = EventBroadcaster(store: store, codec: service.codec)
         let clock = configuration.clock
         let metrics = self.metrics
-        telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: { clock.now() },
+        telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: clock,
                                  observer: { events, state in metrics.observe(events, state) })
         audit = ConsultationAuditService(store: store)
         projector = CapacityProjector(store: store)

@@ -1,4 +1,5 @@
 import Hummingbird
+import LotseTokens
 
 /// The request context of the Lotse API: Hummingbird's core storage plus the verified caller.
 public struct LotseRequestContext: RequestContext {

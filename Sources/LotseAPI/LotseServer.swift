@@ -3,6 +3,7 @@ import Logging
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseTokens
 
 /// Builds the Lotse HTTP application: services, routes, middleware. `lotse serve` and the tests both call this.
 public enum LotseServer {

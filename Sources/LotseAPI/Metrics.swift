@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LotseEventStore
 import LotseTelenotarzt
+import LotseTokens
 import Prometheus
 
 /// The Prometheus metrics of one server (a registry per application, so tests can run several servers).

@@ -9,7 +9,7 @@ import LotseEventStore
 /// the stream and has the same queue and deadlines.
 public actor TNAService {
     public static let stream = TNADispatchAggregate.stream
-    let clock: @Sendable () -> Timestamp
+    let clock: any LotseClock
     private let runner: StreamCommandRunner<TNADispatchAggregate>
     /// The state after the last decision or catch-up.
     public private(set) var state: TNAState
@@ -18,7 +18,7 @@ public actor TNAService {
     /// Called with the events of every decision this service appended and the state after them (for metrics).
     let observer: (@Sendable ([TNAEvent], TNAState) -> Void)?
 
-    public init(store: any EventStore, network: TNANetwork, rules: TNARules = TNARules(), clock: @escaping @Sendable () -> Timestamp,
+    public init(store: any EventStore, network: TNANetwork, rules: TNARules = TNARules(), clock: any LotseClock,
                 observer: (@Sendable ([TNAEvent], TNAState) -> Void)? = nil) {
         let aggregate = TNADispatchAggregate(network: network, rules: rules)
         runner = StreamCommandRunner(store: store, aggregate: aggregate)
@@ -42,7 +42,7 @@ public actor TNAService {
     /// Decides, appends and applies one input; returns the events it caused (none for a retried idempotency key).
     @discardableResult
     public func handle(_ input: TNAInput, by principal: Principal, idempotencyKey: String? = nil) async throws -> [TNAEvent] {
-        let o = try await runner.execute(input, id: (), context: CommandContext(now: clock(), principal: principal), idempotencyKey: idempotencyKey)
+        let o = try await runner.execute(input, id: (), context: CommandContext(now: clock.now(), principal: principal), idempotencyKey: idempotencyKey)
         adopt(o.state, o.streamVersion)
         if o.deduplicated || o.events.isEmpty { return [] }
         observer?(o.events, o.state)
@@ -54,11 +54,11 @@ public actor TNAService {
     public func runTimers(maxSleep: Duration = .seconds(1)) async throws {
         while !Task.isCancelled {
             try await catchUp()
-            if let deadline = state.nextDeadline(), deadline <= clock() {
+            if let deadline = state.nextDeadline(), deadline <= clock.now() {
                 // A due deadline always produces an event (which clears it); sleep anyway if it did not.
                 if try await !handle(.tick, by: .system).isEmpty { continue }
             }
-            let wait = state.nextDeadline().map { Duration.milliseconds(max(10, $0.millis - clock().millis)) } ?? maxSleep
+            let wait = state.nextDeadline().map { Duration.milliseconds(max(10, $0.millis - clock.now().millis)) } ?? maxSleep
             try await Task.sleep(for: min(wait, maxSleep))
         }
     }

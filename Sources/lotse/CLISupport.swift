@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
@@ -27,7 +28,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func time() throws -> Timestamp {
-        guard let now else { return Clock.now() }
+        guard let now else { return SystemClock().now() }
         guard let t = Timestamp(iso8601: now) else { throw CLIError("--now „\(now)“ ist keine ISO-8601-Zeit / not an ISO 8601 time") }
         return t
     }
@@ -45,10 +46,6 @@ struct ActorOptions: ParsableArguments {
         let user = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unbekannt"
         return Principal(role: "operator", id: user)
     }
-}
-
-enum Clock {
-    static func now() -> Timestamp { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }
 }
 
 /// A one-line error for people; the command exits non-zero without a trace.

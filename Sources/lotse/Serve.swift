@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import LotseAPI
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseSQLite
 import LotseSeed
 import LotseTelenotarzt
+import LotseTokens
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }
         defer { store.close() }
         if demo {
-            let r = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: Clock.now())
+            let r = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: SystemClock().now())
             print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
         }
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
@@ -93,11 +95,11 @@ struct Serve: AsyncParsableCommand {
             Beispiele:
               curl -H 'Authorization: Bearer \(dispatcherToken)' '\(base)/v1/dispatch?pzc=421701&lat=54.63&lon=13.22'
               curl -X PUT -H 'Authorization: Bearer \(hospitalToken)' -H 'Content-Type: application/json' \\
-                   -d '{"reason":"Personalmangel","until":"\(Timestamp(millis: Clock.now().millis + 2 * 3_600_000).iso8601)"}' \\
+                   -d '{"reason":"Personalmangel","until":"\(Timestamp(millis: SystemClock().now().millis + 2 * 3_600_000).iso8601)"}' \\
                    '\(base)/v1/hospitals/772096/resources/stroke-unit/closure'
               curl -N -H 'Authorization: Bearer \(dispatcherToken)' '\(base)/v1/events'
               curl -X POST -H 'Authorization: Bearer \(dispatcherToken)' -H 'Content-Type: application/json' \\
-                   -d '{"hospitalId":"771436","pzc":"421701","flags":["schockraum"],"eta":"\(Timestamp(millis: Clock.now().millis + 40 * 60_000).iso8601)","unit":"RTW-Bergen-1","district":"Vorpommern-Rügen"}' \\
+                   -d '{"hospitalId":"771436","pzc":"421701","flags":["schockraum"],"eta":"\(Timestamp(millis: SystemClock().now().millis + 40 * 60_000).iso8601)","unit":"RTW-Bergen-1","district":"Vorpommern-Rügen"}' \\
                    '\(base)/v1/announcements'
               curl -X POST -H 'Authorization: Bearer \(stralsundToken)' '\(base)/v1/announcements/<announcementId>/acknowledgement'
             """)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotseApplication
 import LotseDomain
 import LotseTelenotarzt
 
@@ -18,7 +19,7 @@ struct TNAReportCommand: AsyncParsableCommand {
             guard start < end else { throw CLIError("--from muss vor --to liegen") }
             let s = try store.openExisting()
             defer { s.close() }
-            let service = TNAService(store: s, network: TNANetwork(centres: []), clock: { now })
+            let service = TNAService(store: s, network: TNANetwork(centres: []), clock: ManualClock(now))
             try await service.catchUp()
             print(TNAReport(await service.state, from: start, to: end).text)
         }

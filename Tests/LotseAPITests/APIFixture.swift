@@ -3,21 +3,15 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LotseAPI
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
 import LotseSQLite
 import LotseSeed
 import LotseTelenotarzt
+import LotseTokens
 import Synchronization
-
-/// A clock the test moves by hand.
-final class TestClock: LotseClock {
-    private let current: Mutex<Timestamp>
-    init(_ t: Timestamp) { current = Mutex(t) }
-    func now() -> Timestamp { current.withLock { $0 } }
-    func advance(minutes: Double) { current.withLock { $0 = $0.adding(minutes: minutes) } }
-}
 
 let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
 let secret = "test-secret-0123456789abcdef-0123456789"
@@ -26,7 +20,7 @@ let secret = "test-secret-0123456789abcdef-0123456789"
 struct APIFixture {
     let api: LotseAPIServices
     let store: SQLiteEventStore
-    let clock: TestClock
+    let clock: ManualClock
     let tokens: [Role: String]
     /// A hospital token for another hospital than the one the tests change (772096).
     let otherHospitalToken: String
@@ -40,7 +34,7 @@ struct APIFixture {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
         _ = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: t0)
-        let clock = TestClock(t0.adding(minutes: 5))
+        let clock = ManualClock(t0.adding(minutes: 5))
         var config = APIConfiguration(jwtSecret: secret)
         config.port = 0
         config.clock = clock

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
 import LotseDomain
+import LotseTokens
 import Testing
 
 /// Voranmeldung over HTTP: announce, see it live, acknowledge, arrive; override; escalation; scopes.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
+import LotseTokens
 import Testing
 
 /// Every role × every route: allowed ones pass authorization, all others get 401/403 as problem+json.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LotseAPI
 import LotseDispatch
 import LotseDomain
+import LotseTokens
 import Testing
 
 @Suite struct CommandFlowTests {

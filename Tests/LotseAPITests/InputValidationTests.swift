@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
+import LotseTokens
 import Testing
 
 /// Bad input on every command and query: 400/413/422 problem+json naming the field, nothing written.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
+import LotseTokens
 import Testing
 
 @Suite struct SSETests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LotseAPI
 import LotseDomain
 import LotseTelenotarzt
+import LotseTokens
 import Testing
 
 /// Issue 4's end-to-end case: a crew requests, a physician is offered, accepts, connects, ends; the physician's

@@ -59,7 +59,7 @@ import Testing
 
     @Test func telenotarztStateIsTheSame() async throws {
         let expected = try JSONDecoder().decode(TNAState.self, from: try Self.fixture("tna-state.json"))
-        let service = TNAService(store: try await Self.store(), network: expected.network, rules: expected.rules, clock: { Timestamp(millis: 0) })
+        let service = TNAService(store: try await Self.store(), network: expected.network, rules: expected.rules, clock: ManualClock(Timestamp(millis: 0)))
         try await service.catchUp()
         let state = await service.state
         #expect(state == expected)

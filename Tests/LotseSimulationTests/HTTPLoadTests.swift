@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LotseAPI
+import LotseApplication
 import LotseCapacity
 import LotseDomain
+@testable import LotseLoad
 import LotseSQLite
 import LotseSeed
-import Testing
-@testable import LotseLoad
 @testable import LotseSimulation
+import Testing
 
 /// The HTTP mode against a real `lotse serve` on a socket (SQLite log, MV demo, real clock).
 @Suite struct HTTPLoadTests {

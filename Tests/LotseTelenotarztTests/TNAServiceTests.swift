@@ -1,4 +1,5 @@
 import Foundation
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 import LotseSQLite
@@ -8,11 +9,6 @@ import Testing
 
 /// The actor service on a real SQLite log and a test clock.
 struct TNAServiceTests {
-    final class ManualClock: Sendable {
-        let now = Mutex(Timestamp(iso8601: "2026-11-23T10:00:00Z")!)
-        func advance(seconds: Int64) { now.withLock { $0 = $0.adding(seconds: seconds) } }
-        var read: @Sendable () -> Timestamp { { [self] in now.withLock { $0 } } }
-    }
 
     let rügen = DistrictID("Vorpommern-Rügen")
     var network: TNANetwork { .mecklenburgVorpommern(districts: [rügen, DistrictID("Schwerin")]) }
@@ -27,8 +23,8 @@ struct TNAServiceTests {
     @Test func eventsAreLoggedAndARestartHasTheSameQueueAndDeadlines() async throws {
         let (store, dir) = try tempStore()
         defer { store.close(); try? FileManager.default.removeItem(at: dir) }
-        let clock = ManualClock()
-        let service = TNAService(store: store, network: network, clock: clock.read)
+        let clock = ManualClock(Timestamp(iso8601: "2026-11-23T10:00:00Z")!)
+        let service = TNAService(store: store, network: network, clock: clock)
         try await service.catchUp()
         try await service.handle(.signOn(PhysicianID("dr-a"), centre: CentreID("TNA-Greifswald"), maxParallel: 1), by: doc)
         for (i, p) in [2, 1, 3].enumerated() {
@@ -40,19 +36,19 @@ struct TNAServiceTests {
         #expect(stored.map(\.type).contains("TNA.ConsultationOffered") && stored.first?.type == "TNA.PhysicianSignedOn")
         #expect(String(decoding: stored.last!.metadata, as: UTF8.self).contains("crew:rtw-1"))
 
-        let restarted = TNAService(store: store, network: network, clock: clock.read)
+        let restarted = TNAService(store: store, network: network, clock: clock)
         try await restarted.catchUp()
         let (a, b) = (await service.state, await restarted.state)
         #expect(a == b && a.nextDeadline() == b.nextDeadline())
         #expect(a.consultations[ConsultationID("k0")]?.status == .offered, "the first request got the free physician")
-        #expect(a.queue(at: clock.read()).map(\.request.id.rawValue) == ["k1", "k2"])
+        #expect(a.queue(at: clock.now()).map(\.request.id.rawValue) == ["k1", "k2"])
     }
 
     @Test func timersFireOnTheInjectedClock() async throws {
         let (store, dir) = try tempStore()
         defer { store.close(); try? FileManager.default.removeItem(at: dir) }
-        let clock = ManualClock()
-        let service = TNAService(store: store, network: network, clock: clock.read)
+        let clock = ManualClock(Timestamp(iso8601: "2026-11-23T10:00:00Z")!)
+        let service = TNAService(store: store, network: network, clock: clock)
         try await service.handle(.request(ConsultationRequest(id: ConsultationID("k"), kind: .bridgingUntilNEF, priority: 1, district: rügen,
                                                               position: nil, pzc: "421701", unit: "RTW-1")), by: crew)
         let timers = Task { try await service.runTimers(maxSleep: .milliseconds(20)) }

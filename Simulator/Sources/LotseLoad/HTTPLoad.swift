@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Histogram
-import LotseAPI
 import LotseDomain
 import LotseSimulation
+import LotseTokens
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -221,6 +221,6 @@ struct Worker: Sendable {
             if tally.errorSamples[key] == nil { tally.errorSamples[key] = String(buffer: body).prefix(300).description }
             return nil
         }
-        return Data(buffer: body)
+        return Data(body.readableBytesView)
     }
 }

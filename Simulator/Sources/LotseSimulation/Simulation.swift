@@ -1,5 +1,6 @@
 import Foundation
 import HeapModule
+import LotseApplication
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
@@ -7,14 +8,6 @@ import LotseEventStore
 import LotseSeed
 import LotseTelenotarzt
 import Synchronization
-
-/// The clock the services read in a simulation: set by the event loop, never by the wall.
-public final class SimClock: Sendable {
-    private let millis: Mutex<Int64>
-    public init(_ t: Timestamp) { millis = Mutex(t.millis) }
-    public var now: Timestamp { Timestamp(millis: millis.withLock { $0 }) }
-    func set(_ t: Timestamp) { millis.withLock { $0 = t.millis } }
-}
 
 /// A discrete-event simulation in virtual time that drives Lotse's application layer — `CapacityService`,
 /// `AnnouncementService`, `DispatchRanking` on the `CapacityIndex`, `TNAService` — over an in-memory event store.
@@ -31,7 +24,7 @@ public final class Simulation {
     let tna: TNAService
     let ranking: DispatchRanking
     let nearest: DispatchRanking
-    let clock: SimClock
+    let clock: ManualClock
     let start: Timestamp
     let end: Timestamp
 
@@ -65,11 +58,11 @@ public final class Simulation {
         demand = try DemandModel(scenario: scenario, geography: geography, table: table)
         start = try scenario.start
         end = Timestamp(millis: start.millis + Int64(scenario.days) * 86_400_000)
-        clock = SimClock(start)
+        clock = ManualClock(start)
         capacity = CapacityService(store: store)
         announcements = AnnouncementService(store: store, table: table)
         let c = clock
-        tna = TNAService(store: store, network: try TNANetwork.bundledMV(), clock: { c.now })
+        tna = TNAService(store: store, network: try TNANetwork.bundledMV(), clock: c)
         ranking = try DispatchRanking(table: table)
         var plain = DispatchParameters()
         plain.limitedPenaltyMinutes = 0
@@ -79,7 +72,7 @@ public final class Simulation {
         losDays = BedCategory.allCases.map { los[$0.rawValue] ?? los["normal"] ?? 6.5 }
     }
 
-    var now: Timestamp { clock.now }
+    var now: Timestamp { clock.now() }
 
     /// The travel-time model of the ranking (for calibration figures outside a run).
     public static func travelModel() -> any TravelTimeModel { GreatCircleTravelTime(parameters: DispatchParameters()) }

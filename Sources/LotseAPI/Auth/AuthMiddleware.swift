@@ -1,4 +1,5 @@
 import Hummingbird
+import LotseTokens
 import Synchronization
 
 /// Verifies the bearer token of every request except the public health checks and the (data-free) web pages,

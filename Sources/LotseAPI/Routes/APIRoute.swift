@@ -1,4 +1,5 @@
 import Hummingbird
+import LotseTokens
 
 /// One route of the API: method, path as in the OpenAPI document (`/v1/hospitals/{id}`), who may call it, and
 /// the handler. The table of all routes registers them with the router, feeds the authorization matrix test,

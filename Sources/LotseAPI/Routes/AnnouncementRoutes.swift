@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LotseCapacity
 import LotseDomain
+import LotseTokens
 
 /// Announcements (Voranmeldung): a Leitstelle or crew announces a patient; the hospital acknowledges and records
 /// the arrival; red announcements left unacknowledged escalate (timer).

@@ -3,6 +3,7 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseTokens
 
 /// The whole capacity picture "auf einen Blick": every hospital with its resources and beds, optionally for a
 /// district, as of now (`minPosition` for read-your-writes) or as it was at `asOf` (time travel).

@@ -3,6 +3,7 @@ import Hummingbird
 import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
+import LotseTokens
 
 /// Telenotarzt over HTTP: crews (and dispatchers) request and cancel; physicians sign on/off/pause, accept or
 /// decline offers, connect, end with a disposition, escalate to a physical Notarzt; centres and the Leitstelle read

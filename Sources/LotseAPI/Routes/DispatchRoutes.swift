@@ -2,6 +2,7 @@ import Hummingbird
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
+import LotseTokens
 
 /// The dispatch ranking as a query, with the same explainable answer as `lotse dispatch --json`.
 struct DispatchRoutes {

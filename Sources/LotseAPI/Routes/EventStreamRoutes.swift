@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LotseCapacity
 import LotseEventStore
+import LotseTokens
 import ServiceLifecycle
 
 /// Server-Sent Events of the log, resumable with `Last-Event-ID` (or `?after=`). Without either, the stream starts

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LotseCapacity
 import LotseDomain
+import LotseTokens
 
 /// Hospitals: read master data and capacity (everyone); change capacity (the hospital itself, admins).
 struct HospitalRoutes {

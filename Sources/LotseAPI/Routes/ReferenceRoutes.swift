@@ -3,6 +3,7 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseSeed
+import LotseTokens
 
 /// Reference data for people picking instead of typing: the IVENA codes of the requirement table (by name) and
 /// the municipalities of MV (a position for the dispatch panel). Read-only, the same for every role.
