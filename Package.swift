@@ -76,7 +76,7 @@ let package = Package(
         /// Real data in: the MV hospitals, resource derivation rules, the demo state.
         .target(
             name: "LotseSeed",
-            dependencies: ["LotseDomain", "LotseCapacity"],
+            dependencies: ["LotseDomain"],
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
@@ -94,23 +94,31 @@ let package = Package(
         ),
 
         // MARK: - Load simulator (`Simulator/`, see Docs/SIMULATION.md)
-        /// MV's emergency demand from real data, driving the application layer in virtual time; reports and policy lab.
+        /// MV's emergency demand from real data: scenarios, geography (derived Rettungswachen), missions, seeded streams.
+        .target(
+            name: "LotseDemand",
+            dependencies: ["LotseDomain", "LotseSeed", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Simulator/Sources/LotseDemand",
+            resources: [.copy("Scenarios")],
+            swiftSettings: strict
+        ),
+        /// The demand driving the application layer in virtual time; reports and policy lab.
         .target(
             name: "LotseSimulation",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
+                "LotseDemand", "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed",
+                "LotseTelenotarzt",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Simulator/Sources/LotseSimulation",
-            resources: [.copy("Scenarios")],
             swiftSettings: strict
         ),
         /// The same demand as HTTP load against a running `lotse serve` (latency per request type).
         .target(
             name: "LotseLoad",
             dependencies: [
-                "LotseSimulation", "LotseTokens",
+                "LotseDemand", "LotseDomain", "LotseTokens",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

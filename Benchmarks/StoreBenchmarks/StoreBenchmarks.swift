@@ -35,7 +35,7 @@ func record(_ benchmark: Benchmark, latenciesNs: [Int], events: Int, seconds: Do
     benchmark.measurement(.custom("events/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(events) / seconds))
 }
 
-func nanos(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000) }
+func nanos(_ d: Duration) -> Int { Int(d / .nanoseconds(1)) }
 
 let customMetrics: [BenchmarkMetric] = [
     .wallClock, .custom("ack p50 (µs)", polarity: .prefersSmaller, useScalingFactor: false),

@@ -25,7 +25,7 @@ func request(_ i: Int) -> TNAInput {
                                  position: nil, pzc: nil, unit: "RTW-\(i % 84)"))
 }
 
-func nanos(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000) }
+func nanos(_ d: Duration) -> Int { Int(d / .nanoseconds(1)) }
 
 let metrics: [BenchmarkMetric] = [
     .wallClock, .custom("decision p50 (µs)", polarity: .prefersSmaller, useScalingFactor: false),

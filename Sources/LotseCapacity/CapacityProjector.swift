@@ -54,7 +54,7 @@ public final class CapacityProjector: Sendable {
         let d = clock.now - start
         return RebuildStats(
             fromSnapshotPosition: from, eventsRead: read, position: final.position, hospitals: final.hospitals.count,
-            seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            seconds: d / .seconds(1))
     }
 
     /// Writes the current index as a snapshot.

@@ -19,9 +19,8 @@ struct Seed: AsyncParsableCommand {
             let s = try store.open()
             defer { s.close() }
             let now = try store.time()
-            let seeder = Seeder(service: CapacityService(store: s))
             let interactive = isatty(STDERR_FILENO) == 1
-            let r = try await seeder.seed(demo: demo, at: now) { done, total in
+            let r = try await CapacityService(store: s).importHospitals(try Seeder.imports(), demo: demo, at: now) { done, total in
                 guard interactive else { return }
                 FileHandle.standardError.write(Data("\rImport \(done)/\(total) Standorte".utf8))
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }

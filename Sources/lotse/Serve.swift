@@ -57,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }
         defer { store.close() }
         if demo {
-            let r = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: SystemClock().now())
+            let r = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
             print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
         }
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)

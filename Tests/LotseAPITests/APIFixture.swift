@@ -33,7 +33,7 @@ struct APIFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
-        _ = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: t0)
+        _ = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: t0)
         let clock = ManualClock(t0.adding(minutes: 5))
         var config = APIConfiguration(jwtSecret: secret)
         config.port = 0

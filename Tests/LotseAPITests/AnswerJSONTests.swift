@@ -13,7 +13,7 @@ import Testing
         let store = InMemoryEventStore()
         let service = CapacityService(store: store)
         let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
-        _ = try await Seeder(service: service).seed(demo: true, at: t0)
+        _ = try await service.importHospitals(try Seeder.imports(), demo: true, at: t0)
         var now = t0
         // Varied states: closures with awkward text, limited and stale reports, bed counts, untouched sites.
         for (i, reg) in try Seeder.registrations().map(\.0).enumerated() {

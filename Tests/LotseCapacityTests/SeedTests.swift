@@ -1,3 +1,4 @@
+import LotseCapacity
 import LotseDomain
 import LotseSeed
 import Testing
@@ -62,7 +63,7 @@ import Testing
         let store = try await seededStore(demo: false)
         let head = try await store.head()
         #expect(head == 35)
-        let again = try await Seeder(service: .init(store: store)).seed(demo: false, at: t0.adding(minutes: 5))
+        let again = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: false, at: t0.adding(minutes: 5))
         #expect(again.registered == 0 && again.unchanged == 35 && again.profilesChanged == 0)
         #expect(try await store.head() == head)
     }

@@ -22,7 +22,7 @@ let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
 /// The MV demo state in an in-memory store at `t0`.
 func seededStore(demo: Bool = true) async throws -> InMemoryEventStore {
     let store = InMemoryEventStore()
-    _ = try await Seeder(service: CapacityService(store: store)).seed(demo: demo, at: t0)
+    _ = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: demo, at: t0)
     return store
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+@testable import LotseDemand
 import LotseDomain
 import LotseSeed
-import Testing
 @testable import LotseSimulation
+import Testing
 
 /// The generators against their parameters over long runs: rates, profiles and mixes within tolerance.
 @Suite struct GeneratorTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LotseAPI
 import LotseApplication
 import LotseCapacity
+import LotseDemand
 import LotseDomain
 @testable import LotseLoad
 import LotseSQLite
@@ -20,7 +21,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path)
         defer { store.close() }
-        _ = try await Seeder(service: CapacityService(store: store)).seed(demo: true, at: SystemClock().now())
+        _ = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
         var config = APIConfiguration(jwtSecret: secret)
         config.port = 0
         config.rateLimitPerSecond = 100_000

@@ -1,9 +1,10 @@
 import Foundation
 import LotseCapacity
+@testable import LotseDemand
 import LotseDomain
 import LotseSeed
-import Testing
 @testable import LotseSimulation
+import Testing
 
 /// The virtual-time run: deterministic for a seed, consistent with its own log, honest about policies.
 @Suite(.serialized) struct SimulationTests {

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Histogram
+import LotseDemand
 import LotseDomain
-import LotseSimulation
 import LotseTokens
 import NIOCore
 import NIOHTTP1
@@ -87,7 +87,7 @@ public struct HTTPLoad: Sendable {
                             if let speed = options.speed {
                                 let due = Double(missions[i].callAt.millis - firstCall) / 1000 / speed
                                 let elapsed = ContinuousClock.now - start
-                                let wait = due - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                let wait = due - (elapsed / .seconds(1))
                                 if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
                             }
                             try await worker.mission(missions[i], tally: &tally)
@@ -107,22 +107,19 @@ public struct HTTPLoad: Sendable {
         }
         try await client.shutdown()
         let d = ContinuousClock.now - start
-        var merged: [String: Histogram<UInt64>] = [:]
+        var merged = LatencyRecorder()
         var errors: [String: Int] = [:]
         var samples: [String: String] = [:]
-        var requests = 0, done = 0
+        var done = 0
         for t in results {
-            for (k, h) in t.histograms {
-                if merged[k] == nil { merged[k] = h } else { merged[k]!.add(h) }
-                requests += Int(h.totalCount)
-            }
+            merged.merge(t.latency)
             for (k, n) in t.errors { errors[k, default: 0] += n }
             samples.merge(t.errorSamples) { a, _ in a }
             done += t.missions
         }
         return Result(
-            latency: merged.mapValues { LatencySummary($0) }, errors: errors, errorSamples: samples, requests: requests, missions: done,
-            wallSeconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, clients: options.clients,
+            latency: merged.summaries, errors: errors, errorSamples: samples, requests: merged.requests, missions: done,
+            wallSeconds: d / .seconds(1), clients: options.clients,
             mode: options.speed.map { "paced ×\($0)" } ?? "so schnell wie möglich")
     }
 }
@@ -154,7 +151,7 @@ struct Worker: Sendable {
     let seed: UInt64
 
     struct Tally {
-        var histograms: [String: Histogram<UInt64>] = [:]
+        var latency = LatencyRecorder()
         var errors: [String: Int] = [:]
         var errorSamples: [String: String] = [:]
         var missions = 0
@@ -209,12 +206,10 @@ struct Worker: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
-        let t0 = ContinuousClock.now
+        let t0 = tally.latency.clock.now
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 4 << 20)
-        let d = ContinuousClock.now - t0
-        let us = UInt64(max(1, d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000))
-        tally.histograms[type, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)].record(us)
+        tally.latency.record(type, since: t0)
         guard (200..<300).contains(Int(response.status.code)) else {
             let key = "\(type) \(response.status.code)"
             tally.errors[key, default: 0] += 1

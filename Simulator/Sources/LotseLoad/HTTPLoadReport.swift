@@ -1,5 +1,5 @@
 import Foundation
-import LotseSimulation
+import LotseDemand
 
 /// The HTTP load result as a Markdown table (German labels; microseconds as measured by the client).
 public enum HTTPLoadReport {

@@ -1,5 +1,6 @@
 import Foundation
 import LotseCapacity
+import LotseDemand
 import LotseDispatch
 import LotseDomain
 

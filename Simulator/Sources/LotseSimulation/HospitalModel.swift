@@ -1,4 +1,5 @@
 import Foundation
+import LotseDemand
 import LotseDomain
 
 /// The simulated truth of one hospital, which Lotse only learns from reports: beds per category (operable as in

@@ -1,5 +1,6 @@
 import Foundation
 import LotseCapacity
+import LotseDemand
 
 /// The report of a run and its policy-lab variants, as Markdown and as one self-contained HTML page with SVG
 /// charts. Both come from the same blocks, so they say the same.

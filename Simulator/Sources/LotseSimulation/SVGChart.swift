@@ -1,4 +1,5 @@
 import Foundation
+import LotseDemand
 
 /// Small self-contained SVG charts for the report (no scripts, no external assets). Each chart carries a
 /// `<title>` and an `aria-label`, so a screen reader announces what it shows.

@@ -1,5 +1,6 @@
 import Foundation
 import LotseCapacity
+import LotseDemand
 import LotseDomain
 
 /// Hospitals as the simulation plays them: regular reports (late or missing by reporting class), closures when

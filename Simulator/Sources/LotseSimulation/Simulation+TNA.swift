@@ -1,4 +1,5 @@
 import Foundation
+import LotseDemand
 import LotseDomain
 import LotseTelenotarzt
 

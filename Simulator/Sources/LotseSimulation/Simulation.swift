@@ -2,6 +2,7 @@ import Foundation
 import HeapModule
 import LotseApplication
 import LotseCapacity
+import LotseDemand
 import LotseDispatch
 import LotseDomain
 import LotseEventStore
@@ -103,7 +104,7 @@ public final class Simulation {
                 if case .dayEnd = e.kind {
                     sampleDay()
                     let d = wall.now - wallStart
-                    performance.wallAtDayEnd.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                    performance.wallAtDayEnd.append(d / .seconds(1))
                 }
                 try await handle(e.kind)
             }
@@ -117,7 +118,7 @@ public final class Simulation {
         try await catchUp()
         outcomes.logEvents = index.position
         let d = wall.now - wallStart
-        performance.wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        performance.wallSeconds = d / .seconds(1)
         performance.commands = commands
         performance.latency = latency.summaries
         progress?(1)
@@ -132,7 +133,7 @@ public final class Simulation {
     /// Registers the 35 MV sites with the demo state, builds the hospitals' truth, the fleet, the TNA shift and
     /// the recurring events (reports, outages, hourly background, timers, day ends).
     func setUp() async throws {
-        _ = try await Seeder(service: capacity).seed(demo: true, at: start)
+        _ = try await capacity.importHospitals(try Seeder.imports(), demo: true, at: start)
         try await catchUp()
         let classes = scenario.hospitals.reporting
         let classChoice = WeightedChoice(weights: classes.map(\.share))

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import LotseDemand
 
 /// What one run produced. `outcomes` depends only on the scenario (same seed → equal outcomes);
 /// `performance` is wall-clock and differs from run to run.
@@ -162,38 +163,4 @@ public struct Performance: Codable, Sendable {
     public var latency: [String: LatencySummary] = [:]
     /// Wall seconds at the end of each simulated day (for throughput over time).
     public var wallAtDayEnd: [Double] = []
-}
-
-public struct LatencySummary: Codable, Sendable, Hashable {
-    public var count: Int
-    public var p50: Double
-    public var p90: Double
-    public var p99: Double
-    public var p999: Double
-    public var max: Double
-    public var unit: String
-
-    public init(_ h: Histogram<UInt64>, unit: String = "µs") {
-        count = Int(h.totalCount)
-        p50 = Double(h.valueAtPercentile(50))
-        p90 = Double(h.valueAtPercentile(90))
-        p99 = Double(h.valueAtPercentile(99))
-        p999 = Double(h.valueAtPercentile(99.9))
-        max = Double(h.max)
-        self.unit = unit
-    }
-}
-
-/// Latency histograms per request type (microseconds, 3 significant digits).
-struct LatencyRecorder {
-    var histograms: [String: Histogram<UInt64>] = [:]
-    let clock = ContinuousClock()
-
-    mutating func record(_ type: String, since start: ContinuousClock.Instant) {
-        let d = clock.now - start
-        let us = UInt64(max(0, d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000))
-        histograms[type, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)].record(max(1, us))
-    }
-
-    var summaries: [String: LatencySummary] { histograms.mapValues { LatencySummary($0) } }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotseDemand
 import LotseLoad
 import LotseSeed
 import LotseSimulation

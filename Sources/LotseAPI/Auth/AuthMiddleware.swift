@@ -50,7 +50,7 @@ final class RateLimiter: Sendable {
         return buckets.withLock { b in
             var bucket = b[key] ?? Bucket(tokens: max(1, rate), last: now)
             let elapsed = bucket.last.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed / .seconds(1)
             bucket.tokens = min(max(1, rate), bucket.tokens + seconds * rate)
             bucket.last = now
             guard bucket.tokens >= 1 else {

@@ -180,7 +180,7 @@ public struct Scenario: Codable, Sendable, Hashable {
         for k in tna.kinds.keys { try check(ConsultationKindName.valid(k), "tna.kinds: unbekannte Art \(k)") }
     }
 
-    static func minuteOfDay(_ s: String) -> Int? {
+    public static func minuteOfDay(_ s: String) -> Int? {
         let p = s.split(separator: ":").compactMap { Int($0) }
         guard p.count == 2, (0..<24).contains(p[0]), (0..<60).contains(p[1]) else { return nil }
         return p[0] * 60 + p[1]
