@@ -52,13 +52,4 @@ public final class LotseAPIServices: Sendable {
 
     /// Live SSE feeds attached to the broadcaster (for tests and diagnostics).
     public var broadcasterListeners: Int { broadcaster.listenerCount }
-
-    /// Waits until the projection has applied `minPosition` (read-your-writes).
-    func awaitPosition(_ minPosition: Int64?) async throws {
-        guard let minPosition, minPosition > 0 else { return }
-        guard await projector.waitUntil(position: minPosition, timeout: .seconds(5)) else {
-            throw Problem(.serviceUnavailable, title: "Noch nicht aktuell",
-                          detail: "Log-Position \(minPosition) ist noch nicht angewendet (Stand \(projector.position)) / position not yet applied")
-        }
-    }
 }

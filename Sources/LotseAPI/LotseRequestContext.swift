@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import LotseTokens
 
@@ -19,5 +20,18 @@ public struct LotseRequestContext: RequestContext {
     public func requirePrincipal() throws -> AuthenticatedPrincipal {
         guard let principal else { throw Problem.unauthorized("Anmeldung erforderlich (Bearer-Token)") }
         return principal
+    }
+
+    /// The API's one JSON encoding: keys sorted (stable answers), slashes unescaped.
+    public var responseEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// A JSON response in the API's encoding.
+    func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try responseEncoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

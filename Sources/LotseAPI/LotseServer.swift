@@ -5,13 +5,28 @@ import LotseDomain
 import LotseEventStore
 import LotseTokens
 
-/// Builds the Lotse HTTP application: services, routes, middleware. `lotse serve` and the tests both call this.
+/// Builds the Lotse HTTP application: services, controllers, middleware. `lotse serve` and the tests both call this.
 public enum LotseServer {
+    /// Every controller, each with the narrow dependencies it needs.
+    static func controllers(_ api: LotseAPIServices) -> [any APIController] {
+        let clock = api.configuration.clock
+        let ttl = api.ranking.parameters.statusTTLMinutes
+        return [
+            HealthController(store: api.store, projector: api.projector, isReady: { api.isRebuilt }),
+            HospitalController(projector: api.projector, capacity: api.service, clock: clock, ttlMinutes: ttl),
+            DispatchController(projector: api.projector, ranking: api.ranking, clock: clock),
+            BoardController(projector: api.projector, clock: clock, ttlMinutes: ttl),
+            AnnouncementController(announcements: api.announcements, projector: api.projector, clock: clock, ttlMinutes: ttl),
+            EventStreamController(store: api.store, broadcaster: api.broadcaster, telenotarzt: api.telenotarzt, metrics: api.metrics),
+            MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
+            ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, clock: clock),
+            ReferenceController(table: api.ranking.table),
+        ]
+    }
+
     /// Every route of the API, in one table (registration, authorization matrix, OpenAPI agreement).
     public static func routes(_ api: LotseAPIServices) -> [APIRoute] {
-        HealthRoutes(api: api).routes + HospitalRoutes(api: api).routes + DispatchRoutes(api: api).routes
-            + BoardRoutes(api: api).routes + AnnouncementRoutes(api: api).routes + EventStreamRoutes(api: api).routes
-            + MetricsRoutes(api: api).routes + ConsultationRoutes(api: api).routes + ReferenceRoutes(api: api).routes
+        controllers(api).flatMap(\.routes)
     }
 
     /// The application, with the projection rebuilt (ready) and its services attached.
@@ -23,20 +38,40 @@ public enum LotseServer {
         let router = Router(context: LotseRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthMiddleware(
-            tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond),
-            maxBodyBytes: api.configuration.maxBodyBytes))
-        for route in routes(api) { route.register(on: router) }
+        // Public: the health checks and the web pages (which hold no data). Everything else is behind the token.
+        let auth = AuthMiddleware(
+            tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond), maxBodyBytes: api.configuration.maxBodyBytes)
+        let v1 = router.group("v1").add(middleware: auth)
+        let metrics = router.group("metrics").add(middleware: auth)
+        for controller in controllers(api) {
+            for route in controller.routes {
+                if route.path.hasPrefix("/v1/") {
+                    route.register(on: v1, at: String(route.path.dropFirst(3)))
+                } else if route.path == "/metrics" {
+                    route.register(on: metrics, at: "")
+                } else {
+                    precondition(route.roles.isEmpty, "\(route.path) needs a token but is outside /v1")
+                    route.register(on: router, at: route.path)
+                }
+            }
+        }
         try WebPages().register(on: router)
         let stats = try await api.start()
         logger.info("projection rebuilt", metadata: [
             "lotse.position": "\(stats.position)", "lotse.events_read": "\(stats.eventsRead)", "lotse.hospitals": "\(stats.hospitals)",
         ])
+        let configuration = api.configuration
         return Application(
             router: router,
-            configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: "Lotse"),
-            services: [ProjectorService(projector: api.projector), ClosureExpiryService(api: api, logger: logger), api.broadcaster,
-                       TNATimerService(service: api.telenotarzt)],
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lotse"),
+            services: [
+                ProjectorService(projector: api.projector),
+                ClosureExpiryService(
+                    projector: api.projector, capacity: api.service, announcements: api.announcements, clock: configuration.clock,
+                    interval: .milliseconds(Int64(configuration.expiryIntervalSeconds * 1000)), escalationSeconds: configuration.escalationSeconds,
+                    logger: logger),
+                api.broadcaster, TNATimerService(service: api.telenotarzt),
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

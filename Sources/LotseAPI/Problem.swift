@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
@@ -31,18 +32,18 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public static func notFound(_ detail: String) -> Problem { Problem(.notFound, title: "Nicht gefunden", detail: detail) }
     public static func conflict(_ detail: String) -> Problem { Problem(.conflict, title: "Konflikt", detail: detail) }
 
-    struct Body: Encodable {
-        let type: String
-        let title: String
-        let status: Int
-        let detail: String
-        let field: String?
-    }
-
+    /// Works for any context: a problem can come from before the Lotse context exists (Hummingbird's own errors).
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try enc.encode(Body(type: "about:blank", title: title, status: Int(status.code), detail: detail, field: field))
+        // RFC 9457 members, keys sorted like every JSON answer of the API.
+        var w = JSONWriter()
+        w.object { w in
+            w.field("detail") { $0.string(detail) }
+            if let field { w.field("field") { $0.string(field) } }
+            w.field("status") { $0.int(Int(status.code)) }
+            w.field("title") { $0.string(title) }
+            w.field("type") { $0.string("about:blank") }
+        }
+        let body = w.bytes
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

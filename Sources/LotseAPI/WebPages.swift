@@ -42,7 +42,6 @@ struct WebPages: Sendable {
     }
 
     /// `/` is the sign-in page; `/ui/<file>` the pages and their scripts.
-    static func isPublic(_ path: String) -> Bool { path == "/" || path.hasPrefix("/ui/") }
 
     func register(on router: Router<LotseRequestContext>) {
         router.get("/") { _, _ in try response("index.html") }

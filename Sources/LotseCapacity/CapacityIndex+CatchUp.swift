@@ -3,15 +3,23 @@ import LotseEventStore
 
 extension CapacityIndex {
     /// Reads the log after `position` up to its head and applies every event — a rebuild from an empty index or a
-    /// snapshot, and the catch-up of a reader that is behind. Returns how many events it read.
+    /// snapshot, and the catch-up of a reader that is behind. Events that fail `include` are left out entirely (the
+    /// index of a past moment). Returns how many events it read.
     @discardableResult
-    public mutating func catchUp(from store: any EventStore, codec: LotseEventCodec, pageSize: Int = 4096) async throws -> Int {
+    public mutating func catchUp(from store: any EventStore, codec: LotseEventCodec, pageSize: Int = 4096,
+                                 include: (LotseEvent) -> Bool = { _ in true }) async throws -> Int {
         var read = 0
+        var after = position
         while true {
-            let page = try await store.read(after: position, limit: pageSize)
-            if page.isEmpty { return read }
+            let page = try await store.read(after: after, limit: pageSize)
+            guard let last = page.last else { return read }
             read += page.count
-            for r in page { apply(try codec.decodeAny(r), at: r.position) }
+            for r in page {
+                let e = try codec.decodeAny(r)
+                if let e, !include(e) { continue }
+                apply(e, at: r.position)
+            }
+            after = last.position
         }
     }
 }

@@ -57,6 +57,14 @@ public final class CapacityProjector: Sendable {
             seconds: d / .seconds(1))
     }
 
+    /// The index as it was at `asOf` (time travel): every event that had occurred by then, in log order. Reads the
+    /// log from the start (no snapshot can stand for the past); the cost grows with the log.
+    public func index(asOf: Timestamp) async throws -> CapacityIndex {
+        var index = CapacityIndex()
+        try await index.catchUp(from: store, codec: codec) { $0.occurredAt <= asOf }
+        return index
+    }
+
     /// Writes the current index as a snapshot.
     public func saveSnapshot(to snapshots: any SnapshotStore) async throws {
         let current = snapshot

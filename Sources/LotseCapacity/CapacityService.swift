@@ -60,6 +60,36 @@ public final class CapacityService: Sendable {
         }
     }
 
+    /// Why a batch of bed reports was refused, before anything was written: the item and what is wrong with it.
+    public enum BatchRefusal: Error, Equatable, Sendable {
+        /// The same hospital twice in one batch.
+        case duplicate(index: Int, HospitalID)
+        /// The command of this item would be refused (unknown hospital, invalid counts).
+        case refused(index: Int, HospitalError)
+    }
+
+    /// Bed counts of several hospitals: every item is checked (each hospital once, known, counts valid) before any
+    /// is written; then each is appended. A retry key applies per item as `<key>/<hospitalId>`.
+    public func reportBeds(_ reports: [(hospital: HospitalID, beds: [BedCategory: BedCount])], by principal: Principal, at now: Timestamp,
+                           idempotencyKey: String? = nil, correlationId: String? = nil) async throws -> [Outcome] {
+        var seen = Set<HospitalID>()
+        for (i, item) in reports.enumerated() {
+            guard seen.insert(item.hospital).inserted else { throw BatchRefusal.duplicate(index: i, item.hospital) }
+            do {
+                _ = try HospitalAggregate.decide(.reportBeds(item.beds), state: try await load(item.hospital), now: now)
+            } catch let e as HospitalError {
+                throw BatchRefusal.refused(index: i, e)
+            }
+        }
+        var outcomes: [Outcome] = []
+        for item in reports {
+            outcomes.append(try await execute(
+                .reportBeds(item.beds), hospital: item.hospital, by: principal, at: now,
+                idempotencyKey: idempotencyKey.map { "\($0)/\(item.hospital)" }, correlationId: correlationId))
+        }
+        return outcomes
+    }
+
     /// Emits `ResourceClosureExpired` for every closure whose `until` has passed (the timer's job).
     /// Returns the number of expiries written.
     @discardableResult

@@ -1,4 +1,5 @@
 import LotseDomain
+import LotseTelenotarzt
 import LotseTokens
 
 /// Who may see and do what, by role and scope (DESIGN §6): the one place routes ask.
@@ -32,6 +33,34 @@ extension AuthenticatedPrincipal {
         case .admin: true
         case .hospital: covers(hospital.rawValue)
         case .dispatcher, .crew, .physician: false
+        }
+    }
+
+    /// Consultations of districts the caller may see: their centre's (physician), their districts (dispatcher),
+    /// their unit (crew), admin all.
+    public func maySee(_ r: ConsultationRequest, in network: TNANetwork) -> Bool {
+        switch role {
+        case .admin: true
+        case .physician: scope.contains { network.serves(CentreID($0), r.district, overflow: true) }
+        case .dispatcher: covers(r.district.rawValue)
+        case .crew: covers(r.unit)
+        case .hospital: false
+        }
+    }
+
+    /// Whether a Telenotarzt event may go to the caller's event stream, given the dispatch state.
+    public func maySee(_ e: TNAEvent, in s: TNAState) -> Bool {
+        if role == .admin { return true }
+        switch e {
+        case let .requested(r, _): return maySee(r, in: s.network)
+        case let .physicianSignedOn(_, centre, _, _): return role == .physician && covers(centre.rawValue)
+        case let .physicianPaused(id, _), let .physicianResumed(id, _), let .physicianSignedOff(id, _):
+            return role == .physician && s.physicians[id].map { covers($0.centre.rawValue) } == true
+        case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
+             let .ended(id, _, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
+             let .leitstelleAlerted(id, _):
+            guard let c = s.consultations[id] else { return false }
+            return maySee(c.request, in: s.network)
         }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseEventStore
+import LotseTelenotarzt
 import LotseTokens
 import ServiceLifecycle
 
@@ -10,8 +12,11 @@ import ServiceLifecycle
 /// at the current head. Capacity events are visible to every signed-in role (the board is public inside Lotse);
 /// announcement events only to the target hospital, the dispatchers of the district, the unit and admins;
 /// Telenotarzt events only to the responsible centre's physicians, the district's dispatchers, the unit and admins.
-struct EventStreamRoutes {
-    let api: LotseAPIServices
+struct EventStreamController: APIController {
+    let store: any EventStore
+    let broadcaster: EventBroadcaster
+    let telenotarzt: TNAService
+    let metrics: LotseMetrics
 
     var routes: [APIRoute] {
         [
@@ -25,10 +30,10 @@ struct EventStreamRoutes {
                     guard let v = Int64(raw), v >= 0 else { return nil }
                     return v
                 }
-                let head = try await api.store.head()
+                let head = try await store.head()
                 let after = lastID ?? afterQuery ?? head
-                let items = api.broadcaster.items(after: after)
-                let subscribers = api.metrics.sseSubscribers
+                let items = broadcaster.items(after: after)
+                let subscribers = metrics.sseSubscribers
                 let body = ResponseBody { writer in
                     subscribers.increment()
                     defer { subscribers.decrement() }
@@ -42,11 +47,11 @@ struct EventStreamRoutes {
                             if item.adminOnly, principal.role != .admin { continue }
                             if let a = item.announcement, !principal.maySee(a) { continue }
                             // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
-                            if let t = item.tna, !(await ConsultationRoutes(api: api).maySee(principal, t)) { continue }
+                            if let t = item.tna, !principal.maySee(t, in: await telenotarzt.state) { continue }
                             try await writer.write(ByteBuffer(string: item.frame))
                         }
                     } onGracefulShutdown: {
-                        api.broadcaster.shutdownStreams()
+                        broadcaster.shutdownStreams()
                     }
                     try await writer.finish(nil)
                 }
@@ -66,6 +71,8 @@ struct EventStreamRoutes {
     }
 
     static func quoted(_ s: String) -> String {
-        (try? String(decoding: JSONEncoder().encode(s), as: UTF8.self)) ?? "\"\""
+        var w = JSONWriter(capacity: s.utf8.count + 2)
+        w.string(s)
+        return String(decoding: w.bytes, as: UTF8.self)
     }
 }

@@ -19,16 +19,17 @@ public struct APIRoute: Sendable {
         self.handler = handler
     }
 
-    /// Hummingbird's form of the path (`{id}` → `:id`).
-    var routerPath: String {
+    /// Hummingbird's form of a path (`{id}` → `:id`).
+    static func routerPath(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : String(part)
         }.joined(separator: "/")
     }
 
-    func register(on router: Router<LotseRequestContext>) {
+    /// Registers the route at `path` (relative to the group) with its role check.
+    func register(on router: some RouterMethods<LotseRequestContext>, at path: String) {
         let roles = self.roles, handler = self.handler
-        router.on(RouterPath(routerPath), method: method) { request, context in
+        router.on(RouterPath(Self.routerPath(path)), method: method) { request, context in
             if !roles.isEmpty {
                 let p = try context.requirePrincipal()
                 guard roles.contains(p.role) else {
@@ -42,4 +43,9 @@ public struct APIRoute: Sendable {
 
 extension Role {
     static let everyone: Set<Role> = Set(Role.allCases)
+}
+
+/// A group of routes with the narrow dependencies they need (one per concept: hospitals, dispatch, board, …).
+protocol APIController: Sendable {
+    var routes: [APIRoute] { get }
 }

@@ -3,10 +3,15 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseTokens
+import LotseApplication
 
 /// Hospitals: read master data and capacity (everyone); change capacity (the hospital itself, admins).
-struct HospitalRoutes {
-    let api: LotseAPIServices
+struct HospitalController: APIController {
+    let projector: CapacityProjector
+    let capacity: CapacityService
+    let clock: any LotseClock
+    /// How long a status report stays valid (then `unknown`).
+    let ttlMinutes: Double
 
     struct StatusBody: StrictBody {
         static let allowedKeys: Set<String> = ["status"]
@@ -35,26 +40,26 @@ struct HospitalRoutes {
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/hospitals", roles: Role.everyone) { request, _ in
+            APIRoute(.get, "/v1/hospitals", roles: Role.everyone) { request, context in
                 let district = try request.query("district") { $0.isEmpty ? nil : DistrictID($0) }
-                let now = api.now
-                let ttl = api.ranking.parameters.statusTTLMinutes
-                let (position, views) = api.projector.withIndex { index in
+                let now = clock.now()
+                let ttl = ttlMinutes
+                let (position, views) = projector.withIndex { index in
                     (index.position, index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
                         .sorted { $0.element.id < $1.element.id }
                         .map { HospitalView($0.element, at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) })
                 }
-                return try json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
+                return try context.json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
             },
             APIRoute(.get, "/v1/hospitals/{id}", roles: Role.everyone) { _, context in
                 let id = try context.hospitalID()
-                let now = api.now
-                let ttl = api.ranking.parameters.statusTTLMinutes
-                let view = api.projector.withIndex { index in
+                let now = clock.now()
+                let ttl = ttlMinutes
+                let view = projector.withIndex { index in
                     index.slot(of: id).map { HospitalView(index.hospitals[$0], at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0)) }
                 }
                 guard let view else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
-                return try json(view)
+                return try context.json(view)
             },
             APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/status", roles: [.hospital, .admin]) { request, context in
                 let (id, key) = (try context.hospitalID(), try context.resourceKey())
@@ -93,47 +98,36 @@ struct HospitalRoutes {
         guard p.mayChange(hospital: id) else {
             throw Problem.forbidden("Nur die Klinik selbst darf ihre Daten ändern (Token-Scope: \(p.scope.sorted().joined(separator: ","))) / not your hospital")
         }
-        let outcome = try await api.service.execute(
-            c, hospital: id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(),
+        let outcome = try await capacity.execute(
+            c, hospital: id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(),
             correlationId: context.id)
-        return try json(CommandResult(outcome))
+        return try context.json(CommandResult(outcome))
     }
 
-    /// Bed counts of several hospitals: every item is checked (scope, hospital known, counts valid) before any is
-    /// written; then each is appended. The Idempotency-Key applies per item as `<key>/<hospitalId>`.
+    /// Bed counts of several hospitals: the caller must be allowed to change every one; the service checks every
+    /// item before it writes any.
     func batchBeds(_ request: Request, _ context: LotseRequestContext) async throws -> Response {
         let p = try context.requirePrincipal()
         let body = try await request.decodeStrict(BatchBedsBody.self, context: context)
         guard !body.reports.isEmpty, body.reports.count <= 500 else {
             throw Problem.unprocessable("1–500 Meldungen je Stapel / 1–500 reports per batch", field: "reports")
         }
-        let now = api.now
-        var seen = Set<HospitalID>()
-        for (i, item) in body.reports.enumerated() {
-            guard seen.insert(item.hospitalId).inserted else {
-                throw Problem.unprocessable("Klinik \(item.hospitalId) doppelt im Stapel", field: "reports.\(i).hospitalId")
-            }
-            guard p.mayChange(hospital: item.hospitalId) else {
-                throw Problem.forbidden("Klinik \(item.hospitalId) liegt nicht im Token-Scope / not your hospital")
-            }
-            let state = try await api.service.load(item.hospitalId)
-            do {
-                _ = try HospitalAggregate.decide(.reportBeds(item.beds), state: state, now: now)
-            } catch {
-                let problem = Problem.from(error)
-                throw Problem(problem.status, title: problem.title, detail: "Meldung \(i): \(problem.detail)",
-                              field: "reports.\(i)" + (problem.field.map { ".\($0)" } ?? ""))
-            }
+        for item in body.reports where !p.mayChange(hospital: item.hospitalId) {
+            throw Problem.forbidden("Klinik \(item.hospitalId) liegt nicht im Token-Scope / not your hospital")
         }
-        let key = try request.idempotencyKey()
-        var results: [CommandResult] = []
-        for item in body.reports {
-            let o = try await api.service.execute(
-                .reportBeds(item.beds), hospital: item.hospitalId, by: p.principal, at: now,
-                idempotencyKey: key.map { "\($0)/\(item.hospitalId)" }, correlationId: context.id)
-            results.append(CommandResult(o))
+        do {
+            let outcomes = try await capacity.reportBeds(
+                body.reports.map { ($0.hospitalId, $0.beds) }, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(),
+                correlationId: context.id)
+            let results = outcomes.map(CommandResult.init)
+            return try context.json(BatchResult(position: results.map(\.position).max() ?? 0, results: results))
+        } catch let CapacityService.BatchRefusal.duplicate(i, id) {
+            throw Problem.unprocessable("Klinik \(id) doppelt im Stapel", field: "reports.\(i).hospitalId")
+        } catch let CapacityService.BatchRefusal.refused(i, error) {
+            let problem = Problem.from(error)
+            throw Problem(problem.status, title: problem.title, detail: "Meldung \(i): \(problem.detail)",
+                          field: "reports.\(i)" + (problem.field.map { ".\($0)" } ?? ""))
         }
-        return try json(BatchResult(position: results.map(\.position).max() ?? 0, results: results))
     }
 
     struct BatchResult: Codable {

@@ -7,8 +7,8 @@ import LotseTokens
 
 /// Reference data for people picking instead of typing: the IVENA codes of the requirement table (by name) and
 /// the municipalities of MV (a position for the dispatch panel). Read-only, the same for every role.
-struct ReferenceRoutes {
-    let api: LotseAPIServices
+struct ReferenceController: APIController {
+    let table: RequirementTable
 
     struct Code: Codable {
         let rmi: String
@@ -33,18 +33,18 @@ struct ReferenceRoutes {
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, _ in
-                let table = api.ranking.table
+            APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, context in
+                let table = table
                 let codes = table.rows.values.sorted { $0.rmi < $1.rmi }.map { r in
                     Code(rmi: r.rmi.code, name: r.nameDE, group: r.group, allowedUrgencies: r.allowedUrgencies.map(\.rawValue).sorted(),
                          rankable: r.isAllocationCode && !r.required.isEmpty && !r.allowedUrgencies.isEmpty,
                          required: r.required.keys, minNotfallstufe: r.minNotfallstufe)
                 }
-                return try json(Codes(rulesVersion: table.version, codes: codes))
+                return try context.json(Codes(rulesVersion: table.version, codes: codes))
             },
-            APIRoute(.get, "/v1/reference/municipalities", roles: Role.everyone) { _, _ in
+            APIRoute(.get, "/v1/reference/municipalities", roles: Role.everyone) { _, context in
                 guard let map = Self.municipalities else { throw Problem(.internalServerError, title: "Referenzdaten fehlen", detail: "mv_gemeinden.csv nicht lesbar") }
-                return try json(Municipalities(municipalities: map.entries))
+                return try context.json(Municipalities(municipalities: map.entries))
             },
         ]
     }

@@ -3,19 +3,22 @@ import LotseCapacity
 import LotseDispatch
 import LotseDomain
 import LotseTokens
+import LotseApplication
 
 /// The dispatch ranking as a query, with the same explainable answer as `lotse dispatch --json`.
-struct DispatchRoutes {
-    let api: LotseAPIServices
+struct DispatchController: APIController {
+    let projector: CapacityProjector
+    let ranking: DispatchRanking
+    let clock: any LotseClock
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin]) { request, _ in
+            APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin]) { request, context in
                 let q = try query(request)
-                try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
-                let now = api.now
+                try await projector.awaitPosition(try request.query("minPosition") { Int64($0) })
+                let now = clock.now()
                 // Score inside the index lock, explain outside it.
-                let answer = api.ranking.format(try api.projector.withIndex { try api.ranking.score(q, in: $0, at: now) }, at: now)
+                let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes())))
             },
         ]

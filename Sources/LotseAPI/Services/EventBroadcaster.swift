@@ -42,7 +42,7 @@ final class EventBroadcaster: Service, Sendable {
     func item(_ e: RecordedEvent) -> Item {
         let tna = e.stream == TNAService.stream ? try? tnaCodec.decode(e) : nil
         // A Telenotarzt event that cannot be read is shown to admins only: its audience cannot be known.
-        return Item(position: e.position, frame: EventStreamRoutes.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
+        return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
                     tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || (e.stream == TNAService.stream && tna == nil))
     }
 

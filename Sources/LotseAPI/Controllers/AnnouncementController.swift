@@ -3,11 +3,15 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseTokens
+import LotseApplication
 
 /// Announcements (Voranmeldung): a Leitstelle or crew announces a patient; the hospital acknowledges and records
 /// the arrival; red announcements left unacknowledged escalate (timer).
-struct AnnouncementRoutes {
-    let api: LotseAPIServices
+struct AnnouncementController: APIController {
+    let announcements: AnnouncementService
+    let projector: CapacityProjector
+    let clock: any LotseClock
+    let ttlMinutes: Double
 
     struct AnnounceBody: StrictBody {
         static let allowedKeys: Set<String> = ["hospitalId", "pzc", "flags", "eta", "unit", "district", "overrideReason"]
@@ -71,25 +75,25 @@ struct AnnouncementRoutes {
                 let input = AnnouncementService.Input(
                     hospitalId: b.hospitalId, pzc: pzc, flags: b.flags ?? [], eta: b.eta, unit: b.unit, district: b.district,
                     overrideReason: b.overrideReason)
-                let o = try await api.announcements.announce(
-                    input, index: api.projector.snapshot, by: p.principal, at: api.now, ttlMinutes: api.ranking.parameters.statusTTLMinutes,
+                let o = try await announcements.announce(
+                    input, index: projector.snapshot, by: p.principal, at: clock.now(), ttlMinutes: ttlMinutes,
                     idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
-                return try json(Result(o), status: o.deduplicated ? .ok : .created)
+                return try context.json(Result(o), status: o.deduplicated ? .ok : .created)
             },
             APIRoute(.get, "/v1/announcements", roles: [.hospital, .dispatcher, .crew, .admin]) { request, context in
                 let p = try context.requirePrincipal()
                 let hospital = try request.query("hospitalId") { HospitalID($0) }
                 let status = try request.query("status") { AnnouncementStatus(rawValue: $0) }
-                try await api.awaitPosition(try request.query("minPosition") { Int64($0) })
-                let (position, all) = api.projector.withIndex { ($0.position, Array($0.announcements.values)) }
+                try await projector.awaitPosition(try request.query("minPosition") { Int64($0) })
+                let (position, all) = projector.withIndex { ($0.position, Array($0.announcements.values)) }
                 let visible = all.filter { a in
                     p.maySee(header(a)) && (hospital == nil || a.hospitalId == hospital) && (status == nil || a.status == status)
                 }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
-                return try json(List(logPosition: position, announcements: visible))
+                return try context.json(List(logPosition: position, announcements: visible))
             },
             APIRoute(.get, "/v1/announcements/{id}", roles: [.hospital, .dispatcher, .crew, .admin]) { _, context in
                 let a = try await visibleAnnouncement(context)
-                return try json(View(announcement: a, logPosition: api.projector.position))
+                return try context.json(View(announcement: a, logPosition: projector.position))
             },
             APIRoute(.post, "/v1/announcements/{id}/acknowledgement", roles: [.hospital, .admin]) { request, context in
                 try await hospitalCommand(.acknowledge, request, context)
@@ -103,9 +107,9 @@ struct AnnouncementRoutes {
                 let a = try await visibleAnnouncement(context)
                 guard p.mayAnnounce(district: a.district, unit: a.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich / outside your scope") }
                 let b = try await request.decodeStrict(CancelBody.self, context: context)
-                let o = try await api.announcements.execute(
-                    .cancel(reason: b.reason), id: a.id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
-                return try json(Result(o))
+                let o = try await announcements.execute(
+                    .cancel(reason: b.reason), id: a.id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+                return try context.json(Result(o))
             },
         ]
     }
@@ -121,8 +125,8 @@ struct AnnouncementRoutes {
         let p = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
-        var found = api.projector.withIndex({ $0.announcements[id] })
-        if found == nil { found = try await api.announcements.load(id) }
+        var found = projector.withIndex({ $0.announcements[id] })
+        if found == nil { found = try await announcements.load(id) }
         guard let a = found, p.maySee(header(a)) else {
             throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
         }
@@ -134,11 +138,11 @@ struct AnnouncementRoutes {
         let p = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
-        guard let a = try await api.announcements.load(id), p.maySee(header(a)) else {
+        guard let a = try await announcements.load(id), p.maySee(header(a)) else {
             throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
         }
         guard p.mayChange(hospital: a.hospitalId) else { throw Problem.forbidden("Nur die Zielklinik / only the receiving hospital") }
-        let o = try await api.announcements.execute(c, id: id, by: p.principal, at: api.now, idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
-        return try json(Result(o))
+        let o = try await announcements.execute(c, id: id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+        return try context.json(Result(o))
     }
 }

@@ -4,12 +4,15 @@ import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
 import LotseTokens
+import LotseApplication
 
 /// Telenotarzt over HTTP: crews (and dispatchers) request and cancel; physicians sign on/off/pause, accept or
 /// decline offers, connect, end with a disposition, escalate to a physical Notarzt; centres and the Leitstelle read
 /// the queue. A physician acts as the token's subject; the token's scope names the centre.
-struct ConsultationRoutes {
-    let api: LotseAPIServices
+struct ConsultationController: APIController {
+    let telenotarzt: TNAService
+    let audit: ConsultationAuditService
+    let clock: any LotseClock
 
     struct RequestBody: StrictBody {
         static let allowedKeys: Set<String> = ["kind", "priority", "district", "lat", "lon", "pzc", "unit"]
@@ -69,14 +72,14 @@ struct ConsultationRoutes {
                 let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().uuidString.lowercased()))
                 let r = ConsultationRequest(id: id, kind: b.kind, priority: b.priority, district: b.district, position: position, pzc: b.pzc, unit: b.unit)
                 let events = try await run(.request(r), p, key)
-                return try json(Result(consultationId: id.rawValue, events: events.map(\.caseName)), status: .created)
+                return try context.json(Result(consultationId: id.rawValue, events: events.map(\.caseName)), status: .created)
             },
             APIRoute(.get, "/v1/consultations", roles: [.physician, .dispatcher, .admin]) { _, context in
                 let p = try context.requirePrincipal()
-                let s = await api.telenotarzt.state
-                let now = api.now
-                let visible = { (c: ConsultationState) in self.maySee(p, c.request, s) }
-                return try json(Live(
+                let s = await telenotarzt.state
+                let now = clock.now()
+                let visible = { (c: ConsultationState) in p.maySee(c.request, in: s.network) }
+                return try context.json(Live(
                     queue: s.queue(at: now).filter(visible),
                     open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
                     physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
@@ -88,25 +91,25 @@ struct ConsultationRoutes {
                 guard let why = request.uri.queryParameters["reason"].map(String.init)?.trimmedWhitespace, !why.isEmpty, why.count <= 200 else {
                     throw Problem.badRequest("Grund des Zugriffs fehlt (?reason=…, höchstens 200 Zeichen) / reason required", field: "reason")
                 }
-                try await api.audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: api.now)
-                return try json(c)
+                try await audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: clock.now())
+                return try context.json(c)
             },
-            APIRoute(.get, "/v1/audit", roles: [.admin]) { request, _ in
+            APIRoute(.get, "/v1/audit", roles: [.admin]) { request, context in
                 let filter = request.uri.queryParameters["consultationId"].map(String.init)
-                let entries = try await api.audit.reads(of: filter)
-                return try json(["entries": entries])
+                let entries = try await audit.reads(of: filter)
+                return try context.json(["entries": entries])
             },
             APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()
                 let c = try await consultation(context, p)
                 guard p.mayAnnounce(district: c.request.district, unit: c.request.unit) else { throw Problem.forbidden("Nicht im eigenen Bereich") }
                 let b = try await request.decodeStrict(CancelBody.self, context: context)
-                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.cancel(c.request.id, reason: b.reason), p, request).map(\.caseName)))
+                return try context.json(Result(consultationId: c.request.id.rawValue, events: try await run(.cancel(c.request.id, reason: b.reason), p, request).map(\.caseName)))
             },
             APIRoute(.post, "/v1/consultations/{id}/escalation", roles: [.physician, .crew, .dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()
                 let c = try await consultation(context, p)
-                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.escalate(c.request.id), p, request).map(\.caseName)))
+                return try context.json(Result(consultationId: c.request.id.rawValue, events: try await run(.escalate(c.request.id), p, request).map(\.caseName)))
             },
             physicianStep("acceptance") { id, doc, _ in .accept(id, by: doc) },
             physicianStep("decline") { id, doc, _ in .decline(id, by: doc) },
@@ -116,7 +119,7 @@ struct ConsultationRoutes {
                 let c = try await consultation(context, p)
                 let b = try await request.decodeStrict(EndBody.self, context: context)
                 let doc = p.role == .admin ? (c.physician ?? PhysicianID(p.subject)) : PhysicianID(p.subject)
-                return try json(Result(consultationId: c.request.id.rawValue, events: try await run(.end(c.request.id, by: doc, disposition: b.disposition, destination: b.destination), p, request).map(\.caseName)))
+                return try context.json(Result(consultationId: c.request.id.rawValue, events: try await run(.end(c.request.id, by: doc, disposition: b.disposition, destination: b.destination), p, request).map(\.caseName)))
             },
             physicianSelf("sign-on") { doc, centre, body in .signOn(doc, centre: centre, maxParallel: body?.maxParallel ?? 1) },
             physicianSelf("sign-off") { doc, _, _ in .signOff(doc) },
@@ -131,7 +134,7 @@ struct ConsultationRoutes {
             let p = try context.requirePrincipal()
             let c = try await consultation(context, p)
             let doc = p.role == .admin ? (c.physician ?? PhysicianID(p.subject)) : PhysicianID(p.subject)
-            return try json(Result(consultationId: c.request.id.rawValue, events: try await run(input(c.request.id, doc, c), p, request).map(\.caseName)))
+            return try context.json(Result(consultationId: c.request.id.rawValue, events: try await run(input(c.request.id, doc, c), p, request).map(\.caseName)))
         }
     }
 
@@ -146,7 +149,7 @@ struct ConsultationRoutes {
             let centre = CentreID(body?.centre ?? p.scope.sorted().first { $0 != "*" } ?? "")
             guard p.covers(centre.rawValue) else { throw Problem.forbidden("Zentrum \(centre) liegt nicht im Token-Scope") }
             let events = try await run(input(PhysicianID(raw), centre, body), p, request)
-            return try json(Result(consultationId: nil, events: events.map(\.caseName)))
+            return try context.json(Result(consultationId: nil, events: events.map(\.caseName)))
         }
     }
 
@@ -156,45 +159,16 @@ struct ConsultationRoutes {
 
     func run(_ input: TNAInput, _ p: AuthenticatedPrincipal, _ key: String?) async throws -> [TNAEvent] {
         do {
-            return try await api.telenotarzt.handle(input, by: p.principal, idempotencyKey: key)
+            return try await telenotarzt.handle(input, by: p.principal, idempotencyKey: key)
         } catch let e as TNAError {
             throw Self.problem(e)
         }
     }
 
-    /// Consultations of districts the caller may see: their centre's (physician), their districts (dispatcher),
-    /// their unit (crew), admin all.
-    func maySee(_ p: AuthenticatedPrincipal, _ r: ConsultationRequest, _ s: TNAState) -> Bool {
-        switch p.role {
-        case .admin: true
-        case .physician: p.scope.contains { s.network.serves(CentreID($0), r.district, overflow: true) }
-        case .dispatcher: p.covers(r.district.rawValue)
-        case .crew: p.covers(r.unit)
-        case .hospital: false
-        }
-    }
-
-    /// Whether a Telenotarzt event may go to the caller's event stream.
-    func maySee(_ p: AuthenticatedPrincipal, _ e: TNAEvent) async -> Bool {
-        if p.role == .admin { return true }
-        let s = await api.telenotarzt.state
-        switch e {
-        case let .requested(r, _): return maySee(p, r, s)
-        case let .physicianSignedOn(_, centre, _, _): return p.role == .physician && p.covers(centre.rawValue)
-        case let .physicianPaused(id, _), let .physicianResumed(id, _), let .physicianSignedOff(id, _):
-            return p.role == .physician && s.physicians[id].map { p.covers($0.centre.rawValue) } == true
-        case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
-             let .ended(id, _, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
-             let .leitstelleAlerted(id, _):
-            guard let c = s.consultations[id] else { return false }
-            return maySee(p, c.request, s)
-        }
-    }
-
     func consultation(_ context: LotseRequestContext, _ p: AuthenticatedPrincipal) async throws -> ConsultationState {
         let raw = try context.parameters.require("id")
-        let s = await api.telenotarzt.state
-        guard let c = s.consultations[ConsultationID(raw)], maySee(p, c.request, s) else {
+        let s = await telenotarzt.state
+        guard let c = s.consultations[ConsultationID(raw)], p.maySee(c.request, in: s.network) else {
             throw Problem.notFound("Konsultation \(raw) unbekannt / unknown consultation")
         }
         return c

@@ -1,0 +1,33 @@
+import Logging
+import LotseApplication
+import LotseCapacity
+import ServiceLifecycle
+
+/// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events (answers already
+/// treat them as ended at `until`), and red announcements left unacknowledged into `AnnouncementEscalated`.
+struct ClosureExpiryService: Service {
+    let projector: CapacityProjector
+    let capacity: CapacityService
+    let announcements: AnnouncementService
+    let clock: any LotseClock
+    let interval: Duration
+    let escalationSeconds: Int64
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let index = projector.snapshot
+                    let n = try await capacity.expireDueClosures(in: index, at: clock.now())
+                    if n > 0 { logger.info("closures expired", metadata: ["lotse.expired": "\(n)"]) }
+                    let e = try await announcements.escalateDue(in: index, at: clock.now(), thresholdSeconds: escalationSeconds)
+                    if e > 0 { logger.warning("red announcements escalated", metadata: ["lotse.escalated": "\(e)"]) }
+                } catch {
+                    logger.error("timer failed", metadata: ["lotse.error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
