@@ -107,7 +107,7 @@ let benchmarks: @Sendable () -> Void = {
                 let keys = u.keys[w % u.ids.count]
                 _ = try await u.service.execute(
                     .reportStatus(keys[i % keys.count], i % 2 == 0 ? .limited : .available), hospital: id,
-                    by: Principal(role: "hospital", id: id.rawValue), at: now)
+                    by: Principal(role: .hospital, id: id.rawValue), at: now)
             }
         },
         setup: {

@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
         let start = clock.now
         for i in 0..<1000 {
             let t = clock.now
-            events += try await service.handle(request(i), by: Principal(role: "crew", id: "rtw")).count
+            events += try await service.handle(request(i), by: Principal(role: .crew, id: "rtw")).count
             latencies.append(nanos(clock.now - t))
         }
         record(benchmark, latencies, events: events, total: clock.now - start)

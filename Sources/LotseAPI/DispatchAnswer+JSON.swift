@@ -101,7 +101,7 @@ extension DispatchAnswer.ResourceState {
             if let r = reason { $0.field("reason") { $0.string(r) } }
             if let t = reportedAt { $0.field("reportedAt") { $0.timestamp(t) } }
             $0.field("resource") { $0.string(resource.rawValue) }
-            $0.field("status") { $0.string(status) }
+            $0.field("status") { $0.string(status.rawValue) }
             if let t = until { $0.field("until") { $0.timestamp(t) } }
         }
     }

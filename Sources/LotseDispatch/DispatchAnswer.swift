@@ -41,8 +41,7 @@ public struct DispatchAnswer: Sendable, Codable, Hashable {
     public struct ResourceState: Sendable, Codable, Hashable {
         public let resource: ResourceKey
         public let label: String
-        /// `available`, `limited`, `closed` or `unknown`.
-        public let status: String
+        public let status: ResourceStatus.Kind
         public let reportedAt: Timestamp?
         public let until: Timestamp?
         public let reason: String?
@@ -52,7 +51,7 @@ public struct DispatchAnswer: Sendable, Codable, Hashable {
             let s = condition.status(at: now, ttlMinutes: ttlMinutes)
             resource = key
             label = key.germanLabel
-            status = s.name
+            status = s.kind
             reportedAt = s.reportedAt
             if case let .closed(r, u, _) = s {
                 until = u

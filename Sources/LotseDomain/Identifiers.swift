@@ -48,20 +48,26 @@ public typealias DistrictID = StringID<DistrictTag>
 
 /// Who made a change: a role and an id within it, written as `role:id` (e.g. `hospital:771003`, `operator:jana`).
 public struct Principal: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let role: String
+    /// The kinds of principal that write to the log: the five roles a token carries, an operator at the command line,
+    /// and Lotse itself (imports, timers).
+    public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
+        case hospital, dispatcher, crew, physician, admin, `operator`, system
+    }
+
+    public let role: Role
     public let id: String
 
-    public init(role: String, id: String) {
+    public init(role: Role, id: String) {
         self.role = role
         self.id = id
     }
 
     /// The principal of seeding and imports.
-    public static let importer = Principal(role: "system", id: "import")
+    public static let importer = Principal(role: .system, id: "import")
     /// The principal of timers (closure expiry) inside Lotse.
-    public static let system = Principal(role: "system", id: "lotse")
+    public static let system = Principal(role: .system, id: "lotse")
 
-    public var description: String { "\(role):\(id)" }
+    public var description: String { "\(role.rawValue):\(id)" }
 }
 
 extension UInt8 {

@@ -45,13 +45,19 @@ public enum ResourceStatus: Hashable, Sendable {
     case unknown(lastReport: Timestamp?)
 
     /// `available`, `limited`, `closed` or `unknown`.
-    public var name: String {
+    /// The status without its details, as answers name it.
+    public var kind: Kind {
         switch self {
-        case .available: "available"
-        case .limited: "limited"
-        case .closed: "closed"
-        case .unknown: "unknown"
+        case .available: .available
+        case .limited: .limited
+        case .closed: .closed
+        case .unknown: .unknown
         }
+    }
+
+    /// `available`, `limited`, `closed` or `unknown`.
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case available, limited, closed, unknown
     }
 
     /// Whether a patient can be sent (available, or limited after a call).

@@ -8,12 +8,9 @@ final class SQLiteConnection {
     /// Prepared statements by SQL text (see `cached`); finalized before the connection closes.
     var statementCache: [String: Statement] = [:]
 
-    init(path: String, readOnly: Bool = false) throws {
+    init(path: String) throws {
         var handle: OpaquePointer?
-        let flags = readOnly
-            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(handle)
@@ -82,8 +79,6 @@ final class Statement {
 
     func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(stmt, i, v) }
     func bind(_ i: Int32, _ v: String) { sqlite3_bind_text(stmt, i, v, -1, Self.transient) }
-    func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(stmt, i, v) }
-    func bindNull(_ i: Int32) { sqlite3_bind_null(stmt, i) }
     func bind(_ i: Int32, _ v: Data) {
         v.withUnsafeBytes { raw in
             _ = sqlite3_bind_blob(stmt, i, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), Self.transient)

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// - Durability: WAL with `synchronous = FULL`; an append is acknowledged only after its commit is fsync'd.
 /// - Group commit: all appends go through one writer thread. Whatever queued while the previous commit was
-///   being fsync'd is written in the next single transaction (one fsync), each append inside its own
-///   savepoint so one refused append does not affect the others.
+///   being fsync'd is written in the next single transaction (one fsync). Each append is checked (idempotency key,
+///   expected version) before it writes, so a refused one writes nothing and the others commit; only when SQLite
+///   itself fails is the batch rolled back and retried one append per transaction.
 /// - Gap-free positions: only that writer assigns positions, inside `BEGIN IMMEDIATE` (which also serialises
 ///   writers of other processes), as `max(position) + 1`.
 public final class SQLiteEventStore: EventStore, SnapshotStore {

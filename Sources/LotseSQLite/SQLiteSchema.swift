@@ -1,7 +1,5 @@
 /// The schema of the SQLite event store. Append-only is enforced by triggers, not by convention.
 enum SQLiteSchema {
-    static let version = 1
-
     static let statements = [
         """
         CREATE TABLE IF NOT EXISTS events (

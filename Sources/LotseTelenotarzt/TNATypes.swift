@@ -12,23 +12,6 @@ public typealias PhysicianID = StringID<PhysicianTag>
 /// A consultation (one request of a crew for a Telenotarzt).
 public typealias ConsultationID = StringID<ConsultationTag>
 
-/// What the crew needs the Telenotarzt for (DOMAIN.md "uses").
-public enum ConsultationKind: String, Sendable, Codable, CaseIterable {
-    case crewAdvice = "crew-advice"
-    case dispatchedWithAmbulance = "dispatched-with-ambulance"
-    case bridgingUntilNEF = "bridging-until-nef"
-    case supportOnSceneNotarzt = "support-on-scene-notarzt"
-    case secondaryTransport = "secondary-transport"
-}
-
-/// How a consultation ended.
-public enum Disposition: String, Sendable, Codable, CaseIterable {
-    case treatedOnScene = "treated-on-scene"
-    case transportedToHospital = "transported-to-hospital"
-    case handedOverToNotarzt = "handed-over-to-notarzt"
-    case noTreatmentNeeded = "no-treatment-needed"
-}
-
 /// Centres and the Rettungsdienstbereiche they serve; overflow only where configured. Data, not code.
 public struct TNANetwork: Sendable, Hashable, Codable {
     public struct Centre: Sendable, Hashable, Codable {

@@ -14,6 +14,19 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case admin
 }
 
+extension Role {
+    /// The same role as it is recorded with the events this caller causes.
+    public var principalRole: Principal.Role {
+        switch self {
+        case .hospital: .hospital
+        case .dispatcher: .dispatcher
+        case .crew: .crew
+        case .physician: .physician
+        case .admin: .admin
+        }
+    }
+}
+
 /// Who is calling, as the verified token says.
 public struct AuthenticatedPrincipal: Sendable, Hashable {
     /// The token's subject (a person or system name).
@@ -29,7 +42,7 @@ public struct AuthenticatedPrincipal: Sendable, Hashable {
     }
 
     /// The principal recorded with every event this caller causes: `role:subject`.
-    public var principal: Principal { Principal(role: role.rawValue, id: subject) }
+    public var principal: Principal { Principal(role: role.principalRole, id: subject) }
 
     /// Whether the scope covers `value` (or everything).
     public func covers(_ value: String) -> Bool { scope.contains("*") || scope.contains(value) }

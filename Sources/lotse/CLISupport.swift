@@ -44,7 +44,7 @@ struct ActorOptions: ParsableArguments {
 
     var principal: Principal {
         let user = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unbekannt"
-        return Principal(role: "operator", id: user)
+        return Principal(role: .operator, id: user)
     }
 }
 

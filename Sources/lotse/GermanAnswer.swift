@@ -51,12 +51,12 @@ enum GermanAnswerFormatter {
 
     static func labels(_ keys: [ResourceKey]) -> String { keys.map(\.germanLabel).joined(separator: ", ") }
 
-    static func mark(_ status: String) -> String {
+    static func mark(_ status: ResourceStatus.Kind) -> String {
         switch status {
-        case "available": "✓"
-        case "limited": "(eingeschränkt)"
-        case "closed": "✗ abgemeldet"
-        default: "? unbekannt"
+        case .available: "✓"
+        case .limited: "(eingeschränkt)"
+        case .closed: "✗ abgemeldet"
+        case .unknown: "? unbekannt"
         }
     }
 

@@ -83,7 +83,7 @@ import Testing
             let id = HospitalID(String(770_000 + n % 50))!
             let key = ResourceKey.all.randomElement(using: &rng)!
             let at = t0.adding(minutes: Double(Int.random(in: 0...100_000, using: &rng)) + 0.123)
-            let m = EventMetadata(principal: Principal(role: "hospital", id: texts.randomElement(using: &rng)!), correlationId: "c-\(n)",
+            let m = EventMetadata(principal: Principal(role: .hospital, id: texts.randomElement(using: &rng)!), correlationId: "c-\(n)",
                                   idempotencyKey: n % 3 == 0 ? nil : texts.randomElement(using: &rng)!, command: "X")
             let header = AnnouncementHeader(announcementId: AnnouncementID("A-\(n)")!, hospitalId: id,
                                             district: DistrictID("Vorpommern-Rügen"), unit: texts.randomElement(using: &rng)!)

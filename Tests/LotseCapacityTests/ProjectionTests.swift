@@ -48,7 +48,7 @@ import Testing
                 } else {
                     let (id, command) = randomCommand(ids, &rng, now: now)
                     do {
-                        _ = try await service.execute(command, hospital: id, by: Principal(role: "hospital", id: id.rawValue), at: now)
+                        _ = try await service.execute(command, hospital: id, by: Principal(role: .hospital, id: id.rawValue), at: now)
                         accepted += 1
                     } catch is CapacityService.Failure {}
                 }

@@ -36,7 +36,7 @@ import Testing
         let expected = haversineKm(dranske, bergen.position) * 1.3 / 75 * 60
         #expect(abs(first.driveMinutes - expected) < 0.06)
         #expect(first.score == first.driveMinutes && first.scoreParts.limitedPenaltyMinutes == 0)
-        #expect(first.resources.map(\.status) == ["available", "available"] && first.dataAgeMinutes == 0)
+        #expect(first.resources.map(\.status) == [.available, .available] && first.dataAgeMinutes == 0)
         #expect(a.rulesVersion == (try ReferenceData.requirementTable()).version)
         #expect(a.logPosition == idx.position)
     }
@@ -50,7 +50,7 @@ import Testing
         #expect(abs(bergen.score - (bergen.driveMinutes + 10)) < 0.06)
         // Bergen is 28 min, Stralsund 36 min: with +10 Stralsund comes first.
         #expect(a.candidates.map(\.hospitalId.rawValue).prefix(2) == ["771436", "772096"])
-        #expect(bergen.resources.first { $0.resource == .strokeUnit }?.status == "limited")
+        #expect(bergen.resources.first { $0.resource == .strokeUnit }?.status == .limited)
     }
 
     @Test func patientsEnRouteBeyondFreeBedsAddTheLoadPenalty() async throws {
@@ -83,7 +83,7 @@ import Testing
                                    at: t0.adding(minutes: 12 * 60 + 1))
         #expect(a.candidates.isEmpty && a.excludedTotal == 10)
         #expect(a.excluded[0].reasons.contains("Stroke Unit: Daten älter als 12 h (letzte Meldung 23.11.2026 11:00)"))
-        #expect(a.excluded[0].resources.allSatisfy { $0.status == "unknown" })
+        #expect(a.excluded[0].resources.allSatisfy { $0.status == .unknown })
 
         let bare = try await seededStore(demo: false)
         let b = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(bare), at: t0)
@@ -178,13 +178,13 @@ import Testing
             // Invariants.
             for (i, c) in a.candidates.enumerated() {
                 #expect(c.rank == i + 1)
-                #expect(c.resources.allSatisfy { $0.status == "available" || $0.status == "limited" })
+                #expect(c.resources.allSatisfy { $0.status == .available || $0.status == .limited })
                 #expect(c.resources.map(\.resource) == required.keys)
                 if i > 0 { #expect(a.candidates[i - 1].score <= c.score) }
             }
             for e in a.excluded {
                 #expect(!e.reasons.isEmpty)
-                #expect(e.reasons.count == e.resources.filter { $0.status == "closed" || $0.status == "unknown" }.count)
+                #expect(e.reasons.count == e.resources.filter { $0.status == .closed || $0.status == .unknown }.count)
             }
             for (x, y) in zip(a.excluded, a.excluded.dropFirst()) { #expect(x.driveMinutes <= y.driveMinutes) }
         }

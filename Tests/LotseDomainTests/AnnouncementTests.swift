@@ -5,8 +5,8 @@ import Testing
 struct AnnouncementTests {
     let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
     let id = AnnouncementID("A-1")!
-    let dispatcher = Principal(role: "dispatcher", id: "ils")
-    let hospital = Principal(role: "hospital", id: "zna")
+    let dispatcher = Principal(role: .dispatcher, id: "ils")
+    let hospital = Principal(role: .hospital, id: "zna")
 
     func request(pzc: String = "421701", blocking: [ResourceKey] = [], override: String? = nil, eta: Double = 25, unit: String = "RTW-1") -> AnnouncementRequest {
         AnnouncementRequest(

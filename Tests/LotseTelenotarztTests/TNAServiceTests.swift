@@ -12,7 +12,7 @@ struct TNAServiceTests {
 
     let rügen = DistrictID("Vorpommern-Rügen")
     var network: TNANetwork { .mecklenburgVorpommern(districts: [rügen, DistrictID("Schwerin")]) }
-    let crew = Principal(role: "crew", id: "rtw-1"), doc = Principal(role: "physician", id: "dr-a")
+    let crew = Principal(role: .crew, id: "rtw-1"), doc = Principal(role: .physician, id: "dr-a")
 
     func tempStore() throws -> (SQLiteEventStore, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-tna-\(UUID().uuidString)")

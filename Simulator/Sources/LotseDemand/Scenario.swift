@@ -81,7 +81,7 @@ public struct Scenario: Codable, Sendable, Hashable {
         /// Occupancy the other patients (elective, walk-in, transfers) keep on average, per category.
         public var backgroundOccupancy: Double
         /// Mean length of stay in days per bed category (`normal`, `icu-high-care`, …).
-        public var lengthOfStayDays: [String: Double]
+        public var lengthOfStayDays: [BedCategory: Double]
         /// Share of transported patients admitted, per urgency 1, 2, 3 (the others go home from the ED).
         public var admissionShare: [Double]
         /// Local times of the regular reports (beds and resource statuses), `HH:MM`.
@@ -122,7 +122,7 @@ public struct Scenario: Codable, Sendable, Hashable {
         /// Share of consultations handed over to a physical Notarzt.
         public var escalationShare: Double
         /// Consultation kinds with their shares (`crew-advice`, `dispatched-with-ambulance`, …).
-        public var kinds: [String: Double]
+        public var kinds: [ConsultationKind: Double]
     }
 
     public struct Variant: Codable, Sendable, Hashable {
@@ -174,10 +174,8 @@ public struct Scenario: Codable, Sendable, Hashable {
         try check(!hospitals.reporting.isEmpty && hospitals.reporting.allSatisfy { $0.share >= 0 && (0...1).contains($0.missShare) }, "hospitals.reporting ungültig")
         try check(hospitals.outageHours.count == 2 && hospitals.outageHours[0] > 0 && hospitals.outageHours[0] <= hospitals.outageHours[1], "hospitals.outageHours: [min, max] in Stunden")
         try check((0..<1).contains(hospitals.backgroundOccupancy), "hospitals.backgroundOccupancy muss in [0, 1) liegen")
-        for k in hospitals.lengthOfStayDays.keys { try check(BedCategory(rawValue: k) != nil, "hospitals.lengthOfStayDays: unbekannte Kategorie \(k)") }
         try check(tna.physicians >= 0 && tna.physicians <= 20, "tna.physicians muss 0–20 sein")
         try check(tna.durationMeanMinutes > 0 && tna.durationSDMinutes > 0, "tna.duration muss > 0 sein")
-        for k in tna.kinds.keys { try check(ConsultationKindName.valid(k), "tna.kinds: unbekannte Art \(k)") }
     }
 
     public static func minuteOfDay(_ s: String) -> Int? {
@@ -233,11 +231,6 @@ public enum RankingPolicy: String, Codable, Sendable, Hashable, CaseIterable {
         case .nearest: "nächste geeignete Klinik (ohne Kapazität)"
         }
     }
-}
-
-enum ConsultationKindName {
-    static let all = ["crew-advice", "dispatched-with-ambulance", "bridging-until-nef", "support-on-scene-notarzt", "secondary-transport"]
-    static func valid(_ s: String) -> Bool { all.contains(s) }
 }
 
 /// Why a scenario cannot be run. One line each, German first.

@@ -31,8 +31,8 @@ extension Simulation {
     func draws(for m: Mission) -> MissionDraws {
         var rng = SimRandom(seed: scenario.seed, stream: 10_000_000 + UInt64(m.index))
         let t = scenario.timing
-        let kinds = scenario.tna.kinds.sorted { $0.key < $1.key }
-        let kind = kinds.isEmpty ? "dispatched-with-ambulance" : kinds[WeightedChoice(weights: kinds.map(\.value)).pick(&rng)].key
+        let kinds = scenario.tna.kinds.sorted { $0.key.rawValue < $1.key.rawValue }
+        let kind = kinds.isEmpty ? ConsultationKind.dispatchedWithAmbulance : kinds[WeightedChoice(weights: kinds.map(\.value)).pick(&rng)].key
         let category = BedCategory.needed(for: requiredResources(m.pzc))
         return MissionDraws(
             onSceneMinutes: rng.lognormal(mean: t.onSceneMeanMinutes, sd: t.onSceneSDMinutes),
@@ -41,7 +41,7 @@ extension Simulation {
             admitted: rng.chance(scenario.hospitals.admissionShare[m.pzc.urgency.rawValue - 1]),
             lengthOfStayDays: rng.lognormal(mean: losDays[category.index], sd: losDays[category.index] * 0.8),
             wantsTNA: rng.chance(tnaRequestShare),
-            tnaKind: ConsultationKind(rawValue: kind) ?? .dispatchedWithAmbulance,
+            tnaKind: kind,
             tnaMinutes: rng.lognormal(mean: scenario.tna.durationMeanMinutes, sd: scenario.tna.durationSDMinutes),
             tnaEscalated: rng.chance(scenario.tna.escalationShare))
     }

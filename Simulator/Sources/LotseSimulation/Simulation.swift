@@ -49,8 +49,8 @@ public final class Simulation {
     var hospitalRng: [SimRandom] = []
     var today = DayCounters()
     let losDays: [Double]
-    static let dispatcher = Principal(role: "dispatcher", id: "sim-leitstelle")
-    static let crew = Principal(role: "crew", id: "sim-rtw")
+    static let dispatcher = Principal(role: .dispatcher, id: "sim-leitstelle")
+    static let crew = Principal(role: .crew, id: "sim-rtw")
 
     public init(scenario: Scenario, geography: Geography, table: RequirementTable) throws {
         self.scenario = scenario
@@ -70,7 +70,7 @@ public final class Simulation {
         plain.loadPenaltyMinutesPerPatient = 0
         nearest = try DispatchRanking(table: table, parameters: plain)
         let los = scenario.hospitals.lengthOfStayDays
-        losDays = BedCategory.allCases.map { los[$0.rawValue] ?? los["normal"] ?? 6.5 }
+        losDays = BedCategory.allCases.map { los[$0] ?? los[.normal] ?? 6.5 }
     }
 
     var now: Timestamp { clock.now() }
@@ -275,7 +275,7 @@ public final class Simulation {
         return result
     }
 
-    func hospitalPrincipal(_ slot: Int) -> Principal { Principal(role: "hospital", id: hospitals[slot].id.rawValue) }
+    func hospitalPrincipal(_ slot: Int) -> Principal { Principal(role: .hospital, id: hospitals[slot].id.rawValue) }
 
     /// Runs one hospital command as the hospital; refusals are returned, not thrown.
     @discardableResult
