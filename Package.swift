@@ -197,6 +197,11 @@ let package = Package(
             swiftSettings: strict
         ),
         /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.
-        .testTarget(name: "LotseCLITests", dependencies: ["lotse", "LotseSQLite", "LotseEventStore"], swiftSettings: strict),
+        .testTarget(name: "LotseCLITests", dependencies: ["lotse", "lotse-append-load", "LotseSQLite", "LotseEventStore"], swiftSettings: strict),
+        /// Test tool: appends synthetic events straight to the SQLite store, printing every acknowledgement (the `kill -9` test).
+        .executableTarget(
+            name: "lotse-append-load",
+            dependencies: ["LotseSQLite", "LotseEventStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/AppendLoad", swiftSettings: strict),
     ]
 )

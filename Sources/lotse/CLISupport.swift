@@ -74,18 +74,6 @@ func guarded(_ body: () async throws -> Void) async throws {
     }
 }
 
-func parseHospital(_ raw: String) throws -> HospitalID {
-    guard let id = HospitalID(raw) else { throw CLIError("Klinik-ID „\(raw)“ ist ungültig (z. B. 773589) / invalid hospital id") }
-    return id
-}
-
-func parseResource(_ raw: String) throws -> ResourceKey {
-    guard let k = ResourceKey(rawValue: raw) else {
-        throw CLIError("Ressource „\(raw)“ unbekannt; erlaubt: \(ResourceKey.allCases.map(\.rawValue).joined(separator: ", ")) / unknown resource")
-    }
-    return k
-}
-
 /// `--until`: `14:30` (the next time it is 14:30 in Germany, within 24 h), `+90m` / `+2h`, or ISO 8601.
 func parseUntil(_ raw: String, now: Timestamp) throws -> Timestamp {
     if raw.hasPrefix("+"), let unit = raw.last, let n = Double(raw.dropFirst().dropLast()), n > 0 {

@@ -10,9 +10,9 @@ struct Dispatch: AsyncParsableCommand {
         abstract: "Welche Klinik kann diesen Patienten jetzt aufnehmen? Rangliste mit Begründung.")
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "PZC, 6 Ziffern: RMI + Alter + Dringlichkeit (z. B. 421701).") var pzc: String?
-    @Option(help: "RMI (3 Ziffern), statt --pzc.") var rmi: String?
-    @Option(help: "Dringlichkeit 1 (rot), 2 (gelb), 3 (grün), mit --rmi.") var urgency: Int?
+    @Option(help: "PZC, 6 Ziffern: RMI + Alter + Dringlichkeit (z. B. 421701).", transform: { try PZC(parsing: $0) }) var pzc: PZC?
+    @Option(help: "RMI (3 Ziffern), statt --pzc.", transform: parseRMI) var rmi: RMI?
+    @Option(help: "Dringlichkeit 1 (rot), 2 (gelb), 3 (grün), mit --rmi.", transform: parseUrgency) var urgency: Urgency?
     @Option(help: "Alter in Jahren (0–99), mit --rmi.") var age: Int?
     @Option(help: "Breitengrad des Einsatzorts.") var lat: Double?
     @Option(help: "Längengrad des Einsatzorts.") var lon: Double?
@@ -57,11 +57,9 @@ struct Dispatch: AsyncParsableCommand {
         let districtID = district.map(DistrictID.init)
         if let pzc {
             guard rmi == nil, urgency == nil, age == nil else { throw CLIError("--pzc oder --rmi/--urgency/--age, nicht beides / use either --pzc or --rmi") }
-            return try DispatchQuery(position: position, pzc: try PZC(parsing: pzc), district: districtID, limit: limit)
+            return try DispatchQuery(position: position, pzc: pzc, district: districtID, limit: limit)
         }
         guard let rmi, let urgency, let age else { throw CLIError("--pzc oder --rmi mit --urgency und --age angeben / give --pzc or --rmi, --urgency, --age") }
-        guard let r = RMI(rmi) else { throw CLIError("RMI „\(rmi)“ muss aus 3 Ziffern bestehen / RMI must be 3 digits") }
-        guard let u = Urgency(rawValue: urgency) else { throw PZCError.urgencyOutOfRange(urgency) }
-        return try DispatchQuery(position: position, rmi: r, urgency: u, age: age, district: districtID, limit: limit)
+        return try DispatchQuery(position: position, rmi: rmi, urgency: urgency, age: age, district: districtID, limit: limit)
     }
 }

@@ -8,7 +8,7 @@ struct Lotse: AsyncParsableCommand {
         abstract: "Lotse – Kapazitätsregister und Zuweisung für die Notfallversorgung in MV.",
         subcommands: [
             Seed.self, Dispatch.self, Hospitals.self, Report.self, Close.self, Reopen.self, Beds.self,
-            Events.self, Replay.self, Serve.self, Token.self, TNAReportCommand.self, AppendLoad.self,
+            Events.self, Replay.self, Serve.self, Token.self, TNAReportCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but a usage error is one line (`Fehler: …`), as every other error of lotse;
@@ -30,7 +30,12 @@ struct Lotse: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            var first = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            // A typed option's own German reason, without ArgumentParser's English frame around it.
+            if first.hasPrefix("The value '"), let r = first.range(of: "' is invalid for '"), let colon = first.range(of: "': ", range: r.upperBound..<first.endIndex) {
+                let option = first[r.upperBound..<colon.lowerBound].split(separator: " ").first ?? ""
+                first = "\(option): \(first[colon.upperBound...])"
+            }
             FileHandle.standardError.write(Data("Fehler: \(first) (Hilfe: lotse --help)\n".utf8))
             Foundation.exit(code.rawValue)
         }

@@ -131,7 +131,7 @@ struct SecretOptions: ParsableArguments {
 
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Gibt ein signiertes Bearer-Token für eine Rolle aus.")
-    @Option(help: "hospital, dispatcher, crew, physician oder admin.") var role: String
+    @Option(help: "hospital, dispatcher, crew, physician oder admin.", transform: parseRole) var role: Role
     @Option(help: "Kommagetrennt: Klinik-IDs, Rettungsdienstbereiche, Einheit, Zentrum oder *.") var scope: String
     @Option(help: "Gültigkeit, z. B. 8h, 30m, 7d.") var ttl: String = "8h"
     @Option(help: "Name (Subjekt) des Tokens; wird mit jeder Änderung gespeichert.") var sub: String?
@@ -140,9 +140,7 @@ struct Token: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            guard let r = Role(rawValue: role) else {
-                throw CLIError("Rolle „\(role)“ unbekannt; erlaubt: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let r = role
             let scopes = scope.split(separator: ",").map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
             guard !scopes.isEmpty else { throw CLIError("--scope darf nicht leer sein / scope required") }
             guard let unit = ttl.last, let n = Int(ttl.dropLast()), n > 0,

@@ -3,11 +3,14 @@ import Foundation
 /// Runs the built `lotse` binary.
 enum CLIRunner {
     /// The `lotse` executable next to the test bundle (SwiftPM puts all products in one directory).
-    static var binary: URL {
+    static var binary: URL { executable("lotse") }
+
+    /// A built executable of the package by name.
+    static func executable(_ name: String) -> URL {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lotse"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/debug/lotse"),
+                .appendingPathComponent(".build/debug/\(name)"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
     }

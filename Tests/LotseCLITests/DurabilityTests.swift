@@ -14,12 +14,12 @@ import Glibc
         let version: Int64
     }
 
-    /// Starts `lotse append-load`, reads acknowledgements until `acksBeforeKill`, sends SIGKILL, and returns every
+    /// Starts `lotse-append-load`, reads acknowledgements until `acksBeforeKill`, sends SIGKILL, and returns every
     /// acknowledgement the child printed before it died.
     func runAndKill(db: String, acksBeforeKill: Int) throws -> (acks: [Ack], killed: Bool) {
         let p = Process()
-        p.executableURL = CLIRunner.binary
-        p.arguments = ["append-load", "--db", db, "--count", "10000000", "--writers", "8", "--batch", "3"]
+        p.executableURL = CLIRunner.executable("lotse-append-load")
+        p.arguments = ["--db", db, "--count", "10000000", "--writers", "8", "--batch", "3"]
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = FileHandle.nullDevice

@@ -3,12 +3,13 @@ import Foundation
 import LotseEventStore
 import LotseSQLite
 
-/// Appends synthetic events and prints each acknowledged one (`ack POSITION STREAM VERSION`), flushed at once.
-/// Used by the durability test, which kills this process with SIGKILL mid-stream and checks every ack survived.
+/// Appends synthetic events straight to the store and prints each acknowledged one (`ack POSITION STREAM VERSION`),
+/// flushed at once. A test tool of the store's contract, not a command path: the durability test kills this
+/// process with SIGKILL mid-stream and checks every ack survived.
+@main
 struct AppendLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "append-load", abstract: "Testhilfe: schreibt synthetische Ereignisse und meldet jede Bestätigung.",
-        shouldDisplay: false)
+        commandName: "lotse-append-load", abstract: "Testhilfe: schreibt synthetische Ereignisse und meldet jede Bestätigung.")
     @Option var db: String
     @Option var count: Int = 100_000
     @Option var writers: Int = 8
