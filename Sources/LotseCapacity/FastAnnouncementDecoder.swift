@@ -7,13 +7,12 @@ import LotseDomain
 /// `JSONDecoder` (a property test compares both).
 extension FastEventDecoder {
     static func decodeAnnouncement(type: String, schemaVersion v: Int, payload: Data) -> AnnouncementEvent? {
-        payload.withUnsafeBytes { raw -> AnnouncementEvent? in
-            var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
+        read(payload) { r in
             switch type {
-            case PatientAnnounced.eventType where v == 1: return r.announced().map(AnnouncementEvent.announced)
-            case AnnouncementAcknowledged.eventType where v == 1: return r.acknowledged().map(AnnouncementEvent.acknowledged)
-            case PatientArrived.eventType where v == 1: return r.arrived().map(AnnouncementEvent.arrived)
-            default: return nil
+            case PatientAnnounced.eventType where v == 1: r.announced().map(AnnouncementEvent.announced)
+            case AnnouncementAcknowledged.eventType where v == 1: r.acknowledged().map(AnnouncementEvent.acknowledged)
+            case PatientArrived.eventType where v == 1: r.arrived().map(AnnouncementEvent.arrived)
+            default: nil
             }
         }
     }

@@ -10,16 +10,23 @@ enum FastEventDecoder {
     /// Only the layout versions it was written for (`FastEventEncoder.layoutVersions`, all 1 now): any other version
     /// takes the reference path with its upcasters.
     static func decode(type: String, schemaVersion v: Int, payload: Data) -> HospitalEvent? {
-        payload.withUnsafeBytes { raw -> HospitalEvent? in
-            var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
+        read(payload) { r in
             switch type {
-            case ResourceStatusReported.eventType where v == 1: return r.statusReported().map(HospitalEvent.statusReported)
-            case ResourceClosed.eventType where v == 1: return r.closed().map(HospitalEvent.closed)
-            case ResourceReopened.eventType where v == 1: return r.reopened().map(HospitalEvent.reopened)
-            case ResourceClosureExpired.eventType where v == 1: return r.closureExpired().map(HospitalEvent.closureExpired)
-            case BedCountsReported.eventType where v == 1: return r.bedsReported().map(HospitalEvent.bedsReported)
-            default: return nil
+            case ResourceStatusReported.eventType where v == 1: r.statusReported().map(HospitalEvent.statusReported)
+            case ResourceClosed.eventType where v == 1: r.closed().map(HospitalEvent.closed)
+            case ResourceReopened.eventType where v == 1: r.reopened().map(HospitalEvent.reopened)
+            case ResourceClosureExpired.eventType where v == 1: r.closureExpired().map(HospitalEvent.closureExpired)
+            case BedCountsReported.eventType where v == 1: r.bedsReported().map(HospitalEvent.bedsReported)
+            default: nil
             }
+        }
+    }
+
+    /// Runs `body` with a reader over the payload's bytes (no copy).
+    static func read<T>(_ payload: Data, _ body: (inout Reader) -> T?) -> T? {
+        payload.withUnsafeBytes { raw in
+            var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
+            return body(&r)
         }
     }
 

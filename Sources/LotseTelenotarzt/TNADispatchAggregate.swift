@@ -185,6 +185,19 @@ public struct TNADispatchAggregate: Sendable {
             s.physicians[p]?.assigned.remove(id)
             if s.physicians[p]?.assigned.isEmpty == true { s.physicians[p]?.idleSince = now }
         }
+        // Back to the queue: nobody holds it, no offer runs.
+        func requeue(_ id: ConsultationID, _ now: Timestamp) {
+            release(id, now)
+            s.consultations[id]?.status = .waiting
+            s.consultations[id]?.physician = nil
+            s.consultations[id]?.offerExpiresAt = nil
+        }
+        // Over for the Telenotarzt: ended, cancelled or escalated.
+        func close(_ id: ConsultationID, _ status: ConsultationStatus, _ now: Timestamp) {
+            release(id, now)
+            s.consultations[id]?.status = status
+            s.consultations[id]?.endedAt = now
+        }
         switch event {
         case let .physicianSignedOn(p, centre, maxParallel, at):
             if let existing = s.physicians[p], existing.status != .signedOff {
@@ -210,17 +223,11 @@ public struct TNADispatchAggregate: Sendable {
             if s.consultations[id]?.offeredAt == nil { s.consultations[id]?.offeredAt = at }
             s.physicians[p]?.assigned.insert(id)
         case let .offerMissed(id, p, at), let .offerDeclined(id, p, at):
-            release(id, at)
+            requeue(id, at)
             if case .offerMissed = event { s.consultations[id]?.missedOffers += 1 }
             s.consultations[id]?.passedBy.insert(p)
-            s.consultations[id]?.status = .waiting
-            s.consultations[id]?.physician = nil
-            s.consultations[id]?.offerExpiresAt = nil
         case let .requeued(id, _, at):
-            release(id, at)
-            s.consultations[id]?.status = .waiting
-            s.consultations[id]?.physician = nil
-            s.consultations[id]?.offerExpiresAt = nil
+            requeue(id, at)
         case let .accepted(id, _, at):
             s.consultations[id]?.status = .accepted
             s.consultations[id]?.acceptedAt = at
@@ -229,19 +236,13 @@ public struct TNADispatchAggregate: Sendable {
             s.consultations[id]?.status = .connected
             s.consultations[id]?.connectedAt = at
         case let .ended(id, disposition, destination, at):
-            s.consultations[id]?.destination = destination
-            release(id, at)
-            s.consultations[id]?.status = .ended
+            close(id, .ended, at)
             s.consultations[id]?.disposition = disposition
-            s.consultations[id]?.endedAt = at
+            s.consultations[id]?.destination = destination
         case let .cancelled(id, _, at):
-            release(id, at)
-            s.consultations[id]?.status = .cancelled
-            s.consultations[id]?.endedAt = at
+            close(id, .cancelled, at)
         case let .escalated(id, at):
-            release(id, at)
-            s.consultations[id]?.status = .escalated
-            s.consultations[id]?.endedAt = at
+            close(id, .escalated, at)
         case let .backupAlerted(id, _): s.consultations[id]?.backupAlerted = true
         case let .leitstelleAlerted(id, _): s.consultations[id]?.leitstelleAlerted = true
         }

@@ -5,21 +5,23 @@ import LotseTokens
 // Typed options: ArgumentParser calls these while it parses (`@Option(transform:)`), so a command's `run` gets
 // values, not strings, and a bad value is one German line naming what is allowed.
 
+/// `make(raw)`, or one German line saying what is allowed.
+func parse<T>(_ raw: String, _ make: (String) -> T?, _ message: @autoclosure () -> String) throws -> T {
+    guard let v = make(raw) else { throw CLIError(message()) }
+    return v
+}
+
 func parseHospital(_ raw: String) throws -> HospitalID {
-    guard let id = HospitalID(raw) else { throw CLIError("Klinik-ID „\(raw)“ ist ungültig (z. B. 773589) / invalid hospital id") }
-    return id
+    try parse(raw, HospitalID.init, "Klinik-ID „\(raw)“ ist ungültig (z. B. 773589) / invalid hospital id")
 }
 
 func parseResource(_ raw: String) throws -> ResourceKey {
-    guard let k = ResourceKey(rawValue: raw) else {
-        throw CLIError("Ressource „\(raw)“ unbekannt; erlaubt: \(ResourceKey.allCases.map(\.rawValue).joined(separator: ", ")) / unknown resource")
-    }
-    return k
+    try parse(raw, ResourceKey.init(rawValue:),
+              "Ressource „\(raw)“ unbekannt; erlaubt: \(ResourceKey.allCases.map(\.rawValue).joined(separator: ", ")) / unknown resource")
 }
 
 func parseStatus(_ raw: String) throws -> ReportedStatus {
-    guard let s = ReportedStatus(rawValue: raw) else { throw CLIError("--status muss available oder limited sein (Abmeldung: lotse close)") }
-    return s
+    try parse(raw, ReportedStatus.init(rawValue:), "--status muss available oder limited sein (Abmeldung: lotse close)")
 }
 
 /// `KATEGORIE=FREI/BETREIBBAR`, e.g. `icu-high-care=3/8`.
@@ -34,24 +36,19 @@ func parseBedCount(_ raw: String) throws -> (BedCategory, BedCount) {
 }
 
 func parseRole(_ raw: String) throws -> Role {
-    guard let r = Role(rawValue: raw) else {
-        throw CLIError("Rolle „\(raw)“ unbekannt; erlaubt: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return r
+    try parse(raw, Role.init(rawValue:), "Rolle „\(raw)“ unbekannt; erlaubt: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
 }
 
 func parseTime(_ raw: String) throws -> Timestamp {
-    guard let t = Timestamp(iso8601: raw) else { throw CLIError("„\(raw)“ ist keine ISO-8601-Zeit / not an ISO 8601 time") }
-    return t
+    try parse(raw, Timestamp.init(iso8601:), "„\(raw)“ ist keine ISO-8601-Zeit / not an ISO 8601 time")
 }
 
 func parseRMI(_ raw: String) throws -> RMI {
-    guard let r = RMI(raw) else { throw CLIError("RMI „\(raw)“ muss aus 3 Ziffern bestehen / RMI must be 3 digits") }
-    return r
+    try parse(raw, RMI.init, "RMI „\(raw)“ muss aus 3 Ziffern bestehen / RMI must be 3 digits")
 }
 
 func parseUrgency(_ raw: String) throws -> Urgency {
-    guard let n = Int(raw) else { throw CLIError("Dringlichkeit „\(raw)“: 1, 2 oder 3") }
+    let n = try parse(raw, Int.init, "Dringlichkeit „\(raw)“: 1, 2 oder 3")
     guard let u = Urgency(rawValue: n) else { throw PZCError.urgencyOutOfRange(n) }
     return u
 }

@@ -1,17 +1,22 @@
 import ArgumentParser
 import LotseDomain
 
+/// The resource of a hospital a command is about.
+struct ResourceTarget: ParsableArguments {
+    @Option(help: "Klinik-ID (STOID).", transform: parseHospital) var hospital: HospitalID
+    @Option(help: "Ressource, z. B. stroke-unit.", transform: parseResource) var resource: ResourceKey
+}
+
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Meldet eine Ressource als verfügbar oder eingeschränkt.")
     @OptionGroup var store: StoreOptions
     @OptionGroup var actor: ActorOptions
-    @Option(help: "Klinik-ID (STOID).", transform: parseHospital) var hospital: HospitalID
-    @Option(help: "Ressource, z. B. stroke-unit.", transform: parseResource) var resource: ResourceKey
+    @OptionGroup var target: ResourceTarget
     @Option(help: "available oder limited.", transform: parseStatus) var status: ReportedStatus
 
     func run() async throws {
         try await guarded {
-            try await runHospitalCommand(.reportStatus(resource, status), hospital: hospital, store: store, actor: actor)
+            try await runHospitalCommand(.reportStatus(target.resource, status), hospital: target.hospital, store: store, actor: actor)
         }
     }
 }
@@ -20,8 +25,7 @@ struct Close: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Meldet eine Ressource ab (Grund und Ende sind Pflicht).")
     @OptionGroup var store: StoreOptions
     @OptionGroup var actor: ActorOptions
-    @Option(help: "Klinik-ID (STOID).", transform: parseHospital) var hospital: HospitalID
-    @Option(help: "Ressource, z. B. stroke-unit.", transform: parseResource) var resource: ResourceKey
+    @OptionGroup var target: ResourceTarget
     @Option(help: "Grund der Abmeldung.") var reason: String
     @Option(help: "Ende: 14:30, +90m, +2h oder ISO 8601.") var until: String
 
@@ -29,7 +33,7 @@ struct Close: AsyncParsableCommand {
         try await guarded {
             let u = try parseUntil(until, now: try store.time())
             try await runHospitalCommand(
-                .close(resource, reason: reason, until: u), hospital: hospital, store: store, actor: actor)
+                .close(target.resource, reason: reason, until: u), hospital: target.hospital, store: store, actor: actor)
         }
     }
 }
@@ -38,12 +42,11 @@ struct Reopen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Beendet eine Abmeldung vorzeitig.")
     @OptionGroup var store: StoreOptions
     @OptionGroup var actor: ActorOptions
-    @Option(help: "Klinik-ID (STOID).", transform: parseHospital) var hospital: HospitalID
-    @Option(help: "Ressource, z. B. stroke-unit.", transform: parseResource) var resource: ResourceKey
+    @OptionGroup var target: ResourceTarget
 
     func run() async throws {
         try await guarded {
-            try await runHospitalCommand(.reopen(resource), hospital: hospital, store: store, actor: actor)
+            try await runHospitalCommand(.reopen(target.resource), hospital: target.hospital, store: store, actor: actor)
         }
     }
 }
