@@ -36,7 +36,7 @@ let package = Package(
 
         /// Telenotarzt dispatch: the pure state machine of DESIGN §5 and the actor service that runs it on the log.
         .target(
-            name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], resources: [.copy("Resources")],
+            name: "LotseTelenotarzt", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication", "LotseTime"], resources: [.copy("Resources")],
             swiftSettings: strict),
 
         // MARK: - Event store port and adapters
@@ -46,6 +46,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         /// SQLite adapter: WAL, synchronous=FULL, group commit on one writer thread.
         .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore"], swiftSettings: strict),
+
+        /// The one clock type (system, manual) of the CLI, the server, the simulator, the load generator and the tests.
+        .target(name: "LotseTime", dependencies: ["LotseDomain"], swiftSettings: strict),
 
         // MARK: - Projections and application
         /// The one command path: the `Aggregate` protocol, `StreamCommandRunner`, `EventMetadata`, event types, the JSON writer.
@@ -64,7 +67,7 @@ let package = Package(
             name: "LotseAPI",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
-                "LotseTokens",
+                "LotseTokens", "LotseTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -87,7 +90,7 @@ let package = Package(
             name: "lotse",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
-                "LotseTokens", "LotseApplication",
+                "LotseTokens", "LotseApplication", "LotseTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -107,7 +110,7 @@ let package = Package(
             name: "LotseSimulation",
             dependencies: [
                 "LotseDemand", "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed",
-                "LotseTelenotarzt",
+                "LotseTelenotarzt", "LotseTime",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -118,7 +121,7 @@ let package = Package(
         .target(
             name: "LotseLoad",
             dependencies: [
-                "LotseDemand", "LotseDomain", "LotseTokens",
+                "LotseDemand", "LotseDomain", "LotseTime", "LotseTokens",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,6 +4,7 @@ import LotseApplication
 import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
+import LotseTime
 
 let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
 let districts = ["Rostock", "Schwerin", "Mecklenburgische Seenplatte", "Landkreis Rostock", "Vorpommern-Rügen",

@@ -3,6 +3,7 @@ import LotseCapacity
 import LotseDispatch
 import LotseDomain
 import LotseTelenotarzt
+import LotseTime
 
 /// How `lotse serve` runs. Flags and environment fill it in the CLI; tests build it directly.
 public struct APIConfiguration: Sendable {

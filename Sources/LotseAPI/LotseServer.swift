@@ -68,7 +68,7 @@ public enum LotseServer {
                 ProjectorService(projector: api.projector),
                 ClosureExpiryService(
                     projector: api.projector, capacity: api.service, announcements: api.announcements, clock: configuration.clock,
-                    interval: .milliseconds(Int64(configuration.expiryIntervalSeconds * 1000)), escalationSeconds: configuration.escalationSeconds,
+                    interval: .seconds(configuration.expiryIntervalSeconds), escalationSeconds: configuration.escalationSeconds,
                     logger: logger),
                 api.broadcaster, TNATimerService(service: api.telenotarzt),
             ],

@@ -2,6 +2,7 @@ import Foundation
 import LotseApplication
 import LotseDomain
 import LotseEventStore
+import LotseTime
 
 /// Runs Telenotarzt dispatch on the one command path: every input is decided on the current state by
 /// `TNADispatchAggregate` and appended to its one stream (`tna-dispatch`, expected version: a second process cannot

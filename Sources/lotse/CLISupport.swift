@@ -6,6 +6,7 @@ import LotseDomain
 import LotseEventStore
 import LotseSQLite
 import LotseSeed
+import LotseTime
 
 /// Options shared by every command that opens the log.
 struct StoreOptions: ParsableArguments {

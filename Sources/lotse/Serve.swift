@@ -8,6 +8,7 @@ import LotseDomain
 import LotseSQLite
 import LotseSeed
 import LotseTelenotarzt
+import LotseTime
 import LotseTokens
 
 struct Serve: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import LotseApplication
 import LotseDomain
 import LotseTelenotarzt
+import LotseTime
 
 struct TNAReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -10,6 +10,7 @@ import LotseEventStore
 import LotseSQLite
 import LotseSeed
 import LotseTelenotarzt
+import LotseTime
 import LotseTokens
 import Synchronization
 

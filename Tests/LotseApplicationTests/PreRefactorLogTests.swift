@@ -4,6 +4,7 @@ import LotseCapacity
 import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
+import LotseTime
 import Testing
 
 /// A log written before the one command path (`Fixtures/log-before-one-command-path`, see its README): today's code

@@ -10,6 +10,7 @@ import LotseDomain
 import LotseSQLite
 import LotseSeed
 @testable import LotseSimulation
+import LotseTime
 import Testing
 
 /// The HTTP mode against a real `lotse serve` on a socket (SQLite log, MV demo, real clock).

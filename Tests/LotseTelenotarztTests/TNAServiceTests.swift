@@ -4,6 +4,7 @@ import LotseDomain
 import LotseEventStore
 import LotseSQLite
 import LotseTelenotarzt
+import LotseTime
 import Synchronization
 import Testing
 

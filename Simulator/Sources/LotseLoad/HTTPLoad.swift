@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import LotseDemand
 import LotseDomain
+import LotseTime
 import LotseTokens
 import NIOCore
 import NIOHTTP1
@@ -88,7 +89,7 @@ public struct HTTPLoad: Sendable {
                                 let due = Double(missions[i].callAt.millis - firstCall) / 1000 / speed
                                 let elapsed = ContinuousClock.now - start
                                 let wait = due - (elapsed / .seconds(1))
-                                if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+                                if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
                             }
                             try await worker.mission(missions[i], tally: &tally)
                             tally.missions += 1
@@ -170,7 +171,7 @@ struct Worker: Sendable {
               let answer = try? JSONDecoder().decode(Answer.self, from: body) else { return }
         let chosen = answer.candidates.first ?? answer.excluded.first
         guard let target = chosen else { return }
-        let eta = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).adding(minutes: target.driveMinutes).iso8601
+        let eta = SystemClock().now().adding(minutes: target.driveMinutes).iso8601
         var announce: [String: Any] = [
             "hospitalId": target.hospitalId, "pzc": m.pzc.description, "eta": eta, "unit": "RTW-SIM-\(seed)", "district": m.district.rawValue,
         ]

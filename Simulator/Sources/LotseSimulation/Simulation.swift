@@ -8,6 +8,7 @@ import LotseDomain
 import LotseEventStore
 import LotseSeed
 import LotseTelenotarzt
+import LotseTime
 import Synchronization
 
 /// A discrete-event simulation in virtual time that drives Lotse's application layer — `CapacityService`,

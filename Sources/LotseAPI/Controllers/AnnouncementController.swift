@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDomain
+import LotseTime
 import LotseTokens
-import LotseApplication
 
 /// Announcements (Voranmeldung): a Leitstelle or crew announces a patient; the hospital acknowledges and records
 /// the arrival; red announcements left unacknowledged escalate (timer).

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseTime
 import LotseTokens
-import LotseApplication
 
 /// The whole capacity picture "auf einen Blick": every hospital with its resources and beds, optionally for a
 /// district, as of now (`minPosition` for read-your-writes) or as it was at `asOf` (time travel).

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
+import LotseTime
 import LotseTokens
-import LotseApplication
 
 /// Telenotarzt over HTTP: crews (and dispatchers) request and cancel; physicians sign on/off/pause, accept or
 /// decline offers, connect, end with a disposition, escalate to a physical Notarzt; centres and the Leitstelle read

@@ -1,9 +1,10 @@
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
+import LotseTime
 import LotseTokens
-import LotseApplication
 
 /// The dispatch ranking as a query, with the same explainable answer as `lotse dispatch --json`.
 struct DispatchController: APIController {

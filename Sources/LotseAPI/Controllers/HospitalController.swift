@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDomain
+import LotseTime
 import LotseTokens
-import LotseApplication
 
 /// Hospitals: read master data and capacity (everyone); change capacity (the hospital itself, admins).
 struct HospitalController: APIController {

@@ -1,6 +1,7 @@
 import Logging
 import LotseApplication
 import LotseCapacity
+import LotseTime
 import ServiceLifecycle
 
 /// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events (answers already
