@@ -44,15 +44,12 @@ public enum LotseServer {
         let v1 = router.group("v1").add(middleware: auth)
         let metrics = router.group("metrics").add(middleware: auth)
         for controller in controllers(api) {
-            for route in controller.routes {
-                if route.path.hasPrefix("/v1/") {
-                    route.register(on: v1, at: String(route.path.dropFirst(3)))
-                } else if route.path == "/metrics" {
-                    route.register(on: metrics, at: "")
-                } else {
-                    precondition(route.roles.isEmpty, "\(route.path) needs a token but is outside /v1")
-                    route.register(on: router, at: route.path)
-                }
+            switch controller.prefix {
+            case "/v1": v1.addRoutes(controller.collection)
+            case "/metrics": metrics.addRoutes(controller.collection)
+            default:
+                precondition(controller.routes.allSatisfy(\.roles.isEmpty), "routes outside /v1 and /metrics are public")
+                router.addRoutes(controller.collection)
             }
         }
         try WebPages().register(on: router)

@@ -47,5 +47,21 @@ extension Role {
 
 /// A group of routes with the narrow dependencies they need (one per concept: hospitals, dispatch, board, …).
 protocol APIController: Sendable {
+    /// Where the controller's routes live: `/v1`, `/metrics` or the root (health checks).
+    var prefix: String { get }
     var routes: [APIRoute] { get }
+}
+
+extension APIController {
+    var prefix: String { "/v1" }
+
+    /// The routes as Hummingbird's `RouteCollection`, relative to `prefix`, each with its role check.
+    var collection: RouteCollection<LotseRequestContext> {
+        let collection = RouteCollection(context: LotseRequestContext.self)
+        for route in routes {
+            precondition(route.path.hasPrefix(prefix), "\(route.path) outside \(prefix)")
+            route.register(on: collection, at: String(route.path.dropFirst(prefix.count)))
+        }
+        return collection
+    }
 }

@@ -4,6 +4,7 @@ import LotseCapacity
 
 /// `/healthz` (the process answers) and `/readyz` (the projection is rebuilt and has caught up with the log).
 struct HealthController: APIController {
+    let prefix = ""
     let store: any EventStore
     let projector: CapacityProjector
     /// True once the projection was rebuilt at start.

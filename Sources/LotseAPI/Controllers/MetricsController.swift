@@ -5,6 +5,7 @@ import LotseTokens
 
 /// `GET /metrics` in the Prometheus text format (admin only: every endpoint is authenticated).
 struct MetricsController: APIController {
+    let prefix = "/metrics"
     let metrics: LotseMetrics
     let store: any EventStore
     let projector: CapacityProjector
