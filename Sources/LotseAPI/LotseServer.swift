@@ -43,6 +43,10 @@ public enum LotseServer {
             tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond), maxBodyBytes: api.configuration.maxBodyBytes)
         let v1 = router.group("v1").add(middleware: auth)
         let metrics = router.group("metrics").add(middleware: auth)
+        // An unknown path under /v1 is behind the token too (401 before 404): no route map for anonymous callers.
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+            v1.on("**", method: method) { _, _ -> Response in throw Problem.notFound("Pfad unbekannt / no such route") }
+        }
         for controller in controllers(api) {
             switch controller.prefix {
             case "/v1": v1.addRoutes(controller.collection)

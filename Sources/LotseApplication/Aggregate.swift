@@ -30,4 +30,11 @@ public protocol Aggregate: Sendable {
     func encode(_ event: Event, metadata: EventMetadata) throws -> EventData
     /// An event of this aggregate, lifted from older schema versions; nil for other aggregates' types.
     func decode(_ r: RecordedEvent) throws -> Event?
+    /// False for a pure record whose decisions never read the state (an access log): its appends need no turn and
+    /// no expected version, so concurrent ones share one commit.
+    var decidesOnState: Bool { get }
+}
+
+extension Aggregate {
+    public var decidesOnState: Bool { true }
 }

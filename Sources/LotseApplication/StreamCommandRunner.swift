@@ -66,10 +66,18 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
         }
     }
 
-    /// Executes a command. A retry with the same idempotency key returns the first result and writes nothing;
-    /// refusals of `decide` pass through unchanged (typed as the aggregate's `Failure`); store errors are
-    /// `EventStoreError`.
+    /// Executes a command decided at `context.now`. A retry with the same idempotency key returns the first result
+    /// and writes nothing; refusals of `decide` pass through unchanged (typed as the aggregate's `Failure`); store
+    /// errors are `EventStoreError`.
     public func execute(_ command: A.Command, id: A.ID, context: CommandContext, idempotencyKey: String? = nil,
+                        correlationId: String? = nil) async throws -> Outcome {
+        let now = context.now
+        return try await execute(command, id: id, by: context.principal, at: { now }, idempotencyKey: idempotencyKey, correlationId: correlationId)
+    }
+
+    /// Executes a command decided at the time `now()` reads when its turn comes (and again on every retry): for
+    /// aggregates whose decisions set deadlines from the time (the Telenotarzt's offers).
+    public func execute(_ command: A.Command, id: A.ID, by principal: Principal, at now: () -> Timestamp, idempotencyKey: String? = nil,
                         correlationId: String? = nil) async throws -> Outcome {
         let stream = aggregate.stream(for: id)
         if let key = idempotencyKey, let (firstStream, first) = try await store.idempotentResult(for: key) {
@@ -77,14 +85,18 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
             return try await replayed(first, stream: stream)
         }
         let metadata = EventMetadata(
-            principal: context.principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
+            principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
             idempotencyKey: idempotencyKey, command: aggregate.name(of: command))
+        guard aggregate.decidesOnState else {
+            return try await record(command, stream: stream, context: CommandContext(now: now(), principal: principal),
+                                    metadata: metadata, idempotencyKey: idempotencyKey)
+        }
         return try await turns.withTurn(stream) {
             var attempt = 0
             while true {
                 attempt += 1
                 let current = try await load(stream: stream)
-                let events = try aggregate.decide(command, state: current.state, context: context)
+                let events = try aggregate.decide(command, state: current.state, context: CommandContext(now: now(), principal: principal))
                 if events.isEmpty {
                     return Outcome(events: [], state: current.state, position: try await store.head(), streamVersion: current.version, deduplicated: false)
                 }
@@ -102,6 +114,19 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
                 }
             }
         }
+    }
+
+    /// A record that does not depend on the state: appended without a turn or an expected version.
+    private func record(_ command: A.Command, stream: StreamID, context: CommandContext, metadata: EventMetadata,
+                        idempotencyKey: String?) async throws -> Outcome {
+        let state = cache.withLock { $0[stream] }?.state ?? aggregate.initialState
+        let events = try aggregate.decide(command, state: state, context: context)
+        guard !events.isEmpty else { return Outcome(events: [], state: state, position: try await store.head(), streamVersion: 0, deduplicated: false) }
+        let r = try await store.append(try events.map { try aggregate.encode($0, metadata: metadata) }, to: stream, expectedVersion: .any,
+                                       idempotencyKey: idempotencyKey)
+        if r.deduplicated { return try await replayed(r, stream: stream) }
+        return Outcome(events: events, state: events.reduce(state) { aggregate.evolve($0, $1) }, position: r.lastPosition,
+                       streamVersion: r.streamVersion, deduplicated: false)
     }
 
     /// The first result of an idempotent command, with the events it wrote.

@@ -3,11 +3,12 @@ import LotseEventStore
 
 extension CapacityIndex {
     /// Reads the log after `position` up to its head and applies every event — a rebuild from an empty index or a
-    /// snapshot, and the catch-up of a reader that is behind. Events that fail `include` are left out entirely (the
-    /// index of a past moment). Returns how many events it read.
+    /// snapshot, and the catch-up of a reader that is behind. With `include` (the index of a past moment), only the
+    /// capacity events it accepts are applied; everything else is left out, position included. Returns how many
+    /// events it read.
     @discardableResult
     public mutating func catchUp(from store: any EventStore, codec: LotseEventCodec, pageSize: Int = 4096,
-                                 include: (LotseEvent) -> Bool = { _ in true }) async throws -> Int {
+                                 include: ((LotseEvent) -> Bool)? = nil) async throws -> Int {
         var read = 0
         var after = position
         while true {
@@ -16,7 +17,9 @@ extension CapacityIndex {
             read += page.count
             for r in page {
                 let e = try codec.decodeAny(r)
-                if let e, !include(e) { continue }
+                if let include {
+                    guard let e, include(e) else { continue }
+                }
                 apply(e, at: r.position)
             }
             after = last.position

@@ -193,11 +193,3 @@ public struct DispatchRanking: Sendable {
         }
     }
 }
-
-extension Double {
-    func rounded(toPlaces p: Int) -> Double {
-        var f = 1.0
-        for _ in 0..<p { f *= 10 }
-        return (self * f).rounded() / f
-    }
-}

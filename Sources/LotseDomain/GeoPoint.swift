@@ -51,3 +51,12 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension Double {
+    /// Rounded to `p` decimal places, halves away from zero (what answers and tables show).
+    public func rounded(toPlaces p: Int) -> Double {
+        var f = 1.0
+        for _ in 0..<p { f *= 10 }
+        return (self * f).rounded() / f
+    }
+}

@@ -40,6 +40,8 @@ public struct ConsultationAuditAggregate: Aggregate {
     }
 
     public var initialState: Int { 0 }
+    /// A read is on record whatever was read before: concurrent reads share one commit.
+    public var decidesOnState: Bool { false }
     public var eventTypes: [EventType] { [EventType(ConsultationDetailsRead.eventType, schemaVersion: ConsultationDetailsRead.schemaVersion)] }
     public func stream(for _: Void) -> StreamID { Self.stream }
     public func name(of _: Command) -> String { "RecordDetailsRead" }
@@ -57,7 +59,7 @@ public struct ConsultationAuditAggregate: Aggregate {
 
     public func encode(_ event: ConsultationDetailsRead, metadata: EventMetadata) throws -> EventData {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        enc.outputFormatting = [.sortedKeys]
         return EventData(type: ConsultationDetailsRead.eventType, schemaVersion: ConsultationDetailsRead.schemaVersion,
                          payload: try enc.encode(event), metadata: Data(metadata.json))
     }

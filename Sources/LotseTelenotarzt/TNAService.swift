@@ -40,13 +40,18 @@ public actor TNAService {
         version = v
     }
 
-    /// Decides, appends and applies one input; returns the events it caused (none for a retried idempotency key).
+    /// Decides (at the clock's time when its turn comes), appends and applies one input; returns the events it
+    /// caused — for a retried idempotency key those of the first time, writing nothing.
     @discardableResult
     public func handle(_ input: TNAInput, by principal: Principal, idempotencyKey: String? = nil) async throws -> [TNAEvent] {
-        let o = try await runner.execute(input, id: (), context: CommandContext(now: clock.now(), principal: principal), idempotencyKey: idempotencyKey)
+        let clock = self.clock
+        let o = try await runner.execute(input, id: (), by: principal, at: { clock.now() }, idempotencyKey: idempotencyKey)
+        if o.deduplicated {
+            try await catchUp()
+            return o.events
+        }
         adopt(o.state, o.streamVersion)
-        if o.deduplicated || o.events.isEmpty { return [] }
-        observer?(o.events, o.state)
+        if !o.events.isEmpty { observer?(o.events, o.state) }
         return o.events
     }
 

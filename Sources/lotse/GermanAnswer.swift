@@ -72,7 +72,13 @@ enum GermanAnswerFormatter {
 
     /// German decimal comma.
     static func num(_ v: Double, _ places: Int) -> String {
-        String(format: "%.\(places)f", v).replacingOccurrences(of: ".", with: ",")
+        let r = v.rounded(toPlaces: places)
+        var s = places == 0 ? String(Int(r)) : String(r)
+        if places > 0, let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < places { s += String(repeating: "0", count: places - decimals) }
+        }
+        return s.replacingOccurrences(of: ".", with: ",")
     }
 
     static let widths = [3, 46, 9, 6, 34, 22, 10]

@@ -107,4 +107,20 @@ import Testing
             #expect(basic.status == .unauthorized)
         }
     }
+
+    /// Without a token an unknown path under /v1 is 401 like a known one (no route map for anonymous callers);
+    /// with a token it is a 404 problem.
+    @Test func unknownPathsUnderV1NeedATokenToo() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            for path in ["/v1/nope", "/v1/hospitals/772096/nope/deeper"] {
+                let anonymous = try await client.execute(uri: path, method: .get)
+                #expect(anonymous.status == .unauthorized, "\(path)")
+                let signedIn = try await client.execute(uri: path, method: .get, headers: f.headers(.admin))
+                #expect(signedIn.status == .notFound && signedIn.headers[.contentType] == "application/problem+json", "\(path)")
+            }
+            // Known routes still answer.
+            #expect(try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.admin)).status == .ok)
+        }
+    }
 }

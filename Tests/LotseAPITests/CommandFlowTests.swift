@@ -73,6 +73,25 @@ import Testing
         }
     }
 
+    /// The board of a past moment is the log up to then: its position is that of the last capacity event applied,
+    /// not of later events of other aggregates (Telenotarzt, audit).
+    @Test func asOfPositionIsTheLastCapacityEventBeforeThen() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let closed = try await client.execute(uri: closure, method: .put, headers: f.headers(.hospital),
+                                                  body: body(#"{"reason":"OP voll","until":"2026-11-23T12:30:00Z"}"#))
+            let position = try #require(closed.json["position"] as? Int)
+            let asOf = f.clock.now()
+            f.clock.advance(minutes: 5)
+            let on = try await client.execute(uri: "/v1/physicians/test-physician/sign-on", method: .post, headers: f.headers(.physician),
+                                              body: body(#"{"maxParallel":1}"#))
+            #expect(on.status == .ok, "\(on.text)")
+            #expect(try await f.store.head() > Int64(position))
+            let b = try await client.execute(uri: "/v1/board?asOf=\(f.clock.now().iso8601)", method: .get, headers: f.headers(.admin))
+            #expect(b.json["logPosition"] as? Int == position, "\(asOf)")
+        }
+    }
+
     @Test func closuresExpireByATimerEvent() async throws {
         let f = try await APIFixture.make(expirySeconds: 0.05)
         try await f.run { client in

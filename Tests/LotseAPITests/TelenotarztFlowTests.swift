@@ -94,4 +94,22 @@ import Testing
             #expect(limit.status == .unprocessableContent && limit.json["field"] as? String == "maxParallel")
         }
     }
+
+    /// A retried request (same Idempotency-Key, e.g. after a dropped connection) answers the first result and writes
+    /// nothing: one consultation, not two, and no 409.
+    @Test func aRetriedRequestAnswersTheFirstResultAndWritesNothing() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let headers = f.headers(.crew, idempotencyKey: "rtw-1-retry")
+            let request = #"{"kind":"crew-advice","priority":3,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#
+            let first = try await client.execute(uri: "/v1/consultations", method: .post, headers: headers, body: body(request))
+            #expect(first.status == .created, "\(first.text)")
+            let head = try await f.store.head()
+            let again = try await client.execute(uri: "/v1/consultations", method: .post, headers: headers, body: body(request))
+            #expect(again.status == .created, "\(again.text)")
+            #expect(again.json["consultationId"] as? String == first.json["consultationId"] as? String)
+            #expect(again.json["events"] as? [String] == first.json["events"] as? [String])
+            #expect(try await f.store.head() == head)
+        }
+    }
 }

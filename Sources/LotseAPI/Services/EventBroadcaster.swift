@@ -41,9 +41,12 @@ final class EventBroadcaster: Service, Sendable {
 
     func item(_ e: RecordedEvent) -> Item {
         let tna = e.stream == TNAService.stream ? try? tnaCodec.decode(e) : nil
-        // A Telenotarzt event that cannot be read is shown to admins only: its audience cannot be known.
-        return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: try? codec.decodeAnnouncement(e)?.header,
-                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || (e.stream == TNAService.stream && tna == nil))
+        let announcement = try? codec.decodeAnnouncement(e)?.header
+        // A Telenotarzt or announcement event that cannot be read (a newer version, say) is shown to admins only:
+        // its audience cannot be known.
+        let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
+        return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || unreadable)
     }
 
     /// Follows the log from its current head and hands every event to every listener.
