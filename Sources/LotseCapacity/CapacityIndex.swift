@@ -97,9 +97,12 @@ public struct CapacityIndex: Sendable {
     }
 
     /// Patients en route to the hospital at `slot`, all categories.
-    public func patientsEnRoute(slot: Int) -> Int {
-        let base = slot * Self.categoryCount
-        return enRoute[base..<(base + Self.categoryCount)].reduce(0, +)
+    public func patientsEnRoute(slot: Int) -> Int { Self.patientsEnRoute(enRoute, slot: slot) }
+
+    /// The patients en route to a slot in an `enRoute` array (all bed categories).
+    public static func patientsEnRoute(_ enRoute: [Int], slot: Int) -> Int {
+        let base = slot * categoryCount
+        return enRoute[base..<(base + categoryCount)].reduce(0, +)
     }
 
     /// Applies an event at its log position. Positions at or before `position` are ignored, so a replay that

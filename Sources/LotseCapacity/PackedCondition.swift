@@ -31,7 +31,8 @@ public struct PackedCondition: Sendable, Hashable {
 
     /// Whether the resource takes patients at `now`, and whether only limited — the same rule as
     /// `ResourceCondition.status(at:ttlMinutes:)` (an expired closure counts as available since `until`).
-    @inline(__always)
+    /// `@inlinable`: the dispatch hot loop (another module) calls it for every required key of every hospital.
+    @inlinable
     public func evaluate(now: Int64, ttlMinutes: Double) -> (takes: Bool, limited: Bool) {
         switch kind {
         case .available: return (Double(now - since) / 60_000 <= ttlMinutes, false)

@@ -29,25 +29,23 @@ public struct DispatchRanking: Sendable {
         let loadPenalty: Double
     }
 
-    /// What scoring leaves for the explanation: the best suitable and the nearest excluded hospitals, each with the
-    /// part of the index its explanation reads, so that `format` needs no index (and no lock on it).
+    /// What scoring leaves for the explanation: the best suitable and the nearest excluded hospitals by slot, and the
+    /// index's arrays their explanation reads. Holding those arrays costs one retain each and keeps them as they
+    /// were (copy on write), so `format` needs no lock; reading their fields in place keeps formatting as cheap as
+    /// inside the scoring pass.
     public struct Shortlist: Sendable {
-        struct Entry: Sendable {
-            let scored: Scored
-            let hospital: HospitalState
-            let profile: ResourceSet
-            let freeBeds: [BedCategory: Int]
-            let patientsEnRoute: Int
-        }
-
         let query: DispatchQuery
         let requirement: Requirement
         let required: ResourceSet
         let preferred: ResourceSet
         let logPosition: Int64
-        let suitable: [Entry]
+        let hospitals: [HospitalState]
+        let hot: [CapacityIndex.Hot]
+        let freeBeds: [[BedCategory: Int]]
+        let enRoute: [Int]
+        let suitable: [Scored]
         let suitableTotal: Int
-        let excluded: [Entry]
+        let excluded: [Scored]
         let excludedTotal: Int
     }
 
@@ -123,13 +121,10 @@ public struct DispatchRanking: Sendable {
             }
         }
 
-        func entry(_ s: Scored) -> Shortlist.Entry {
-            Shortlist.Entry(scored: s, hospital: index.hospitals[s.slot], profile: index.hot[s.slot].profile, freeBeds: index.freeBeds[s.slot],
-                            patientsEnRoute: index.patientsEnRoute(slot: s.slot))
-        }
         return Shortlist(
-            query: q, requirement: req, required: required, preferred: preferred, logPosition: index.position,
-            suitable: suitable.items.map(entry), suitableTotal: suitable.total, excluded: unsuitable.items.map(entry), excludedTotal: unsuitable.total)
+            query: q, requirement: req, required: required, preferred: preferred, logPosition: index.position, hospitals: index.hospitals,
+            hot: index.hot, freeBeds: index.freeBeds, enRoute: index.enRoute, suitable: suitable.items, suitableTotal: suitable.total,
+            excluded: unsuitable.items, excludedTotal: unsuitable.total)
     }
 
     /// The explained answer (German reasons, resource states, data age) for a shortlist; needs no index.
@@ -137,30 +132,34 @@ public struct DispatchRanking: Sendable {
         let (q, req) = (list.query, list.requirement)
         let requiredKeys = list.required.keys
         let ttl = parameters.statusTTLMinutes
-        let candidates = list.suitable.enumerated().map { i, e in
-            let s = e.scored
-            let states = requiredKeys.map { resourceState(e.hospital.conditions[$0.index], $0, now) }
-            let bedsAt = e.hospital.beds?.reportedAt
+        // Fields are read in place (`hs[slot].name`), never a whole `HospitalState`: a copy would retain and release
+        // every reference it holds.
+        let hs = list.hospitals
+        var candidates: [DispatchAnswer.Candidate] = []
+        candidates.reserveCapacity(list.suitable.count)
+        for (i, s) in list.suitable.enumerated() {
+            let states = requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) }
+            let bedsAt = hs[s.slot].beds?.reportedAt
             var oldest = bedsAt
             for st in states {
                 if let r = st.reportedAt, oldest.map({ r < $0 }) ?? true { oldest = r }
             }
-            return DispatchAnswer.Candidate(
-                rank: i + 1, hospitalId: e.hospital.id, name: e.hospital.name, district: e.hospital.district.rawValue,
-                notfallstufe: e.hospital.notfallstufe,
+            candidates.append(DispatchAnswer.Candidate(
+                rank: i + 1, hospitalId: hs[s.slot].id, name: hs[s.slot].name, district: hs[s.slot].district.rawValue,
+                notfallstufe: hs[s.slot].notfallstufe,
                 driveMinutes: s.drive.rounded(toPlaces: 1), distanceKm: s.km.rounded(toPlaces: 1), score: s.score.rounded(toPlaces: 1),
                 scoreParts: .init(
                     driveMinutes: s.drive.rounded(toPlaces: 1),
                     limitedPenaltyMinutes: Double(s.limitedCount) * parameters.limitedPenaltyMinutes, loadPenaltyMinutes: s.loadPenalty),
-                resources: states, preferredPresent: ResourceSet(bits: list.preferred.bits & e.profile.bits).keys,
-                freeBeds: e.freeBeds, bedsReportedAt: bedsAt, patientsEnRoute: e.patientsEnRoute,
-                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) })
+                resources: states, preferredPresent: ResourceSet(bits: list.preferred.bits & list.hot[s.slot].profile.bits).keys,
+                freeBeds: list.freeBeds[s.slot], bedsReportedAt: bedsAt, patientsEnRoute: CapacityIndex.patientsEnRoute(list.enRoute, slot: s.slot),
+                dataAgeMinutes: oldest.map { now.minutes(since: $0).rounded(toPlaces: 0) }))
         }
-        let excluded = list.excluded.map { e in
+        let excluded = list.excluded.map { s in
             DispatchAnswer.Excluded(
-                hospitalId: e.hospital.id, name: e.hospital.name, driveMinutes: e.scored.drive.rounded(toPlaces: 1),
-                resources: requiredKeys.map { resourceState(e.hospital.conditions[$0.index], $0, now) },
-                reasons: requiredKeys.compactMap { reason(e.hospital.conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
+                hospitalId: hs[s.slot].id, name: hs[s.slot].name, driveMinutes: s.drive.rounded(toPlaces: 1),
+                resources: requiredKeys.map { resourceState(hs[s.slot].conditions[$0.index], $0, now) },
+                reasons: requiredKeys.compactMap { reason(hs[s.slot].conditions[$0.index].status(at: now, ttlMinutes: ttl), $0, now) })
         }
         return DispatchAnswer(
             logPosition: list.logPosition, rulesVersion: table.version, evaluatedAt: now,

@@ -54,6 +54,7 @@ import Darwin
 
 extension Double {
     /// Rounded to `p` decimal places, halves away from zero (what answers and tables show).
+    @inlinable
     public func rounded(toPlaces p: Int) -> Double {
         var f = 1.0
         for _ in 0..<p { f *= 10 }
