@@ -6,16 +6,27 @@ import Synchronization
 /// The one command loop of Lotse. Runs the commands of one aggregate type, one stream per instance: idempotency
 /// look-up, one turn at a time per stream in this process, load (cached state + the stream's newer events),
 /// decide, append with the expected version, and a fresh decision when another process wrote first.
+///
+/// Its methods are `@inlinable`: the runner is generic over the aggregate and lives in another module than its
+/// callers; inlined, the compiler specialises it for each aggregate (unspecialised, every state copy went through
+/// the runtime — measurably slower on the hot command path).
 public final class StreamCommandRunner<A: Aggregate>: Sendable {
     public let store: any EventStore
     public let aggregate: A
-    private let cache = Mutex<[StreamID: Loaded]>([:])
-    private let turns = KeyedTurns<StreamID>()
+    @usableFromInline let cache = Mutex<[StreamID: Loaded]>([:])
+    @usableFromInline let turns = KeyedTurns<StreamID>()
 
     /// A state and the stream version it was folded to.
+    @usableFromInline
     struct Loaded: Sendable {
-        let state: A.State
-        let version: Int64
+        @usableFromInline let state: A.State
+        @usableFromInline let version: Int64
+
+        @inlinable
+        init(state: A.State, version: Int64) {
+            self.state = state
+            self.version = version
+        }
     }
 
     /// What a command did.
@@ -29,6 +40,15 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
         public let streamVersion: Int64
         /// True when an earlier command with the same idempotency key answered.
         public let deduplicated: Bool
+
+        @inlinable
+        init(events: [A.Event], state: A.State, position: Int64, streamVersion: Int64, deduplicated: Bool) {
+            self.events = events
+            self.state = state
+            self.position = position
+            self.streamVersion = streamVersion
+            self.deduplicated = deduplicated
+        }
     }
 
     public init(store: any EventStore, aggregate: A) {
@@ -37,17 +57,20 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
     }
 
     /// The current state of an instance: the cached state plus whatever its stream has after it.
+    @inlinable
     public func load(_ id: A.ID) async throws -> A.State {
         try await load(stream: aggregate.stream(for: id)).state
     }
 
     /// The current state with the stream version it was folded to.
+    @inlinable
     public func loadVersioned(_ id: A.ID) async throws -> (state: A.State, version: Int64) {
         let l = try await load(stream: aggregate.stream(for: id))
         return (l.state, l.version)
     }
 
-    private func load(stream: StreamID) async throws -> Loaded {
+    @inlinable
+    func load(stream: StreamID) async throws -> Loaded {
         let cached = cache.withLock { $0[stream] } ?? Loaded(state: aggregate.initialState, version: 0)
         let newer = try await store.readStream(stream, after: cached.version)
         guard !newer.isEmpty else { return cached }
@@ -60,7 +83,8 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
         return loaded
     }
 
-    private func remember(_ loaded: Loaded, _ stream: StreamID) {
+    @inlinable
+    func remember(_ loaded: Loaded, _ stream: StreamID) {
         cache.withLock { c in
             if (c[stream]?.version ?? 0) < loaded.version { c[stream] = loaded }
         }
@@ -69,6 +93,7 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
     /// Executes a command decided at `context.now`. A retry with the same idempotency key returns the first result
     /// and writes nothing; refusals of `decide` pass through unchanged (typed as the aggregate's `Failure`); store
     /// errors are `EventStoreError`.
+    @inlinable
     public func execute(_ command: A.Command, id: A.ID, context: CommandContext, idempotencyKey: String? = nil,
                         correlationId: String? = nil) async throws -> Outcome {
         let now = context.now
@@ -77,6 +102,7 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
 
     /// Executes a command decided at the time `now()` reads when its turn comes (and again on every retry): for
     /// aggregates whose decisions set deadlines from the time (the Telenotarzt's offers).
+    @inlinable
     public func execute(_ command: A.Command, id: A.ID, by principal: Principal, at now: () -> Timestamp, idempotencyKey: String? = nil,
                         correlationId: String? = nil) async throws -> Outcome {
         let stream = aggregate.stream(for: id)
@@ -117,7 +143,8 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
     }
 
     /// A record that does not depend on the state: appended without a turn or an expected version.
-    private func record(_ command: A.Command, stream: StreamID, context: CommandContext, metadata: EventMetadata,
+    @inlinable
+    func record(_ command: A.Command, stream: StreamID, context: CommandContext, metadata: EventMetadata,
                         idempotencyKey: String?) async throws -> Outcome {
         let state = cache.withLock { $0[stream] }?.state ?? aggregate.initialState
         let events = try aggregate.decide(command, state: state, context: context)
@@ -130,7 +157,8 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
     }
 
     /// The first result of an idempotent command, with the events it wrote.
-    private func replayed(_ first: AppendResult, stream: StreamID) async throws -> Outcome {
+    @inlinable
+    func replayed(_ first: AppendResult, stream: StreamID) async throws -> Outcome {
         let firstVersion = first.streamVersion - (first.lastPosition - first.firstPosition + 1)
         let events = try await store.readStream(stream, after: firstVersion)
             .filter { $0.position >= first.firstPosition && $0.position <= first.lastPosition }
