@@ -6,7 +6,8 @@ import LotseEventStore
 import LotseTelenotarzt
 import Synchronization
 
-/// What the routes share: the store, the application service, the projection, the ranking and the clock.
+/// The composition root of a server: the (metered) store, the services, the projection, the ranking, the metrics and
+/// the clock. `LotseServer` hands each controller only the parts it needs.
 public final class LotseAPIServices: Sendable {
     public let store: any EventStore
     public let snapshots: (any SnapshotStore)?

@@ -1,3 +1,4 @@
+import LotseDomain
 import LotseEventStore
 
 /// A stored event type with the schema version Lotse writes (older versions are upcast on read).
@@ -8,6 +9,11 @@ public struct EventType: Sendable, Hashable, CustomStringConvertible {
     public init(_ name: String, schemaVersion: Int) {
         self.name = name
         self.schemaVersion = schemaVersion
+    }
+
+    /// A payload type's stored name and the version it is written in.
+    public init(_ payload: any EventPayload.Type) {
+        self.init(payload.eventType, schemaVersion: payload.schemaVersion)
     }
 
     public var description: String { "\(name) v\(schemaVersion)" }

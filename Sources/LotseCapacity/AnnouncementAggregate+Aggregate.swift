@@ -5,7 +5,7 @@ import LotseEventStore
 /// The announcement (Voranmeldung) on the one command path: stream `announcement-<id>`, nil until announced.
 extension AnnouncementAggregate: Aggregate {
     public var initialState: AnnouncementState? { nil }
-    public var eventTypes: [EventType] { AnnouncementEvent.payloadTypes.map { EventType($0.eventType, schemaVersion: $0.schemaVersion) } }
+    public var eventTypes: [EventType] { AnnouncementEvent.payloadTypes.map(EventType.init) }
     public func stream(for id: AnnouncementID) -> StreamID { LotseEventCodec.stream(for: id) }
     public func name(of command: AnnouncementCommand) -> String { command.name }
 

@@ -5,7 +5,7 @@ import LotseEventStore
 /// The hospital site on the one command path: stream `hospital-<id>`, nil until registered.
 extension HospitalAggregate: Aggregate {
     public var initialState: HospitalState? { nil }
-    public var eventTypes: [EventType] { HospitalEvent.payloadTypes.map { EventType($0.eventType, schemaVersion: $0.schemaVersion) } }
+    public var eventTypes: [EventType] { HospitalEvent.payloadTypes.map(EventType.init) }
     public func stream(for id: HospitalID) -> StreamID { LotseEventCodec.stream(for: id) }
     public func name(of command: HospitalCommand) -> String { command.name }
 

@@ -28,8 +28,7 @@ public struct LotseEventCodec: Sendable {
     public static let standard = LotseEventCodec()
 
     /// Every hospital and announcement event type, once, with the schema version written.
-    public static let eventTypes: [EventType] = (HospitalEvent.payloadTypes + AnnouncementEvent.payloadTypes)
-        .map { EventType($0.eventType, schemaVersion: $0.schemaVersion) }
+    public static let eventTypes: [EventType] = (HospitalEvent.payloadTypes + AnnouncementEvent.payloadTypes).map(EventType.init)
 
     public static func stream(for id: HospitalID) -> StreamID { StreamID("hospital-\(id.rawValue)") }
     public static func stream(for id: AnnouncementID) -> StreamID { StreamID("announcement-\(id.rawValue)") }

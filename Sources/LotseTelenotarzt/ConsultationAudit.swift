@@ -42,7 +42,7 @@ public struct ConsultationAuditAggregate: Aggregate {
     public var initialState: Int { 0 }
     /// A read is on record whatever was read before: concurrent reads share one commit.
     public var decidesOnState: Bool { false }
-    public var eventTypes: [EventType] { [EventType(ConsultationDetailsRead.eventType, schemaVersion: ConsultationDetailsRead.schemaVersion)] }
+    public var eventTypes: [EventType] { [EventType(ConsultationDetailsRead.self)] }
     public func stream(for _: Void) -> StreamID { Self.stream }
     public func name(of _: Command) -> String { "RecordDetailsRead" }
 

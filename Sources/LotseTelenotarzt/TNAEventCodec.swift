@@ -9,15 +9,7 @@ import LotseEventStore
 public struct TNAEventCodec: Sendable {
     public init() {}
 
-    public var eventTypes: [EventType] { Self.payloads.map { EventType($0.eventType, schemaVersion: $0.schemaVersion) } }
-
-    /// Every Telenotarzt event type, once.
-    static let payloads: [any EventPayload.Type] = [
-        PhysicianSignedOn.self, PhysicianPaused.self, PhysicianResumed.self, PhysicianSignedOff.self, ConsultationRequested.self,
-        ConsultationOffered.self, OfferMissed.self, OfferDeclined.self, ConsultationAccepted.self, ConsultationConnected.self,
-        ConsultationEnded.self, ConsultationCancelled.self, ConsultationEscalated.self, ConsultationRequeued.self, BackupAlerted.self,
-        LeitstelleAlerted.self,
-    ]
+    public var eventTypes: [EventType] { TNAEvent.payloadTypes.map(EventType.init) }
 
     /// v1 → v2 for every type: (stored type, the enum case it was written as, renamed keys).
     static let v1Layout: [(type: String, enumCase: String, renamed: [String: String])] = [

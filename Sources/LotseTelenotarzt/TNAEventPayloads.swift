@@ -165,6 +165,14 @@ extension TNAEvent {
         }
     }
 
+    /// Every Telenotarzt event type, once.
+    public static let payloadTypes: [any EventPayload.Type] = [
+        PhysicianSignedOn.self, PhysicianPaused.self, PhysicianResumed.self, PhysicianSignedOff.self, ConsultationRequested.self,
+        ConsultationOffered.self, OfferMissed.self, OfferDeclined.self, ConsultationAccepted.self, ConsultationConnected.self,
+        ConsultationEnded.self, ConsultationCancelled.self, ConsultationEscalated.self, ConsultationRequeued.self, BackupAlerted.self,
+        LeitstelleAlerted.self,
+    ]
+
     /// The stored type name after `TNA.` (what the API answers for the events a request caused).
     public var caseName: String { String(payloadType.eventType.dropFirst(4)) }
 }
