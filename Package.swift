@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.4"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - Pure core
@@ -46,6 +47,14 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         /// SQLite adapter: WAL, synchronous=FULL, group commit on one writer thread.
         .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore"], swiftSettings: strict),
+        /// PostgreSQL adapter (postgres-nio): several nodes on one log, gap-free positions in commit order, group commit,
+        /// LISTEN/NOTIFY subscriptions with catch-up, leases for the timers, primary/standby host lists.
+        .target(
+            name: "LotsePostgres",
+            dependencies: [
+                "LotseEventStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
 
         /// The one clock type (system, manual) of the CLI, the server, the simulator, the load generator and the tests.
         .target(name: "LotseTime", dependencies: ["LotseDomain"], swiftSettings: strict),
@@ -176,7 +185,7 @@ let package = Package(
         .testTarget(name: "LotseTelenotarztTests", dependencies: ["LotseTelenotarzt", "LotseSQLite"], swiftSettings: strict),
         .testTarget(
             name: "LotseEventStoreTests",
-            dependencies: ["LotseEventStore", "LotseSQLite", "CSQLite"],
+            dependencies: ["LotseEventStore", "LotseSQLite", "LotsePostgres", "CSQLite", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .testTarget(

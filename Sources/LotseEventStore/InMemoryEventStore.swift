@@ -15,25 +15,17 @@ public final class InMemoryEventStore: EventStore {
     public init() {}
 
     public func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
+        let request = AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
         let result: AppendResult = try state.withLock { s in
-            if let key = idempotencyKey, let (firstStream, first) = s.idempotency[key] {
-                guard firstStream == stream else { throw EventStoreError.idempotencyKeyReused(key: key) }
-                return first.asDeduplicated()
-            }
-            let current = s.streamVersions[stream] ?? 0
-            try ExpectedVersion.check(expectedVersion, actual: current, stream: stream)
-            let head = Int64(s.events.count)
-            for (i, e) in events.enumerated() {
-                s.events.append(RecordedEvent(
-                    position: head + Int64(i) + 1, stream: stream, streamVersion: current + Int64(i) + 1,
-                    type: e.type, schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata))
+            let stored = idempotencyKey.flatMap { k in s.idempotency[k].map { [k: $0] } } ?? [:]
+            let plan = AppendPlan([request], head: Int64(s.events.count), versions: [stream: s.streamVersions[stream] ?? 0], storedKeys: stored)
+            let r = try plan.results[0].get()
+            for e in plan.events {
+                s.events.append(e)
                 s.streamPositions[stream, default: []].append(s.events.count - 1)
             }
-            s.streamVersions[stream] = current + Int64(events.count)
-            let r = AppendResult(
-                streamVersion: current + Int64(events.count), firstPosition: events.isEmpty ? head : head + 1,
-                lastPosition: head + Int64(events.count), deduplicated: false)
-            if let key = idempotencyKey { s.idempotency[key] = (stream, r) }
+            s.streamVersions.merge(plan.versions) { $1 }
+            for k in plan.keys { s.idempotency[k.key] = (k.stream, k.result) }
             return r
         }
         signal.advance(to: result.lastPosition)

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func updatesAndDeletesAreRejectedByTheDatabase() async throws {
-        let f = try StoreFixture(.sqlite)
+        let f = try await StoreFixture(.sqlite)
         _ = try await f.current.append([event(1)], to: StreamID("a"), expectedVersion: .any, idempotencyKey: "k")
         let update = exec(f.path, "UPDATE events SET payload = x'00' WHERE position = 1")
         #expect(update.0 != SQLITE_OK && update.1.contains("append-only"))
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func theWriterRunsWithFullSynchronousAndWAL() async throws {
-        let f = try StoreFixture(.sqlite)
+        let f = try await StoreFixture(.sqlite)
         _ = try await f.current.append([event(1)], to: StreamID("a"), expectedVersion: .any, idempotencyKey: nil)
         var db: OpaquePointer?
         sqlite3_open(f.path, &db)

@@ -10,7 +10,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func appendAssignsGapFreePositionsAndStreamVersions(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         let r1 = try await s.append([event(1), event(2), event(3)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
         #expect(r1 == AppendResult(streamVersion: 3, firstPosition: 1, lastPosition: 3, deduplicated: false))
@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func wrongExpectedVersionIsAConflictAndWritesNothing(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         _ = try await s.append([event(1)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
         await #expect(throws: EventStoreError.wrongExpectedVersion(stream: a, expected: .noStream, actual: 1)) {
@@ -53,7 +53,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func concurrentWritersGetGapFreePositions(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         let writers = 16, appendsEach = 40
         try await withThrowingTaskGroup(of: Void.self) { g in
@@ -81,7 +81,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func racingAppendsWithTheSameExpectedVersionHaveOneWinner(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         let outcomes = try await withThrowingTaskGroup(of: Bool.self) { g in
             for i in 0..<12 {
@@ -100,7 +100,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func idempotencyKeyReturnsTheFirstResultAndAppendsNothing(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         let first = try await s.append([event(1), event(2)], to: a, expectedVersion: .noStream, idempotencyKey: "cmd-1")
         let retry = try await s.append([event(99)], to: a, expectedVersion: .noStream, idempotencyKey: "cmd-1")
@@ -119,8 +119,8 @@ import Testing
             #expect(Set(results.map(\.lastPosition)) == [3])
         }
         #expect(try await s.head() == 3)
-        if kind == .sqlite {
-            let reopened = try f.reopen()
+        if f.persists {
+            let reopened = try await f.reopen()
             #expect(try await reopened.append([event(7)], to: a, expectedVersion: .any, idempotencyKey: "cmd-1") == first.asDeduplicated())
             #expect(try await reopened.head() == 3)
         }
@@ -128,7 +128,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func emptyAppendChecksTheVersionAndWritesNothing(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         _ = try await s.append([event(1)], to: a, expectedVersion: .noStream, idempotencyKey: nil)
         let r = try await s.append([], to: a, expectedVersion: .exact(1), idempotencyKey: nil)
@@ -139,7 +139,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func subscriptionDeliversStoredThenLiveEventsInOrder(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         for i in 1...5 { _ = try await s.append([event(i)], to: a, expectedVersion: .any, idempotencyKey: nil) }
         let received = try await withThrowingTaskGroup(of: [Int64].self) { g in
@@ -167,7 +167,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func subscriptionEndsWhenItsTaskIsCancelled(_ kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let s = f.current
         let task = Task {
             var n = 0
@@ -180,20 +180,22 @@ import Testing
     }
 }
 
-/// Properties of the SQLite adapter that the in-memory twin does not have.
-@Suite struct SQLiteAdapterTests {
-    @Test func eventsSurviveReopening() async throws {
-        let f = try StoreFixture(.sqlite)
+/// Properties of the adapters that persist (SQLite, PostgreSQL), which the in-memory twin does not have.
+@Suite struct PersistentAdapterTests {
+    @Test(arguments: StoreKind.persistent)
+    func eventsSurviveReopening(_ kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
         let s = f.current
         for i in 1...20 { _ = try await s.append([event(i)], to: StreamID("s-\(i % 3)"), expectedVersion: .any, idempotencyKey: "k\(i)") }
         let before = try await s.read(after: 0, limit: 100)
-        let reopened = try f.reopen()
+        let reopened = try await f.reopen()
         #expect(try await reopened.read(after: 0, limit: 100) == before)
         #expect(try await reopened.append([event(21)], to: StreamID("s-0"), expectedVersion: .exact(6), idempotencyKey: nil).firstPosition == 21)
     }
 
-    @Test func snapshotsAreStoredAndReplaced() async throws {
-        let f = try StoreFixture(.sqlite)
+    @Test(arguments: StoreKind.persistent)
+    func snapshotsAreStoredAndReplaced(_ kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
         let s = f.current as! SnapshotStore
         #expect(try await s.load(name: "x") == nil)
         try await s.save(Snapshot(name: "x", position: 5, data: Data("a".utf8)))
@@ -201,10 +203,10 @@ import Testing
         #expect(try await s.load(name: "x") == Snapshot(name: "x", position: 9, data: Data("b".utf8)))
     }
 
-    @Test func aSecondProcessStyleWriterIsSeenBySubscribers() async throws {
+    @Test func aSecondSQLiteWriterIsSeenBySubscribers() async throws {
         // Two store instances on one file behave like two processes: positions stay gap-free and a
         // subscriber of the first sees the second's appends (by polling).
-        let f = try StoreFixture(.sqlite)
+        let f = try await StoreFixture(.sqlite)
         let one = f.current
         let two = try SQLiteEventStore(path: f.path, pollInterval: .milliseconds(20))
         defer { two.close() }

@@ -1,0 +1,209 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import LotseEventStore
+import Synchronization
+
+/// Opens connections to the first suitable server of a `PostgresStoreURL`'s host list: for a writing node the first
+/// that accepts writes (after a failover that is the promoted standby), for a read-only node the first that answers.
+final class PostgresConnector: Sendable {
+    let url: PostgresStoreURL
+    let logger: Logger
+    let connectTimeout: Duration
+    private let nextID = Atomic<Int>(1)
+
+    init(url: PostgresStoreURL, logger: Logger, connectTimeout: Duration = .seconds(3)) {
+        self.url = url
+        self.logger = logger
+        self.connectTimeout = connectTimeout
+    }
+
+    /// A connection to the first host that answers and suits `target` (default: the URL's).
+    func connect(target: PostgresStoreURL.SessionTarget? = nil) async throws(PostgresStoreError) -> PostgresConnection {
+        let target = target ?? url.target
+        var failures: [String] = []
+        for host in url.hosts {
+            var config = PostgresConnection.Configuration(
+                host: host.name, port: host.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+            config.options.connectTimeout = .milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
+            config.options.additionalStartupParameters = [("application_name", "lotse")]
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(configuration: config, id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger)
+            } catch {
+                let reason = Self.describe(error)
+                if case .authentication = reason { throw reason }
+                if case .foreignDatabase = reason { throw reason }
+                failures.append("\(host.name):\(host.port): \(reason)")
+                continue
+            }
+            if target == .readWrite {
+                do {
+                    let recovering = try await connection.query("SELECT pg_is_in_recovery()", logger: logger).collectFirst(Bool.self) ?? true
+                    if recovering {
+                        failures.append("\(host.name):\(host.port): Standby (nur lesend)")
+                        connection.closeSoon()
+                        continue
+                    }
+                } catch {
+                    failures.append("\(host.name):\(host.port): \(Self.describe(error))")
+                    connection.closeSoon()
+                    continue
+                }
+            }
+            return connection
+        }
+        let what = target == .readWrite ? "kein PostgreSQL-Server nimmt Schreibzugriffe an" : "kein PostgreSQL-Server erreichbar"
+        throw .unreachable("\(what) (\(failures.joined(separator: "; ")))")
+    }
+
+    /// One German line for a connection error.
+    static func describe(_ error: any Error) -> PostgresStoreError {
+        if let e = error as? PostgresStoreError { return e }
+        if let p = error as? PSQLError {
+            let state = p.serverInfo?[.sqlState]
+            let message = p.serverInfo?[.message] ?? "\(p.code)"
+            switch state {
+            case "28P01", "28000": return .authentication("PostgreSQL lehnt Benutzer oder Passwort ab: \(message)")
+            case "3D000": return .foreignDatabase("Datenbank existiert nicht: \(message)")
+            default: break
+            }
+            if p.code == .authMechanismRequiresPassword {
+                return .authentication("PostgreSQL verlangt ein Passwort (in der URL oder PGPASSWORD)")
+            }
+            if p.code == .server { return .unreachable("Serverfehler \(state ?? ""): \(message)") }
+            if let underlying = p.underlying { return .unreachable("nicht erreichbar: \(underlying)") }
+            return .unreachable("nicht erreichbar: \(p.code)")
+        }
+        return .unreachable("nicht erreichbar: \(error)")
+    }
+}
+
+/// A small pool of connections from a `PostgresConnector`: at most `limit` open, handed out one caller at a time,
+/// dropped when they broke (the next caller connects again — to the new primary after a failover).
+final class PostgresConnectionPool: Sendable {
+    private enum Grant: Sendable {
+        case connection(PostgresConnection)
+        case create
+        case closed
+    }
+
+    private struct State {
+        var idle: [PostgresConnection] = []
+        var open = 0
+        var waiters: [CheckedContinuation<Grant, Never>] = []
+        var closed = false
+    }
+
+    let connector: PostgresConnector
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(connector: PostgresConnector, limit: Int) {
+        self.connector = connector
+        self.limit = limit
+    }
+
+    /// Runs `body` with a connection of the pool.
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await take()
+        do {
+            let r = try await body(connection)
+            give(connection)
+            return r
+        } catch {
+            give(connection)
+            throw error
+        }
+    }
+
+    private func take() async throws -> PostgresConnection {
+        while true {
+            let grant: Grant = await withCheckedContinuation { c in
+                let now: Grant? = state.withLock { s in
+                    if s.closed { return .closed }
+                    if let conn = s.idle.popLast() { return .connection(conn) }
+                    if s.open < limit {
+                        s.open += 1
+                        return .create
+                    }
+                    s.waiters.append(c)
+                    return nil
+                }
+                if let now { c.resume(returning: now) }
+            }
+            switch grant {
+            case .closed:
+                throw EventStoreError.closed
+            case let .connection(conn):
+                if !conn.isClosed { return conn }
+                give(conn)  // broken while idle: the slot goes to a waiter or is freed
+            case .create:
+                do {
+                    return try await connector.connect()
+                } catch {
+                    release(slotOf: nil)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func give(_ connection: PostgresConnection) {
+        release(slotOf: connection.isClosed ? nil : connection)
+    }
+
+    /// Returns a connection (or, with nil, the slot of one that broke or could not be opened).
+    private func release(slotOf connection: PostgresConnection?) {
+        let (waiter, grant, closeIt): (CheckedContinuation<Grant, Never>?, Grant, PostgresConnection?) = state.withLock { s in
+            if s.closed {
+                s.open -= 1
+                return (nil, .create, connection)
+            }
+            if !s.waiters.isEmpty {
+                let w = s.waiters.removeFirst()
+                return (w, connection.map { .connection($0) } ?? .create, nil)
+            }
+            if let connection { s.idle.append(connection) } else { s.open -= 1 }
+            return (nil, .create, nil)
+        }
+        waiter?.resume(returning: grant)
+        if let closeIt { closeIt.closeSoon() }
+    }
+
+    /// Closes idle connections; connections in use close when they come back.
+    func close() {
+        let (idle, waiters) = state.withLock { s in
+            s.closed = true
+            defer {
+                s.open -= s.idle.count
+                s.idle = []
+                s.waiters = []
+            }
+            return (s.idle, s.waiters)
+        }
+        for c in idle { c.closeSoon() }
+        for w in waiters { w.resume(returning: .closed) }
+    }
+
+    deinit { close() }
+}
+
+extension PostgresRowSequence {
+    /// The first column of the first row, decoded as `T` (nil for no row). Consumes the sequence.
+    func collectFirst<T: PostgresDecodable & Sendable>(_ type: T.Type) async throws -> T? {
+        var first: T?
+        for try await row in self {
+            if first == nil { first = try row.decode(T.self) }
+        }
+        return first
+    }
+}
+
+extension PostgresConnection {
+    /// Closes without waiting; the connection stays alive until it is closed (postgres-nio asserts that it is closed
+    /// before it goes away).
+    func closeSoon() {
+        close().whenComplete { _ in withExtendedLifetime(self) {} }
+    }
+}

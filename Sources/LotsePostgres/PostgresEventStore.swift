@@ -1,0 +1,324 @@
+import Foundation
+import Logging
+import LotseEventStore
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// The PostgreSQL adapter of the event store: several Lotse nodes on one log.
+///
+/// - Durability: an append is acknowledged after PostgreSQL committed it (with synchronous replication configured on
+///   the server: after the standby has it too).
+/// - Gap-free positions in commit order: every committing transaction holds the head row's lock until it commits
+///   (`PostgresGroupCommitWriter`, ADR 0006); positions are taken under that lock, so position order is commit order
+///   and a reader that sees position N has seen everything below N.
+/// - Group commit per node: the appends queued while one transaction commits go into the next.
+/// - Subscriptions: woken by `LISTEN/NOTIFY` (the new head, sent at commit), always followed by a read by position,
+///   so a lost notification, a reconnect or a restart loses nothing; polling (`pollInterval`) when notifications are
+///   unavailable (a hot standby refuses `LISTEN`). A subscription outlives an outage of the server: it retries.
+public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
+    public let url: PostgresStoreURL
+    /// How often subscribers re-read without a notification.
+    public let pollInterval: Duration
+    let tables: PostgresTables
+    private let readers: PostgresConnectionPool
+    private let writerConnection: PostgresConnectionPool
+    private let writer: PostgresGroupCommitWriter
+    private let signal: HeadSignal
+    private let logger: Logger
+    private let listener = Mutex<Task<Void, Never>?>(nil)
+    private let health = HealthBox()
+
+    /// What this node knows about its server.
+    public struct Health: Sendable {
+        /// The last error talking to PostgreSQL, nil once a request succeeded again.
+        public var lastError: String?
+        /// Whether head notifications arrive (false on a standby or while reconnecting: subscribers poll).
+        public var listening = false
+    }
+
+    public var currentHealth: Health { health.state.withLock { $0 } }
+
+    private init(url: PostgresStoreURL, connector: PostgresConnector, pollInterval: Duration, head: Int64, logger: Logger) {
+        self.url = url
+        self.pollInterval = pollInterval
+        self.logger = logger
+        tables = PostgresTables(schema: url.schema)
+        signal = HeadSignal(head: head)
+        readers = PostgresConnectionPool(connector: connector, limit: 8)
+        writerConnection = PostgresConnectionPool(connector: connector, limit: 1)
+        writer = PostgresGroupCommitWriter(connection: writerConnection, tables: tables, signal: signal, logger: logger)
+    }
+
+    /// Connects, creates the schema in an empty database (or checks that it is Lotse's, of a version this build
+    /// reads), and starts listening for new heads. Nothing is written to a database that is not Lotse's.
+    public static func open(_ url: PostgresStoreURL, pollInterval: Duration = .milliseconds(250),
+                            logger: Logger = Logger(label: "lotse.postgres")) async throws(PostgresStoreError) -> PostgresEventStore {
+        let connector = PostgresConnector(url: url, logger: logger)
+        let conn = try await connector.connect()
+        defer { conn.closeSoon() }
+        let tables = PostgresTables(schema: url.schema)
+        let head: Int64
+        do {
+            head = try await prepareSchema(conn, tables: tables, create: url.target == .readWrite, logger: logger)
+        } catch let e as PostgresStoreError {
+            throw e
+        } catch {
+            throw PostgresConnector.describe(error)
+        }
+        let store = PostgresEventStore(url: url, connector: connector, pollInterval: pollInterval, head: head, logger: logger)
+        store.startListening(connector)
+        return store
+    }
+
+    private static func prepareSchema(_ conn: PostgresConnection, tables: PostgresTables, create: Bool, logger: Logger) async throws -> Int64 {
+        if create {
+            try await conn.query("BEGIN", logger: logger)
+            var lock = PostgresBindings()
+            lock.append("lotse-schema-\(tables.schema)")
+            try await conn.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: lock), logger: logger)
+        }
+        do {
+            var binds = PostgresBindings()
+            binds.append(tables.schema)
+            let existing = try await conn.query(PostgresQuery(
+                unsafeSQL: "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1", binds: binds), logger: logger)
+            var names = Set<String>()
+            for try await name in existing.decode(String.self) { names.insert(name) }
+            if names.contains("lotse_meta") {
+                var meta: [String: String] = [:]
+                for try await (k, v) in try await conn.query(PostgresQuery(unsafeSQL: "SELECT key, value FROM \(tables.meta)"), logger: logger)
+                    .decode((String, String).self) { meta[k] = v }
+                guard meta["application"] == PostgresSchema.application else {
+                    throw PostgresStoreError.foreignDatabase("Die Datenbank ist nicht Lotses (lotse_meta ohne Kennung) – nichts geschrieben")
+                }
+                guard let v = meta["schema_version"].flatMap(Int.init), v <= PostgresSchema.version else {
+                    throw PostgresStoreError.foreignDatabase(
+                        "Lotses Datenbankschema hat Version \(meta["schema_version"] ?? "?"), dieses Programm kennt höchstens \(PostgresSchema.version) – bitte Lotse aktualisieren")
+                }
+            } else if !names.isEmpty {
+                throw PostgresStoreError.foreignDatabase(
+                    "Schema \(tables.schema) enthält Tabellen, die nicht Lotses sind (\(names.sorted().prefix(3).joined(separator: ", "))) – nichts geschrieben")
+            } else if !create {
+                throw PostgresStoreError.foreignDatabase("Die Datenbank enthält noch kein Lotse-Protokoll (ein lesender Knoten legt keines an)")
+            }
+            if create {
+                for sql in PostgresSchema.statements(schema: tables.schema) { try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await conn.query("COMMIT", logger: logger)
+            }
+            return try await conn.query(PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1"), logger: logger)
+                .collectFirst(Int64.self) ?? 0
+        } catch {
+            if create { _ = try? await conn.query("ROLLBACK", logger: logger) }
+            throw error
+        }
+    }
+
+    /// Stops listening and refuses appends; queued appends still commit.
+    public func close() {
+        writer.close()
+        listener.withLock { $0?.cancel() }
+        readers.close()
+        writerConnection.close()
+    }
+
+    deinit { listener.withLock { $0?.cancel() } }
+
+    // MARK: EventStore
+
+    public func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
+        do {
+            let r = try await writer.submit(AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey))
+            succeeded()
+            return r
+        } catch let e as EventStoreError {
+            if case let .storage(m) = e { failed(m) }
+            throw e
+        }
+    }
+
+    public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        var binds = PostgresBindings()
+        binds.append(position)
+        binds.append(Int64(limit))
+        return try await events(PostgresQuery(
+            unsafeSQL: "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM \(tables.events) WHERE position > $1 ORDER BY position LIMIT $2",
+            binds: binds))
+    }
+
+    public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
+        var binds = PostgresBindings()
+        binds.append(stream.rawValue)
+        binds.append(version)
+        return try await events(PostgresQuery(
+            unsafeSQL: "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM \(tables.events) WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version",
+            binds: binds))
+    }
+
+    public func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? {
+        var binds = PostgresBindings()
+        binds.append(key)
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT stream_id, stream_version, first_position, last_position FROM \(tables.idempotency) WHERE key = $1", binds: binds)
+        return try await reading { conn, logger in
+            for try await (stream, v, first, last) in try await conn.query(query, logger: logger).decode((String, Int64, Int64, Int64).self) {
+                return (StreamID(stream), AppendResult(streamVersion: v, firstPosition: first, lastPosition: last, deduplicated: true))
+            }
+            return nil
+        }
+    }
+
+    public func head() async throws -> Int64 {
+        let query = PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1")
+        let h = try await reading { conn, logger in try await conn.query(query, logger: logger).collectFirst(Int64.self) ?? 0 }
+        signal.advance(to: h)
+        return h
+    }
+
+    /// The newest head this node has heard of (its own commits, notifications, reads), without asking the server.
+    public var knownHead: Int64 { signal.head }
+
+    public func subscribe(after position: Int64) -> EventSubscription {
+        EventSubscription(after: position, pollInterval: pollInterval, signal: signal) { [self] after, limit in
+            // A subscription survives an outage: it retries until the server answers again (or its task ends).
+            while true {
+                do {
+                    return try await self.read(after: after, limit: limit)
+                } catch {
+                    if Task.isCancelled { return [] }
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+    }
+
+    // MARK: SnapshotStore
+
+    public func save(_ snapshot: Snapshot) async throws {
+        var binds = PostgresBindings()
+        binds.append(snapshot.name)
+        binds.append(snapshot.position)
+        binds.append(ByteBuffer(bytes: snapshot.data))
+        // A lagging node never replaces a newer snapshot with an older one.
+        let query = PostgresQuery(unsafeSQL: """
+            INSERT INTO \(tables.snapshots) (name, position, data) VALUES ($1, $2, $3)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, data = excluded.data
+            WHERE \(tables.snapshots).position <= excluded.position
+            """, binds: binds)
+        try await reading { conn, logger in _ = try await conn.query(query, logger: logger) }
+    }
+
+    public func load(name: String) async throws -> Snapshot? {
+        var binds = PostgresBindings()
+        binds.append(name)
+        let query = PostgresQuery(unsafeSQL: "SELECT position, data FROM \(tables.snapshots) WHERE name = $1", binds: binds)
+        return try await reading { conn, logger in
+            for try await (position, data) in try await conn.query(query, logger: logger).decode((Int64, ByteBuffer).self) {
+                return Snapshot(name: name, position: position, data: Data(data.readableBytesView))
+            }
+            return nil
+        }
+    }
+
+    // MARK: LeaseStore
+
+    public func acquire(_ name: String, holder: String, ttl: Duration) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(holder)
+        binds.append(Int64(ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000))
+        // The server's clock decides, so nodes whose clocks differ agree on who holds the lease.
+        let query = PostgresQuery(unsafeSQL: """
+            INSERT INTO \(tables.leases) (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE \(tables.leases).holder = excluded.holder OR \(tables.leases).expires_at < clock_timestamp()
+            RETURNING holder
+            """, binds: binds)
+        return try await reading { conn, logger in try await conn.query(query, logger: logger).collectFirst(String.self) == holder }
+    }
+
+    public func release(_ name: String, holder: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(holder)
+        let query = PostgresQuery(unsafeSQL: "DELETE FROM \(tables.leases) WHERE name = $1 AND holder = $2", binds: binds)
+        try await reading { conn, logger in _ = try await conn.query(query, logger: logger) }
+    }
+
+    // MARK: Reading
+
+    private func reading<T: Sendable>(_ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        do {
+            let r = try await readers.withConnection { try await body($0, logger) }
+            succeeded()
+            return r
+        } catch {
+            let e = PostgresGroupCommitWriter.storeError(error)
+            if case let .storage(m) = e { failed(m) }
+            throw e
+        }
+    }
+
+    private func events(_ query: PostgresQuery) async throws -> [RecordedEvent] {
+        try await reading { conn, logger in
+            var out: [RecordedEvent] = []
+            let rows = try await conn.query(query, logger: logger)
+            for try await (position, stream, version, type, schema, payload, metadata) in rows.decode(
+                (Int64, String, Int64, String, Int32, ByteBuffer, ByteBuffer).self)
+            {
+                out.append(RecordedEvent(
+                    position: position, stream: StreamID(stream), streamVersion: version, type: type, schemaVersion: Int(schema),
+                    payload: Data(payload.readableBytesView), metadata: Data(metadata.readableBytesView)))
+            }
+            return out
+        }
+    }
+
+    private func succeeded() {
+        health.state.withLock { if $0.lastError != nil { $0.lastError = nil } }
+    }
+
+    private func failed(_ message: String) {
+        health.state.withLock { $0.lastError = message }
+    }
+
+    // MARK: Notifications
+
+    private func startListening(_ connector: PostgresConnector) {
+        let signal = self.signal, tables = self.tables, logger = self.logger, health = self.health
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    let conn = try await connector.connect(target: .any)
+                    defer { conn.closeSoon() }
+                    // The notification sequence ends when its connection closes: closing it is how cancelling works.
+                    try await withTaskCancellationHandler {
+                    try await conn.listen(on: tables.channel) { notifications in
+                        health.state.withLock { $0.listening = true }
+                        // Catch up once listening: whatever was committed before LISTEN took effect.
+                        let head = try await conn.query(PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1"), logger: logger)
+                            .collectFirst(Int64.self) ?? 0
+                        signal.advance(to: head)
+                        for try await n in notifications {
+                            if let h = Int64(n.payload) { signal.advance(to: h) }
+                        }
+                    }
+                    } onCancel: {
+                        conn.closeSoon()
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.debug("listen failed, subscribers poll", metadata: ["lotse.error": "\(error)"])
+                }
+                health.state.withLock { $0.listening = false }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        listener.withLock { $0 = task }
+    }
+}
+
+/// The health shared with the listening task (a class, so the task need not hold the store).
+private final class HealthBox: Sendable {
+    let state = Mutex(PostgresEventStore.Health())
+}

@@ -1,0 +1,109 @@
+/// The schema of the PostgreSQL event store (version 1). Append-only is enforced by triggers; the head row is the
+/// single-writer discipline that makes positions gap-free in commit order (see ADR 0006).
+enum PostgresSchema {
+    /// The schema version this build writes and reads. A database of a newer version is refused.
+    static let version = 1
+    /// The identity recorded in `lotse_meta`, so that a database of something else is never written to.
+    static let application = "lotse-event-store"
+
+    /// Statements creating the schema in `schema` (idempotent; run under an advisory lock, so that nodes starting
+    /// together do not race).
+    static func statements(schema: String) -> [String] {
+        [
+            "CREATE SCHEMA IF NOT EXISTS \(schema)",
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_meta (
+                key   text PRIMARY KEY,
+                value text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_events (
+                position       bigint  PRIMARY KEY,
+                stream_id      text    NOT NULL,
+                stream_version bigint  NOT NULL,
+                type           text    NOT NULL,
+                schema_version integer NOT NULL,
+                payload        bytea   NOT NULL,
+                metadata       bytea   NOT NULL,
+                UNIQUE (stream_id, stream_version)
+            )
+            """,
+            // The head: one row, locked by every committing transaction from before it reads the stream versions until
+            // its commit. Position order is therefore commit order, and a reader that sees position N sees all below.
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_head (
+                id       integer PRIMARY KEY CHECK (id = 1),
+                position bigint  NOT NULL
+            )
+            """,
+            "INSERT INTO \(schema).lotse_head (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_idempotency (
+                key            text   PRIMARY KEY,
+                stream_id      text   NOT NULL,
+                stream_version bigint NOT NULL,
+                first_position bigint NOT NULL,
+                last_position  bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_snapshots (
+                name     text   PRIMARY KEY,
+                position bigint NOT NULL,
+                data     bytea  NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_leases (
+                name       text        PRIMARY KEY,
+                holder     text        NOT NULL,
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE OR REPLACE FUNCTION \(schema).lotse_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'events are append-only (% on %)', TG_OP, TG_TABLE_NAME;
+            END $$
+            """,
+            "DROP TRIGGER IF EXISTS lotse_events_append_only ON \(schema).lotse_events",
+            """
+            CREATE TRIGGER lotse_events_append_only BEFORE UPDATE OR DELETE ON \(schema).lotse_events
+            FOR EACH ROW EXECUTE FUNCTION \(schema).lotse_append_only()
+            """,
+            "DROP TRIGGER IF EXISTS lotse_events_no_truncate ON \(schema).lotse_events",
+            """
+            CREATE TRIGGER lotse_events_no_truncate BEFORE TRUNCATE ON \(schema).lotse_events
+            FOR EACH STATEMENT EXECUTE FUNCTION \(schema).lotse_append_only()
+            """,
+            "DROP TRIGGER IF EXISTS lotse_idempotency_append_only ON \(schema).lotse_idempotency",
+            """
+            CREATE TRIGGER lotse_idempotency_append_only BEFORE UPDATE OR DELETE ON \(schema).lotse_idempotency
+            FOR EACH ROW EXECUTE FUNCTION \(schema).lotse_append_only()
+            """,
+            // The head only moves forward.
+            """
+            CREATE OR REPLACE FUNCTION \(schema).lotse_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.position < OLD.position THEN RAISE EXCEPTION 'the log head only moves forward'; END IF;
+                RETURN NEW;
+            END $$
+            """,
+            "DROP TRIGGER IF EXISTS lotse_head_forward ON \(schema).lotse_head",
+            """
+            CREATE TRIGGER lotse_head_forward BEFORE UPDATE ON \(schema).lotse_head
+            FOR EACH ROW EXECUTE FUNCTION \(schema).lotse_head_forward()
+            """,
+            "DROP TRIGGER IF EXISTS lotse_head_no_delete ON \(schema).lotse_head",
+            """
+            CREATE TRIGGER lotse_head_no_delete BEFORE DELETE ON \(schema).lotse_head
+            FOR EACH ROW EXECUTE FUNCTION \(schema).lotse_append_only()
+            """,
+            """
+            INSERT INTO \(schema).lotse_meta (key, value) VALUES ('application', '\(application)'), ('schema_version', '\(version)')
+            ON CONFLICT (key) DO NOTHING
+            """,
+        ]
+    }
+}
