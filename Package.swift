@@ -98,8 +98,8 @@ let package = Package(
         .executableTarget(
             name: "lotse",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI", "LotseTelenotarzt",
-                "LotseTokens", "LotseApplication", "LotseTime",
+                "LotseDomain", "LotseEventStore", "LotseSQLite", "LotsePostgres", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI",
+                "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -209,11 +209,19 @@ let package = Package(
             swiftSettings: strict
         ),
         /// Runs the built `lotse` binary: error paths, JSON output, and the kill -9 durability test.
-        .testTarget(name: "LotseCLITests", dependencies: ["lotse", "lotse-append-load", "LotseSQLite", "LotseEventStore"], swiftSettings: strict),
+        .testTarget(
+            name: "LotseCLITests",
+            dependencies: [
+                "lotse", "lotse-append-load", "LotseSQLite", "LotseEventStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         /// Test tool: appends synthetic events straight to the SQLite store, printing every acknowledgement (the `kill -9` test).
         .executableTarget(
             name: "lotse-append-load",
-            dependencies: ["LotseSQLite", "LotseEventStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LotseSQLite", "LotsePostgres", "LotseEventStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tests/AppendLoad", swiftSettings: strict),
     ]
 )

@@ -28,6 +28,12 @@ public struct APIConfiguration: Sendable {
     public var tnaRules = TNARules()
     /// The clock of the server (injectable for tests).
     public var clock: any LotseClock = SystemClock()
+    /// This node's name (in the timer lease and `/readyz`).
+    public var nodeName = TimerLease.nodeName()
+    /// `/readyz` turns unready when the projection is this many events behind the log's head.
+    public var readyLagEvents: Int64 = 1000
+    /// The node that holds the timers saves a snapshot of the capacity index after this many new events.
+    public var snapshotEveryEvents: Int64 = 50_000
 
     public init(jwtSecret: String) { self.jwtSecret = jwtSecret }
 }

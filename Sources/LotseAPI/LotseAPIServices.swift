@@ -20,9 +20,13 @@ public final class LotseAPIServices: Sendable {
     let broadcaster: EventBroadcaster
     public let telenotarzt: TNAService
     public let audit: ConsultationAuditService
+    /// Which node runs the timers (one lease in the store; on one machine, this process).
+    let timerLease: TimerLease
     private let rebuilt = Mutex(false)
 
-    public init(store: any EventStore, snapshots: (any SnapshotStore)?, table: RequirementTable, configuration: APIConfiguration) throws {
+    /// - Parameter leases: where nodes agree on who runs the timers (the PostgreSQL store); nil: this process alone.
+    public init(store: any EventStore, snapshots: (any SnapshotStore)?, leases: (any LeaseStore)? = nil, table: RequirementTable,
+                configuration: APIConfiguration) throws {
         let store = MeteredEventStore(store, metrics: metrics)
         self.store = store
         self.snapshots = snapshots
@@ -37,7 +41,11 @@ public final class LotseAPIServices: Sendable {
         audit = ConsultationAuditService(store: store)
         projector = CapacityProjector(store: store)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
+        timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }
+
+    /// Whether this node runs the timers now (as of its last renewal).
+    public var holdsTimers: Bool { timerLease.isHeld }
 
     var now: Timestamp { configuration.clock.now() }
 

@@ -12,10 +12,11 @@ public enum LotseServer {
         let clock = api.configuration.clock
         let ttl = api.ranking.parameters.statusTTLMinutes
         return [
-            HealthController(store: api.store, projector: api.projector, isReady: { api.isRebuilt }),
+            HealthController(store: api.store, projector: api.projector, isReady: { api.isRebuilt }, holdsTimers: { api.holdsTimers },
+                             node: api.configuration.nodeName, maxLag: api.configuration.readyLagEvents),
             HospitalController(projector: api.projector, capacity: api.service, clock: clock, ttlMinutes: ttl),
             DispatchController(projector: api.projector, ranking: api.ranking, clock: clock),
-            BoardController(projector: api.projector, clock: clock, ttlMinutes: ttl),
+            BoardController(projector: api.projector, clock: clock, ttlMinutes: ttl, store: api.store),
             AnnouncementController(announcements: api.announcements, projector: api.projector, clock: clock, ttlMinutes: ttl),
             EventStreamController(store: api.store, broadcaster: api.broadcaster, telenotarzt: api.telenotarzt, metrics: api.metrics),
             MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
@@ -41,7 +42,7 @@ public enum LotseServer {
         // Public: the health checks and the web pages (which hold no data). Everything else is behind the token.
         let auth = AuthMiddleware(
             tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond), maxBodyBytes: api.configuration.maxBodyBytes)
-        let v1 = router.group("v1").add(middleware: auth)
+        let v1 = router.group("v1").add(middleware: auth).add(middleware: DataAgeMiddleware(store: api.store))
         let metrics = router.group("metrics").add(middleware: auth)
         // An unknown path under /v1 is behind the token too (401 before 404): no route map for anonymous callers.
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
@@ -70,8 +71,10 @@ public enum LotseServer {
                 ClosureExpiryService(
                     projector: api.projector, capacity: api.service, announcements: api.announcements, clock: configuration.clock,
                     interval: .seconds(configuration.expiryIntervalSeconds), escalationSeconds: configuration.escalationSeconds,
-                    logger: logger),
-                api.broadcaster, TNATimerService(service: api.telenotarzt),
+                    lease: api.timerLease, logger: logger),
+                api.broadcaster, TNATimerService(service: api.telenotarzt, lease: api.timerLease),
+                SnapshotService(projector: api.projector, snapshots: api.snapshots, lease: api.timerLease,
+                                everyEvents: configuration.snapshotEveryEvents, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

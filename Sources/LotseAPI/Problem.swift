@@ -46,6 +46,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let body = w.bytes
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        // The store or the projection is not there yet: worth trying again in a moment (another node, or this one).
+        if status == .serviceUnavailable { headers[.retryAfter] = "2" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

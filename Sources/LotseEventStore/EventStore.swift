@@ -1,3 +1,5 @@
+import Foundation
+
 /// The append-only event log: the only source of truth of Lotse.
 ///
 /// Contract (tested by one suite against every adapter): an acknowledged append is durable; events of one
@@ -22,9 +24,42 @@ public protocol EventStore: Sendable {
 
     /// Events after `position`: first those stored, then new ones as they are committed. Ends when the task is cancelled.
     func subscribe(after position: Int64) -> EventSubscription
+
+    /// Whether the store answers (a server-backed store can be unreachable while the node keeps serving reads).
+    var status: StoreStatus { get }
+}
+
+/// What a node knows about its store's availability.
+public struct StoreStatus: Sendable, Equatable {
+    /// False while requests to the store fail.
+    public var reachable: Bool
+    /// When the store last answered (nil: never, or a local store that always answers).
+    public var lastContact: Date?
+    /// The last failure, while unreachable.
+    public var lastError: String?
+    /// Whether new heads are pushed to this node (false: its subscriptions poll).
+    public var notified: Bool
+
+    public init(reachable: Bool, lastContact: Date?, lastError: String?, notified: Bool) {
+        self.reachable = reachable
+        self.lastContact = lastContact
+        self.lastError = lastError
+        self.notified = notified
+    }
+
+    /// A store in this process or on this machine: it answers whenever the process runs.
+    public static let local = StoreStatus(reachable: true, lastContact: nil, lastError: nil, notified: true)
+
+    /// Seconds since the store last answered, while it does not (0 while it does): how old a node's answers may be.
+    public func staleSeconds(now: Date = Date()) -> Double {
+        guard !reachable, let lastContact else { return 0 }
+        return max(0, now.timeIntervalSince(lastContact))
+    }
 }
 
 extension EventStore {
+    public var status: StoreStatus { .local }
+
     public func readStream(_ stream: StreamID) async throws -> [RecordedEvent] {
         try await readStream(stream, after: 0)
     }

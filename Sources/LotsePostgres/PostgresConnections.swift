@@ -72,10 +72,19 @@ final class PostgresConnector: Sendable {
                 return .authentication("PostgreSQL verlangt ein Passwort (in der URL oder PGPASSWORD)")
             }
             if p.code == .server { return .unreachable("Serverfehler \(state ?? ""): \(message)") }
-            if let underlying = p.underlying { return .unreachable("nicht erreichbar: \(underlying)") }
+            if let underlying = p.underlying { return .unreachable("nicht erreichbar: \(shortReason(underlying))") }
             return .unreachable("nicht erreichbar: \(p.code)")
         }
-        return .unreachable("nicht erreichbar: \(error)")
+        return .unreachable("nicht erreichbar: \(shortReason(error))")
+    }
+
+    /// The reason of a network error in a few words (NIO's descriptions run to several lines' worth).
+    static func shortReason(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Connection refused") { return "Verbindung abgelehnt" }
+        if text.contains("timed out") || text.contains("Timeout") || text.contains("timeout") { return "Zeitüberschreitung" }
+        if text.contains("reset by peer") || text.contains("Broken pipe") || text.contains("EOF") { return "Verbindung abgebrochen" }
+        return String(text.prefix(160)).replacingOccurrences(of: "\n", with: " ")
     }
 }
 

@@ -29,15 +29,9 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
     private let listener = Mutex<Task<Void, Never>?>(nil)
     private let health = HealthBox()
 
-    /// What this node knows about its server.
-    public struct Health: Sendable {
-        /// The last error talking to PostgreSQL, nil once a request succeeded again.
-        public var lastError: String?
-        /// Whether head notifications arrive (false on a standby or while reconnecting: subscribers poll).
-        public var listening = false
-    }
-
-    public var currentHealth: Health { health.state.withLock { $0 } }
+    /// What this node knows about its server: reachable (the last request succeeded), when it last answered, and
+    /// whether head notifications arrive (false on a standby or while reconnecting: subscribers poll).
+    public var status: StoreStatus { health.state.withLock { $0 } }
 
     private init(url: PostgresStoreURL, connector: PostgresConnector, pollInterval: Duration, head: Int64, logger: Logger) {
         self.url = url
@@ -47,7 +41,10 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
         signal = HeadSignal(head: head)
         readers = PostgresConnectionPool(connector: connector, limit: 8)
         writerConnection = PostgresConnectionPool(connector: connector, limit: 1)
-        writer = PostgresGroupCommitWriter(connection: writerConnection, tables: tables, signal: signal, logger: logger)
+        let health = self.health
+        writer = PostgresGroupCommitWriter(connection: writerConnection, tables: tables, signal: signal, logger: logger) { problem in
+            health.record(problem)
+        }
     }
 
     /// Connects, creates the schema in an empty database (or checks that it is Lotse's, of a version this build
@@ -127,14 +124,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
     // MARK: EventStore
 
     public func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
-        do {
-            let r = try await writer.submit(AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey))
-            succeeded()
-            return r
-        } catch let e as EventStoreError {
-            if case let .storage(m) = e { failed(m) }
-            throw e
-        }
+        try await writer.submit(AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey))
     }
 
     public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
@@ -254,7 +244,8 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
             return r
         } catch {
             let e = PostgresGroupCommitWriter.storeError(error)
-            if case let .storage(m) = e { failed(m) }
+            // A server that answers with an error is reachable; only a failed connection makes the node's data stale.
+            if (error as? PSQLError)?.code == .server { succeeded() } else { failed(e.description) }
             throw e
         }
     }
@@ -274,13 +265,9 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
         }
     }
 
-    private func succeeded() {
-        health.state.withLock { if $0.lastError != nil { $0.lastError = nil } }
-    }
+    private func succeeded() { health.record(nil) }
 
-    private func failed(_ message: String) {
-        health.state.withLock { $0.lastError = message }
-    }
+    private func failed(_ message: String) { health.record(message) }
 
     // MARK: Notifications
 
@@ -294,7 +281,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
                     // The notification sequence ends when its connection closes: closing it is how cancelling works.
                     try await withTaskCancellationHandler {
                     try await conn.listen(on: tables.channel) { notifications in
-                        health.state.withLock { $0.listening = true }
+                        health.state.withLock { $0.notified = true }
                         // Catch up once listening: whatever was committed before LISTEN took effect.
                         let head = try await conn.query(PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1"), logger: logger)
                             .collectFirst(Int64.self) ?? 0
@@ -310,7 +297,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
                     if Task.isCancelled { break }
                     logger.debug("listen failed, subscribers poll", metadata: ["lotse.error": "\(error)"])
                 }
-                health.state.withLock { $0.listening = false }
+                health.state.withLock { $0.notified = false }
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -320,5 +307,15 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
 
 /// The health shared with the listening task (a class, so the task need not hold the store).
 private final class HealthBox: Sendable {
-    let state = Mutex(PostgresEventStore.Health())
+    let state = Mutex(StoreStatus(reachable: true, lastContact: Date(), lastError: nil, notified: false))
+
+    /// The server answered (nil), or could not be reached (why).
+    func record(_ problem: String?) {
+        let now = Date()
+        state.withLock { h in
+            h.reachable = problem == nil
+            h.lastError = problem
+            if problem == nil { h.lastContact = now }
+        }
+    }
 }

@@ -34,10 +34,14 @@ final class PostgresGroupCommitWriter: Sendable {
     private let tables: PostgresTables
     private let signal: HeadSignal
     private let logger: Logger
+    /// Told after every transaction whether the server answered (nil) or not (why): the node's view of its store.
+    private let contact: @Sendable (String?) -> Void
     /// Largest number of appends in one transaction (bounds the first one's latency and the statement's size).
     let maxBatch = 2048
 
-    init(connection: PostgresConnectionPool, tables: PostgresTables, signal: HeadSignal, logger: Logger) {
+    init(connection: PostgresConnectionPool, tables: PostgresTables, signal: HeadSignal, logger: Logger,
+         contact: @escaping @Sendable (String?) -> Void) {
+        self.contact = contact
         self.connection = connection
         self.tables = tables
         self.signal = signal
@@ -77,8 +81,10 @@ final class PostgresGroupCommitWriter: Sendable {
     private func commit(_ batch: [Pending]) async {
         do {
             let plan = try await transaction(batch.map(\.request))
+            contact(nil)
             finish(batch, plan)
         } catch let failure as Failure where failure.canRetrySeparately && batch.count > 1 {
+            contact(nil)
             // The server refused the batch (one append it cannot store, say): each append on its own, so one bad
             // append cannot take the others down.
             for p in batch {
@@ -89,6 +95,8 @@ final class PostgresGroupCommitWriter: Sendable {
                 }
             }
         } catch {
+            let failure = error as? Failure
+            contact(failure?.canRetrySeparately == true ? nil : Self.storeError(error).description)
             for p in batch { p.continuation.resume(throwing: Self.storeError(error)) }
         }
     }

@@ -57,12 +57,29 @@ public actor TNAService {
 
     /// Ticks at every deadline (offer time-outs, alerts, aging) until the task is cancelled. Sleeps at most
     /// `maxSleep`, so a clock that jumps (tests) or appends of other processes are noticed soon.
-    public func runTimers(maxSleep: Duration = .seconds(1)) async throws {
+    /// - Parameter mayTick: whether this process may act on a deadline now (on several nodes: the timer lease's
+    ///   holder); the others only follow the stream.
+    public func runTimers(maxSleep: Duration = .seconds(1), mayTick: @Sendable () async -> Bool = { true }) async throws {
         while !Task.isCancelled {
-            try await catchUp()
+            do { try await catchUp() } catch {
+                // The store does not answer: keep the state, try again soon.
+                try await Task.sleep(for: maxSleep)
+                continue
+            }
             if let deadline = state.nextDeadline(), deadline <= clock.now() {
+                guard await mayTick() else {
+                    // Another node holds the timers: follow the stream, take over when the lease passes here.
+                    try await Task.sleep(for: maxSleep)
+                    continue
+                }
                 // A due deadline always produces an event (which clears it); sleep anyway if it did not.
-                if try await !handle(.tick, by: .system).isEmpty { continue }
+                do {
+                    if try await !handle(.tick, by: .system).isEmpty { continue }
+                } catch is EventStoreError {
+                    // Not written (the store does not answer, or another node ticked first): decide again later.
+                    try await Task.sleep(for: maxSleep)
+                    continue
+                }
             }
             let wait = state.nextDeadline().map { Duration.milliseconds(max(10, $0.millis - clock.now().millis)) } ?? maxSleep
             try await Task.sleep(for: min(wait, maxSleep))

@@ -4,7 +4,7 @@ import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
-import LotseSQLite
+import LotsePostgres
 import LotseSeed
 import LotseTime
 
@@ -13,19 +13,23 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite-Datei des Ereignisprotokolls / event log file.")
     var db: String = "lotse.sqlite"
 
+    @Option(name: .long, help: "Ereignisprotokoll: SQLite-Datei oder postgres://benutzer@host:port/db (Umgebung: LOTSE_STORE; Vorrang vor --db).")
+    var store: String?
+
     @Option(name: .long, help: ArgumentHelp("Zeitpunkt statt der Systemzeit (ISO 8601), für reproduzierbare Ausgaben.", visibility: .hidden))
     var now: String?
 
-    func open() throws -> SQLiteEventStore {
-        do { return try SQLiteEventStore(path: db) } catch { throw CLIError("Protokoll \(db) lässt sich nicht öffnen: \(error)") }
-    }
+    /// The log named by `--store`, `LOTSE_STORE` or `--db`.
+    var location: String { store ?? ProcessInfo.processInfo.environment["LOTSE_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? db }
 
-    /// Opens an existing log; refuses to create an empty one for read-only commands.
-    func openExisting() throws -> SQLiteEventStore {
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CLIError("Protokoll \(db) existiert nicht – zuerst `lotse seed --db \(db) --demo` / log file not found")
+    func open() async throws -> EventLog { try await EventLog.open(location) }
+
+    /// Opens an existing log; refuses to create an empty SQLite file for read-only commands.
+    func openExisting() async throws -> EventLog {
+        if !PostgresStoreURL.isPostgres(location), !FileManager.default.fileExists(atPath: location) {
+            throw CLIError("Protokoll \(location) existiert nicht – zuerst `lotse seed --db \(location) --demo` / log file not found")
         }
-        return try open()
+        return try await open()
     }
 
     func time() throws -> Timestamp {
@@ -97,20 +101,21 @@ func parseUntil(_ raw: String, now: Timestamp) throws -> Timestamp {
 
 /// The capacity index of a log: from the last snapshot plus the events after it. When that still meant reading
 /// many events, a fresh snapshot is stored (best effort: a snapshot is a cache), so the next command starts fast.
-func loadProjector(_ store: SQLiteEventStore) async throws -> CapacityProjector {
-    let projector = CapacityProjector(store: store)
-    let stats = try await projector.rebuild(snapshots: store)
-    if stats.eventsRead > 50_000 { try? await projector.saveSnapshot(to: store) }
+func loadProjector(_ log: EventLog) async throws -> CapacityProjector {
+    let projector = CapacityProjector(store: log.store)
+    let stats = try await projector.rebuild(snapshots: log.snapshots)
+    if stats.eventsRead > 50_000 { try? await projector.saveSnapshot(to: log.snapshots) }
     return projector
 }
 
 /// Runs a hospital command and prints its outcome.
 func runHospitalCommand(_ command: HospitalCommand, hospital: HospitalID, store: StoreOptions, actor: ActorOptions) async throws {
-    let s = try store.openExisting()
-    defer { s.close() }
+    let log = try await store.openExisting()
+    defer { log.close() }
+    let s = log.store
     let now = try store.time()
     let service = CapacityService(store: s)
-    let projector = try await loadProjector(s)
+    let projector = try await loadProjector(log)
     try await service.expireDueClosures(in: projector.snapshot, at: now)
     let o = try await service.execute(command, hospital: hospital, by: actor.principal, at: now, idempotencyKey: actor.idempotencyKey)
     if o.deduplicated {

@@ -24,10 +24,10 @@ struct Dispatch: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let q = try query()
-            let s = try store.openExisting()
-            defer { s.close() }
+            let log = try await store.openExisting()
+            defer { log.close() }
             let now = try store.time()
-            let projector = try await loadProjector(s)
+            let projector = try await loadProjector(log)
             let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
             let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
             if json {

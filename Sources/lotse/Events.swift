@@ -13,8 +13,9 @@ struct Events: AsyncParsableCommand {
         try await guarded {
             guard after >= 0 else { throw CLIError("--after muss ≥ 0 sein / --after must be ≥ 0") }
             guard limit > 0 else { throw CLIError("--limit muss ≥ 1 sein / --limit must be ≥ 1") }
-            let s = try store.openExisting()
-            defer { s.close() }
+            let log = try await store.openExisting()
+            defer { log.close() }
+            let s = log.store
             let codec = LotseEventCodec()
             for r in try await s.read(after: after, limit: limit) {
                 let m = codec.metadata(of: r)
@@ -33,10 +34,11 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let s = try store.openExisting()
-            defer { s.close() }
+            let log = try await store.openExisting()
+            defer { log.close() }
+            let s = log.store
             let projector = CapacityProjector(store: s)
-            let stats = try await projector.rebuild(snapshots: useSnapshot ? s : nil)
+            let stats = try await projector.rebuild(snapshots: useSnapshot ? log.snapshots : nil)
             let index = projector.snapshot
             var perType: [String: Int] = [:]
             if !useSnapshot {
@@ -53,7 +55,7 @@ struct Replay: AsyncParsableCommand {
                 + " – Log-Position \(stats.position), \(index.hospitals.count) Kliniken.")
             for (t, n) in perType.sorted(by: { $0.key < $1.key }) { print("  \(t): \(n)") }
             if snapshot {
-                try await projector.saveSnapshot(to: s)
+                try await projector.saveSnapshot(to: log.snapshots)
                 print("Snapshot bei Position \(index.position) gespeichert.")
             }
         }

@@ -11,10 +11,10 @@ struct Hospitals: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let s = try store.openExisting()
-            defer { s.close() }
+            let log = try await store.openExisting()
+            defer { log.close() }
             let now = try store.time()
-            let projector = try await loadProjector(s)
+            let projector = try await loadProjector(log)
             let ttl = DispatchParameters().statusTTLMinutes
             for h in projector.snapshot.hospitals.sorted(by: { $0.id < $1.id }) where district == nil || h.district.rawValue == district {
                 let closed = h.profile.keys.compactMap { k -> String? in

@@ -16,8 +16,9 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let s = try store.open()
-            defer { s.close() }
+            let log = try await store.open()
+            defer { log.close() }
+            let s = log.store
             let now = try store.time()
             let interactive = isatty(STDERR_FILENO) == 1
             let r = try await CapacityService(store: s).importHospitals(try Seeder.imports(), demo: demo, at: now) { done, total in
@@ -25,7 +26,7 @@ struct Seed: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\rImport \(done)/\(total) Standorte".utf8))
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
-            print("Import nach \(store.db): \(r.registered) neu registriert, \(r.profilesChanged) Profile geändert, \(r.unchanged) unverändert"
+            print("Import nach \(log.description): \(r.registered) neu registriert, \(r.profilesChanged) Profile geändert, \(r.unchanged) unverändert"
                 + (demo ? ", \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen" : "")
                 + " – Log-Position \(r.lastPosition).")
         }

@@ -5,7 +5,7 @@ import LotseAPI
 import LotseApplication
 import LotseCapacity
 import LotseDomain
-import LotseSQLite
+import LotsePostgres
 import LotseSeed
 import LotseTelenotarzt
 import LotseTime
@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Startet die HTTP-API /v1 (mit --demo: MV-Demodaten und fertige Tokens je Rolle).")
 
     @Option(help: "SQLite-Datei des Ereignisprotokolls (Umgebung: LOTSE_DB).") var db: String?
+    @Option(help: "Ereignisprotokoll: SQLite-Datei oder postgres://benutzer@host1:port,host2:port/db – mehrere Knoten auf einem Protokoll (Umgebung: LOTSE_STORE; Vorrang vor --db).")
+    var store: String?
     @Option(help: "Adresse (Umgebung: LOTSE_HOST).") var host: String?
     @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
     @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
@@ -31,7 +33,9 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "lotse")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let dbPath = db ?? env["LOTSE_DB"] ?? "lotse.sqlite"
-        let secretValue = try secret.resolve(db: dbPath)
+        let location = store ?? env["LOTSE_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? dbPath
+        // The secret file lives beside an SQLite log; nodes on PostgreSQL share a secret by --jwt-secret/LOTSE_JWT_SECRET.
+        let secretValue = try secret.resolve(db: PostgresStoreURL.isPostgres(location) ? dbPath : location)
         var config = APIConfiguration(jwtSecret: secretValue)
         config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
         if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
@@ -54,18 +58,18 @@ struct Serve: AsyncParsableCommand {
         guard !config.tnaNetwork.centres.isEmpty else {
             throw CLIError("Keine Telenotarzt-Zentren konfiguriert (--tna-config) / no Telenotarzt centres configured")
         }
-        let store: SQLiteEventStore
-        do { store = try SQLiteEventStore(path: dbPath) } catch { throw CLIError("Protokoll \(dbPath) lässt sich nicht öffnen: \(error)") }
-        defer { store.close() }
+        let log = try await EventLog.open(location)
+        defer { log.close() }
         if demo {
-            let r = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
+            let r = try await CapacityService(store: log.store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
             print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
         }
-        let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
+        let api = try LotseAPIServices(
+            store: log.store, snapshots: log.snapshots, leases: log.leases, table: try ReferenceData.requirementTable(), configuration: config)
         let tokens = try await TokenService(secret: secretValue)
-        let host = config.host
+        let host = config.host, node = config.nodeName
         let app = try await LotseServer.buildApplication(api: api, logger: logger) { port in
-            print("Lotse läuft auf http://\(host):\(port)  (Protokoll: \(dbPath))")
+            print("Lotse läuft auf http://\(host):\(port)  (Protokoll: \(log.description), Knoten \(node))")
             if demo { await Self.printDemoTokens(tokens, base: "http://\(host):\(port)") }
             fflush(nil)
         }

@@ -18,8 +18,9 @@ struct TNAReportCommand: AsyncParsableCommand {
             let start = from ?? now.adding(minutes: -24 * 60)
             let end = to ?? now
             guard start < end else { throw CLIError("--from muss vor --to liegen") }
-            let s = try store.openExisting()
-            defer { s.close() }
+            let log = try await store.openExisting()
+            defer { log.close() }
+            let s = log.store
             let service = TNAService(store: s, network: TNANetwork(centres: []), clock: ManualClock(now))
             try await service.catchUp()
             print(TNAReport(await service.state, from: start, to: end).text)

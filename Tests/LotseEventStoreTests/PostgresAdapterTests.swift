@@ -184,8 +184,8 @@ struct PostgresAdapterTests {
         // Polling every minute: only a notification can deliver within the test's time.
         let reader = try await PostgresEventStore.open(url, pollInterval: .seconds(60))
         defer { writer.close(); reader.close() }
-        for _ in 0..<100 where !reader.currentHealth.listening { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(reader.currentHealth.listening)
+        for _ in 0..<100 where !reader.status.notified { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(reader.status.notified)
         let clock = ContinuousClock()
         var latencies: [Duration] = []
         var iterator = reader.subscribe(after: 0).makeAsyncIterator()

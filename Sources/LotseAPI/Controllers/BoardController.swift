@@ -13,6 +13,7 @@ struct BoardController: APIController {
     let projector: CapacityProjector
     let clock: any LotseClock
     let ttlMinutes: Double
+    let store: any EventStore
 
     struct Board: Codable {
         let logPosition: Int64
@@ -20,6 +21,8 @@ struct BoardController: APIController {
         let evaluatedAt: Timestamp
         let asOf: Timestamp?
         let district: String?
+        /// Seconds since the store last answered, while it does not: the board is at least that old (0 normally).
+        let dataAgeSeconds: Double
         let hospitals: [HospitalView]
     }
 
@@ -42,7 +45,8 @@ struct BoardController: APIController {
                 let views = index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
                     .sorted { $0.element.id < $1.element.id }
                     .map { HospitalView($0.element, at: at, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) }
-                return try context.json(Board(logPosition: index.position, evaluatedAt: at, asOf: asOf, district: district?.rawValue, hospitals: views))
+                return try context.json(Board(logPosition: index.position, evaluatedAt: at, asOf: asOf, district: district?.rawValue,
+                                          dataAgeSeconds: asOf == nil ? store.status.staleSeconds().rounded(toPlaces: 1) : 0, hospitals: views))
             },
         ]
     }

@@ -23,4 +23,5 @@ final class MeteredEventStore: EventStore {
     func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? { try await base.idempotentResult(for: key) }
     func head() async throws -> Int64 { try await base.head() }
     func subscribe(after position: Int64) -> EventSubscription { base.subscribe(after: position) }
+    var status: StoreStatus { base.status }
 }

@@ -5,7 +5,8 @@ import LotseTime
 import ServiceLifecycle
 
 /// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events (answers already
-/// treat them as ended at `until`), and red announcements left unacknowledged into `AnnouncementEscalated`.
+/// treat them as ended at `until`), and red announcements left unacknowledged into `AnnouncementEscalated` — on the
+/// node that holds the timer lease.
 struct ClosureExpiryService: Service {
     let projector: CapacityProjector
     let capacity: CapacityService
@@ -13,12 +14,17 @@ struct ClosureExpiryService: Service {
     let clock: any LotseClock
     let interval: Duration
     let escalationSeconds: Int64
+    let lease: TimerLease
     let logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
+                    guard await lease.holds() else {
+                        try await Task.sleep(for: interval)
+                        continue
+                    }
                     let index = projector.snapshot
                     let n = try await capacity.expireDueClosures(in: index, at: clock.now())
                     if n > 0 { logger.info("closures expired", metadata: ["lotse.expired": "\(n)"]) }
