@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "StoreBenchmarks",
             dependencies: [
-                "LotseCapacity", "LotseSeed", "LotseSQLite", .product(name: "Benchmark", package: "benchmark"),
+                "LotseCapacity", "LotseSeed", "LotseSQLite", "LotsePostgres", .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/StoreBenchmarks",
             swiftSettings: strict,

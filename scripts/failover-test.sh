@@ -9,58 +9,26 @@
 # Needs a debug build (`swift build`) and Debian's postgresql. Usage: bash scripts/failover-test.sh [report.md]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-P_DIR=/tmp/lotse-fo-primary S_DIR=/tmp/lotse-fo-standby P_PORT=55433 S_PORT=55434
+export LOTSE_PG_PRIMARY_PORT=55433 LOTSE_PG_STANDBY_PORT=55434
+S_PORT=$LOTSE_PG_STANDBY_PORT
+S_DIR=${LOTSE_PG_STANDBY_DIR:-/tmp/lotse-pg-standby}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 work=$(mktemp -d)
 report=${1:-}
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 node=""; load=""; reader=""
 cleanup() {
   [ -n "$node" ] && kill "$node" 2>/dev/null || true
   [ -n "$reader" ] && kill "$reader" 2>/dev/null || true
   [ -n "$load" ] && kill "$load" 2>/dev/null || true
-  as_pg "$PGBIN/pg_ctl" -D "$S_DIR" -m immediate stop >/dev/null 2>&1 || true
-  as_pg "$PGBIN/pg_ctl" -D "$P_DIR" -m immediate stop >/dev/null 2>&1 || true
+  bash scripts/postgres-standby.sh stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 ms() { date +%s%3N; }
 
-echo "== primary (port $P_PORT) with a synchronous standby (port $S_PORT)"
-as_pg "$PGBIN/pg_ctl" -D "$S_DIR" -m immediate stop >/dev/null 2>&1 || true
-as_pg "$PGBIN/pg_ctl" -D "$P_DIR" -m immediate stop >/dev/null 2>&1 || true
-rm -rf "$P_DIR" "$S_DIR"
-install -d -o postgres -g postgres "$P_DIR" "$S_DIR" 2>/dev/null || mkdir -p "$P_DIR" "$S_DIR"
-as_pg "$PGBIN/initdb" -D "$P_DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-cat >> "$P_DIR/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $P_PORT
-unix_socket_directories = '/tmp'
-max_connections = 200
-wal_level = replica
-max_wal_senders = 5
-CONF
-as_pg "$PGBIN/pg_ctl" -D "$P_DIR" -l "$P_DIR/server.log" -w -t 60 start >/dev/null
-as_pg psql -h /tmp -p $P_PORT -U postgres -q -v ON_ERROR_STOP=1 -c "CREATE ROLE lotse LOGIN PASSWORD 'lotse'" -c "CREATE DATABASE lotse OWNER lotse"
-rm -rf "$S_DIR"; install -d -m 0700 -o postgres -g postgres "$S_DIR" 2>/dev/null || mkdir -p -m 0700 "$S_DIR"
-as_pg "$PGBIN/pg_basebackup" -D "$S_DIR" -h /tmp -p $P_PORT -U postgres -X stream -R
-cat >> "$S_DIR/postgresql.auto.conf" <<CONF
-primary_conninfo = 'host=/tmp port=$P_PORT user=postgres application_name=lotse_standby'
-port = $S_PORT
-hot_standby = on
-CONF
-as_pg "$PGBIN/pg_ctl" -D "$S_DIR" -l "$S_DIR/server.log" -w -t 60 start >/dev/null
-# Synchronous only once the standby is attached (before, every commit would wait for it).
-as_pg psql -h /tmp -p $P_PORT -U postgres -q -v ON_ERROR_STOP=1 -c "ALTER SYSTEM SET synchronous_standby_names = 'lotse_standby'" \
-  -c "ALTER SYSTEM SET synchronous_commit = 'remote_apply'" -c "SELECT pg_reload_conf()" >/dev/null
-for _ in $(seq 1 100); do
-  state=$(as_pg psql -h /tmp -p $P_PORT -U postgres -Atc "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'lotse_standby'")
-  [ "$state" = sync ] && break; sleep 0.1
-done
-echo "standby replication: $state"
-[ "$state" = sync ]
+echo "== primary with a synchronous standby (scripts/postgres-standby.sh)"
+URL=$(bash scripts/postgres-standby.sh start)
 
-URL="postgres://lotse:lotse@127.0.0.1:$P_PORT,127.0.0.1:$S_PORT/lotse"
 echo "== a lotse node on $URL, and the append load (8 writers, retrying with the same idempotency key)"
 LOTSE_JWT_SECRET=failover-test-secret-0123456789abcdef .build/debug/lotse serve --store "$URL" --demo --port 0 > "$work/node.log" 2>&1 &
 node=$!
@@ -88,9 +56,9 @@ echo "acks before the failover: $(wc -l < "$work/acks.txt")"
 
 echo "== kill -9 the primary, promote the standby"
 kill_at=$(( $(ms) - t0 ))
-kill -9 "$(head -1 "$P_DIR/postmaster.pid")"
+bash scripts/postgres-standby.sh kill-primary
 sleep 1   # what an operator's (or a tool's) detection takes at least
-as_pg "$PGBIN/pg_ctl" -D "$S_DIR" -w promote >/dev/null
+bash scripts/postgres-standby.sh promote
 promoted_at=$(( $(ms) - t0 ))
 echo "killed at ${kill_at} ms, promoted at ${promoted_at} ms (after start of the load)"
 sleep 4

@@ -4,22 +4,44 @@ import LotseCapacity
 import LotseApplication
 import LotseDomain
 import LotseEventStore
+import LotsePostgres
 import LotseSQLite
 import LotseSeed
 
 let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
 
-/// Fresh SQLite file in a temporary directory.
-func freshStore(_ name: String) throws -> SQLiteEventStore {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-bench-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return try SQLiteEventStore(path: dir.appendingPathComponent("events.sqlite").path)
+/// A store under test: SQLite (always), PostgreSQL when `LOTSE_BENCH_POSTGRES` names a server, and PostgreSQL with a
+/// synchronous standby when `LOTSE_BENCH_POSTGRES_SYNC` names its primary (`Benchmarks/postgres/run.sh` sets both).
+struct BenchStore: @unchecked Sendable {
+    // @unchecked: the closures only close over stores, which are Sendable.
+    let store: any EventStore
+    let snapshots: any SnapshotStore
+    let discard: () -> Void
 }
 
-/// Closes a store and removes its temporary directory.
-func discard(_ s: SQLiteEventStore) {
-    s.close()
-    try? FileManager.default.removeItem(at: URL(fileURLWithPath: s.path).deletingLastPathComponent())
+/// The kinds of store benchmarked in this run, with the suffix of their benchmark names.
+let storeKinds: [(suffix: String, url: String?)] = {
+    let env = ProcessInfo.processInfo.environment
+    var kinds: [(String, String?)] = [("", nil)]
+    if let u = env["LOTSE_BENCH_POSTGRES"], !u.isEmpty { kinds.append((" – PostgreSQL", u)) }
+    if let u = env["LOTSE_BENCH_POSTGRES_SYNC"], !u.isEmpty { kinds.append((" – PostgreSQL, synchronous standby", u)) }
+    return kinds
+}()
+
+/// A fresh, empty store: an SQLite file in a temporary directory, or a fresh schema on the PostgreSQL server.
+func freshStore(_ name: String, url: String?) async throws -> BenchStore {
+    if let url {
+        let schema = "bench_\(name)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let s = try await PostgresEventStore.open(try PostgresStoreURL(url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"))
+        return BenchStore(store: s, snapshots: s, discard: { s.close() })
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-bench-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let s = try SQLiteEventStore(path: dir.appendingPathComponent("events.sqlite").path)
+    return BenchStore(store: s, snapshots: s, discard: {
+        s.close()
+        try? FileManager.default.removeItem(at: dir)
+    })
 }
 
 func event(_ n: Int) -> EventData {
@@ -44,10 +66,10 @@ let customMetrics: [BenchmarkMetric] = [
 ]
 
 /// Shared state, written in setup hooks before measurement, then only read.
-nonisolated(unsafe) var single: SQLiteEventStore!
-nonisolated(unsafe) var grouped: SQLiteEventStore!
-nonisolated(unsafe) var updates: (store: SQLiteEventStore, service: CapacityService, projector: CapacityProjector, ids: [HospitalID], keys: [[ResourceKey]], run: Task<Void, any Error>)!
-nonisolated(unsafe) var big: SQLiteEventStore!
+nonisolated(unsafe) var single: BenchStore!
+nonisolated(unsafe) var grouped: BenchStore!
+nonisolated(unsafe) var updates: (store: BenchStore, service: CapacityService, projector: CapacityProjector, ids: [HospitalID], keys: [[ResourceKey]], run: Task<Void, any Error>)!
+nonisolated(unsafe) var big: BenchStore!
 
 let writers = 64, appendsPerWriter = 50
 
@@ -77,31 +99,32 @@ func concurrentWriters(_ benchmark: Benchmark, settle: @Sendable () async throws
 }
 
 let benchmarks: @Sendable () -> Void = {
+  for (suffix, url) in storeKinds {
     Benchmark(
-        "Durable append – 1 writer (fsync per append)",
+        "Durable append – 1 writer (fsync per append)" + suffix,
         configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 20, maxDuration: .seconds(4), maxIterations: 20_000),
-        closure: { _ in _ = try await single.append([event(1)], to: StreamID("s"), expectedVersion: .any, idempotencyKey: nil) },
-        setup: { single = try freshStore("single") },
-        teardown: { discard(single) })
+        closure: { _ in _ = try await single.store.append([event(1)], to: StreamID("s"), expectedVersion: .any, idempotencyKey: nil) },
+        setup: { single = try await freshStore("single", url: url) },
+        teardown: { single.discard() })
 
     Benchmark(
-        "Durable append – 64 writers, group commit (3 200 appends per iteration)",
+        "Durable append – 64 writers, group commit (3 200 appends per iteration)" + suffix,
         configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
             try await concurrentWriters(benchmark) { w, i in
-                _ = try await grouped.append([event(i)], to: StreamID("w-\(w)"), expectedVersion: .any, idempotencyKey: nil)
+                _ = try await grouped.store.append([event(i)], to: StreamID("w-\(w)"), expectedVersion: .any, idempotencyKey: nil)
             }
         },
-        setup: { grouped = try freshStore("grouped") },
-        teardown: { discard(grouped) })
+        setup: { grouped = try await freshStore("grouped", url: url) },
+        teardown: { grouped.discard() })
 
     Benchmark(
-        "Durable capacity update – 64 hospitals at once via CapacityService, projection applied (3 200 per iteration)",
+        "Durable capacity update – 64 hospitals at once via CapacityService, projection applied (3 200 per iteration)" + suffix,
         configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
             let u = updates!
             try await concurrentWriters(benchmark, settle: {
-                _ = await u.projector.waitUntil(position: try await u.store.head(), timeout: .seconds(30))
+                _ = await u.projector.waitUntil(position: try await u.store.store.head(), timeout: .seconds(30))
             }) { w, i in
                 let id = u.ids[w % u.ids.count]
                 let keys = u.keys[w % u.ids.count]
@@ -112,52 +135,54 @@ let benchmarks: @Sendable () -> Void = {
         },
         setup: {
             // 64 writers are 64 hospitals reporting at once: the first 64 German sites with a profile.
-            let store = try freshStore("updates")
-            let service = CapacityService(store: store)
+            let store = try await freshStore("updates", url: url)
+            let service = CapacityService(store: store.store)
             let regs = Array(try GermanySites.registrations().filter { !$0.profile.isEmpty }.prefix(writers))
             for r in regs { _ = try await service.execute(.register(r), hospital: r.id, by: .importer, at: now) }
-            let projector = CapacityProjector(store: store)
+            let projector = CapacityProjector(store: store.store)
             _ = try await projector.rebuild()
             let run = Task { try await projector.run() }
             updates = (store, service, projector, regs.map(\.id), regs.map { Array($0.profile) }, run)
         },
         teardown: {
             updates.run.cancel()
-            discard(updates.store)
+            updates.store.discard()
         })
 
     Benchmark(
-        "Rebuild capacity index from 1 000 000 events (SQLite)",
+        "Rebuild capacity index from 1 000 000 events" + (url == nil ? " (SQLite)" : suffix),
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),
         closure: { _ in
-            let p = CapacityProjector(store: big)
+            let p = CapacityProjector(store: big.store)
             let stats = try await p.rebuild()
             precondition(stats.eventsRead >= 1_000_000)
         },
-        setup: { big = try await oneMillionEvents() },
-        teardown: { discard(big) })
+        setup: { big = try await oneMillionEvents(url: url) },
+        teardown: { big.discard() })
 
     Benchmark(
-        "Restart from snapshot + 10 000 newer events (of 1 010 035)",
+        "Restart from snapshot + 10 000 newer events (of 1 010 035)" + suffix,
         configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 5),
         closure: { _ in
-            let p = CapacityProjector(store: big)
-            let stats = try await p.rebuild(snapshots: big)
+            let p = CapacityProjector(store: big.store)
+            let stats = try await p.rebuild(snapshots: big.snapshots)
             precondition(stats.fromSnapshotPosition != nil && stats.eventsRead == 10_000)
         },
         setup: {
-            big = try await oneMillionEvents()
-            let p = CapacityProjector(store: big)
+            big = try await oneMillionEvents(url: url)
+            let p = CapacityProjector(store: big.store)
             _ = try await p.rebuild()
-            try await p.saveSnapshot(to: big)
-            try await appendStatusEvents(to: big, count: 10_000, seed: 7)
+            try await p.saveSnapshot(to: big.snapshots)
+            try await appendStatusEvents(to: big.store, count: 10_000, seed: 7)
         },
-        teardown: { discard(big) })
+        teardown: { big.discard() })
+  }
 }
 
 /// 35 MV registrations followed by 1 000 000 status/bed/closure events, written in appends of 1 000.
-func oneMillionEvents() async throws -> SQLiteEventStore {
-    let store = try freshStore("rebuild")
+func oneMillionEvents(url: String?) async throws -> BenchStore {
+    let bench = try await freshStore("rebuild", url: url)
+    let store = bench.store
     let codec = LotseEventCodec()
     let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
     for (r, _) in try Seeder.registrations() {
@@ -167,10 +192,10 @@ func oneMillionEvents() async throws -> SQLiteEventStore {
         _ = try await store.append([try codec.encode(e, metadata: meta)], to: LotseEventCodec.stream(for: r.id), expectedVersion: .noStream, idempotencyKey: nil)
     }
     try await appendStatusEvents(to: store, count: 1_000_000, seed: 1)
-    return store
+    return bench
 }
 
-func appendStatusEvents(to store: SQLiteEventStore, count: Int, seed: UInt64) async throws {
+func appendStatusEvents(to store: any EventStore, count: Int, seed: UInt64) async throws {
     let codec = LotseEventCodec()
     let meta = EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Bench")
     let regs = try Seeder.registrations().map(\.0).filter { !$0.profile.isEmpty }

@@ -113,9 +113,15 @@ final class PostgresConnectionPool: Sendable {
         self.limit = limit
     }
 
-    /// Runs `body` with a connection of the pool.
-    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` with a connection of the pool. A server that stops answering (a dead machine sends no reset) must
+    /// not hold a node forever: after `timeout` the connection is closed, which fails whatever waits on it.
+    func withConnection<T: Sendable>(timeout: Duration = .seconds(10), _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await take()
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            connection.closeSoon()
+        }
+        defer { watchdog.cancel() }
         do {
             let r = try await body(connection)
             give(connection)

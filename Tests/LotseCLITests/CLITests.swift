@@ -29,6 +29,17 @@ import Testing
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack"), sourceLocation: sourceLocation)
     }
 
+    @Test func aStoreThatCannotBeUsedIsOneLineAndExit1() throws {
+        try expectOneLineError(["serve", "--store", "postgres://nouser", "--port", "0"], contains: "Speicher-URL ungültig")
+        try expectOneLineError(["dispatch", "--store", "postgres://u@h:99999/db", "--pzc", "421701", "--lat", "54", "--lon", "13"], contains: "Port")
+        try expectOneLineError(["serve", "--store", "postgres://lotse:lotse@127.0.0.1:1/lotse", "--port", "0"], contains: "Verbindung abgelehnt")
+        guard let server = ProcessInfo.processInfo.environment["LOTSE_TEST_POSTGRES"],
+              let at = server.range(of: "@"), let colon = server[..<at.lowerBound].range(of: ":", options: .backwards)
+        else { return }
+        let wrongPassword = String(server[..<colon.upperBound]) + "falsch" + String(server[at.lowerBound...])
+        try expectOneLineError(["serve", "--store", wrongPassword, "--port", "0"], contains: "Passwort")
+    }
+
     @Test func strokeNearDranskeGetsARankedGermanAnswer() throws {
         let (dir, db) = try seeded()
         defer { try? FileManager.default.removeItem(at: dir) }
