@@ -43,19 +43,9 @@ h = float(open(f"{d}/healthz.rps").read()); r = float(open(f"{d}/dispatch.rps").
 print(f"dispatch / healthz throughput ratio: {r / h:.2f} (target >= 0.70)")
 PY
 
-# Durable capacity updates over HTTP: PUT status, alternating available/limited, over 34 hospitals as admin.
-cat > "$tmp/update.lua" <<LUA
-local ids = {"771003","771028","771339","771436","771830","771841","772074","772096","772445","772799","772800","772893","772895","772916","772987","773034","773039","773084","773177","773272","773306","773325","773369","773374","773375","773471","773476","773589","773601"}
-local n = 0
-request = function()
-  n = n + 1
-  local id = ids[(n % #ids) + 1]
-  local status = (n % 2 == 0) and "available" or "limited"
-  return wrk.format("PUT", "/v1/hospitals/" .. id .. "/resources/ct/status",
-    {["Authorization"] = "Bearer $admin", ["Content-Type"] = "application/json"}, '{"status":"' .. status .. '"}')
-end
-LUA
-run durable-update -s "$tmp/update.lua" "$base"
+# Durable capacity updates over HTTP (Benchmarks/http/durable-update.lua).
+export LOTSE_TOKEN=$admin
+run durable-update -s Benchmarks/http/durable-update.lua "$base"
 
 echo "SSE fan-out:"
 python3 Benchmarks/http/sse_fanout.py "$base" "$dispatcher" "$admin" 1000

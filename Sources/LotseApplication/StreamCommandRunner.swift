@@ -4,8 +4,8 @@ import LotseEventStore
 import Synchronization
 
 /// The one command loop of Lotse. Runs the commands of one aggregate type, one stream per instance: idempotency
-/// look-up, one turn at a time per stream in this process, load (cached state + the stream's newer events),
-/// decide, append with the expected version, and a fresh decision when another process wrote first.
+/// look-up, one turn at a time per stream in this process, the cached state (or the stream read), decide, append with
+/// the expected version, and a fresh decision on the stream read anew when another process or node wrote first.
 ///
 /// Its methods are `@inlinable`: the runner is generic over the aggregate and lives in another module than its
 /// callers; inlined, the compiler specialises it for each aggregate (unspecialised, every state copy went through
@@ -118,12 +118,30 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
                                     metadata: metadata, idempotencyKey: idempotencyKey)
         }
         return try await turns.withTurn(stream) {
-            var attempt = 0
+            // Optimistic: a state this process cached is decided on without reading the stream — the expected version
+            // proves it current when the append succeeds (another node or process that wrote since makes it a
+            // conflict: read, decide again). A refusal or a no-op is only ever answered on a state read just now.
+            var current: Loaded
+            var verified: Bool
+            if let cached = cache.withLock({ $0[stream] }) {
+                (current, verified) = (cached, false)
+            } else {
+                (current, verified) = (try await load(stream: stream), true)
+            }
+            var conflicts = 0
             while true {
-                attempt += 1
-                let current = try await load(stream: stream)
-                let events = try aggregate.decide(command, state: current.state, context: CommandContext(now: now(), principal: principal))
+                let events: [A.Event]
+                do {
+                    events = try aggregate.decide(command, state: current.state, context: CommandContext(now: now(), principal: principal))
+                } catch where !verified {
+                    (current, verified) = (try await load(stream: stream), true)
+                    continue
+                }
                 if events.isEmpty {
+                    if !verified {
+                        (current, verified) = (try await load(stream: stream), true)
+                        continue
+                    }
                     return Outcome(events: [], state: current.state, position: try await store.head(), streamVersion: current.version, deduplicated: false)
                 }
                 let data = try events.map { try aggregate.encode($0, metadata: metadata) }
@@ -135,8 +153,9 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
                     let after = Loaded(state: events.reduce(current.state) { aggregate.evolve($0, $1) }, version: r.streamVersion)
                     remember(after, stream)
                     return Outcome(events: events, state: after.state, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
-                } catch EventStoreError.wrongExpectedVersion where attempt < 5 {
-                    continue
+                } catch EventStoreError.wrongExpectedVersion where conflicts < 5 {
+                    conflicts += 1
+                    (current, verified) = (try await load(stream: stream), true)
                 }
             }
         }

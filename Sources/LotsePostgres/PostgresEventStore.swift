@@ -39,7 +39,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
         self.logger = logger
         tables = PostgresTables(schema: url.schema)
         signal = HeadSignal(head: head)
-        readers = PostgresConnectionPool(connector: connector, limit: 8)
+        readers = PostgresConnectionPool(connector: connector, limit: 16)
         writerConnection = PostgresConnectionPool(connector: connector, limit: 1)
         let health = self.health
         writer = PostgresGroupCommitWriter(connection: writerConnection, tables: tables, signal: signal, logger: logger) { problem in

@@ -118,33 +118,48 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// One transaction for `batch`; throws (after rolling back) when SQLite fails, not when an append is refused.
+    /// The rules (idempotency, expected version, positions) are `AppendPlan`'s; this reads what it needs and writes
+    /// what it planned.
     private func transaction(_ batch: [Pending]) throws -> ([Result<AppendResult, any Error>], Int64) {
-        var results: [Result<AppendResult, any Error>] = []
-        results.reserveCapacity(batch.count)
         do {
             try connection.exec("BEGIN IMMEDIATE")
             selectHead.reset()
             _ = try selectHead.step()
-            var head = selectHead.int(0)
+            let head = selectHead.int(0)
             selectHead.reset()  // an unfinished statement would keep an old read snapshot open
             if head != knownHead { versions.removeAll(keepingCapacity: true) }
-            let versionsBefore = versions
-            var inBatch: [String: (StreamID, AppendResult)] = [:]
+            var current: [StreamID: Int64] = [:]
+            var stored: [String: (StreamID, AppendResult)] = [:]
             for p in batch {
-                do {
-                    results.append(.success(try apply(p.request, head: &head, inBatch: &inBatch)))
-                } catch let refused as EventStoreError where refused.isRefusal {
-                    results.append(.failure(refused))
-                }
+                let r = p.request
+                if current[r.stream] == nil { current[r.stream] = try versions[r.stream] ?? streamVersion(r.stream) }
+                if let key = r.idempotencyKey, stored[key] == nil, let found = try storedKey(key) { stored[key] = found }
             }
-            do {
-                try connection.exec("COMMIT")
-            } catch {
-                versions = versionsBefore
-                throw error
+            let plan = AppendPlan(batch.map(\.request), head: head, versions: current, storedKeys: stored)
+            for e in plan.events {
+                insertEvent.reset()
+                insertEvent.bind(1, e.position)
+                insertEvent.bind(2, e.stream.rawValue)
+                insertEvent.bind(3, e.streamVersion)
+                insertEvent.bind(4, e.type)
+                insertEvent.bind(5, Int64(e.schemaVersion))
+                insertEvent.bind(6, e.payload)
+                insertEvent.bind(7, e.metadata)
+                try insertEvent.step()
             }
-            knownHead = head
-            return (results, head)
+            for k in plan.keys {
+                insertIdempotency.reset()
+                insertIdempotency.bind(1, k.key)
+                insertIdempotency.bind(2, k.stream.rawValue)
+                insertIdempotency.bind(3, k.result.streamVersion)
+                insertIdempotency.bind(4, k.result.firstPosition)
+                insertIdempotency.bind(5, k.result.lastPosition)
+                try insertIdempotency.step()
+            }
+            try connection.exec("COMMIT")
+            versions.merge(plan.versions) { $1 }
+            knownHead = plan.head
+            return (plan.results.map { $0.mapError { $0 as any Error } }, plan.head)
         } catch {
             try? connection.exec("ROLLBACK")
             knownHead = -1
@@ -158,73 +173,21 @@ final class GroupCommitWriter: @unchecked Sendable {
         for (p, r) in zip(batch, results) { p.continuation.resume(with: r) }
     }
 
-    private func apply(_ r: AppendRequest, head: inout Int64, inBatch: inout [String: (StreamID, AppendResult)]) throws -> AppendResult {
-        if let key = r.idempotencyKey {
-            if let (stream, first) = inBatch[key] {
-                guard stream == r.stream else { throw EventStoreError.idempotencyKeyReused(key: key) }
-                return first.asDeduplicated()
-            }
-            selectIdempotency.reset()
-            selectIdempotency.bind(1, key)
-            if try selectIdempotency.step() {
-                let stream = selectIdempotency.text(0)
-                let found = AppendResult(
-                    streamVersion: selectIdempotency.int(1), firstPosition: selectIdempotency.int(2),
-                    lastPosition: selectIdempotency.int(3), deduplicated: true)
-                selectIdempotency.reset()
-                guard stream == r.stream.rawValue else { throw EventStoreError.idempotencyKeyReused(key: key) }
-                return found
-            }
-            selectIdempotency.reset()
-        }
-        let current: Int64
-        if let v = versions[r.stream] {
-            current = v
-        } else {
-            selectStreamVersion.reset()
-            selectStreamVersion.bind(1, r.stream.rawValue)
-            _ = try selectStreamVersion.step()
-            current = selectStreamVersion.int(0)
-            selectStreamVersion.reset()
-        }
-        try ExpectedVersion.check(r.expectedVersion, actual: current, stream: r.stream)
-        let first = head + 1
-        for (i, e) in r.events.enumerated() {
-            insertEvent.reset()
-            insertEvent.bind(1, head + 1)
-            insertEvent.bind(2, r.stream.rawValue)
-            insertEvent.bind(3, current + Int64(i) + 1)
-            insertEvent.bind(4, e.type)
-            insertEvent.bind(5, Int64(e.schemaVersion))
-            insertEvent.bind(6, e.payload)
-            insertEvent.bind(7, e.metadata)
-            try insertEvent.step()
-            head += 1
-        }
-        if !r.events.isEmpty { versions[r.stream] = current + Int64(r.events.count) }
-        let result = AppendResult(
-            streamVersion: current + Int64(r.events.count), firstPosition: r.events.isEmpty ? head : first,
-            lastPosition: head, deduplicated: false)
-        if let key = r.idempotencyKey {
-            insertIdempotency.reset()
-            insertIdempotency.bind(1, key)
-            insertIdempotency.bind(2, r.stream.rawValue)
-            insertIdempotency.bind(3, result.streamVersion)
-            insertIdempotency.bind(4, result.firstPosition)
-            insertIdempotency.bind(5, result.lastPosition)
-            try insertIdempotency.step()
-            inBatch[key] = (r.stream, result)
-        }
-        return result
+    private func streamVersion(_ stream: StreamID) throws -> Int64 {
+        selectStreamVersion.reset()
+        selectStreamVersion.bind(1, stream.rawValue)
+        _ = try selectStreamVersion.step()
+        defer { selectStreamVersion.reset() }
+        return selectStreamVersion.int(0)
     }
-}
 
-extension EventStoreError {
-    /// A refusal is decided before anything is written; every other error may leave writes behind.
-    var isRefusal: Bool {
-        switch self {
-        case .wrongExpectedVersion, .idempotencyKeyReused: true
-        case .storage, .closed: false
-        }
+    private func storedKey(_ key: String) throws -> (StreamID, AppendResult)? {
+        selectIdempotency.reset()
+        selectIdempotency.bind(1, key)
+        defer { selectIdempotency.reset() }
+        guard try selectIdempotency.step() else { return nil }
+        return (StreamID(selectIdempotency.text(0)), AppendResult(
+            streamVersion: selectIdempotency.int(1), firstPosition: selectIdempotency.int(2), lastPosition: selectIdempotency.int(3),
+            deduplicated: true))
     }
 }

@@ -32,8 +32,11 @@ async function loadBoard() {
     renderMatrix();
     renderMap();
   }
-  $("board-meta").className = "muted";
-  $("board-meta").textContent = `${board.hospitals.length} Kliniken · Stand ${fmtTime(board.evaluatedAt)} · Log-Position ${board.logPosition}`;
+  // A node whose store does not answer keeps showing its last state — and says how old it may be.
+  const stale = board.dataAgeSeconds > 0;
+  $("board-meta").className = stale ? "error" : "muted";
+  $("board-meta").textContent = `${board.hospitals.length} Kliniken · Stand ${fmtTime(board.evaluatedAt)} · Log-Position ${board.logPosition}`
+    + (stale ? ` · Speicher nicht erreichbar – Daten bis zu ${Math.ceil(board.dataAgeSeconds)} s alt, Änderungen nicht möglich` : "");
 }
 
 function fillDistricts() {
