@@ -73,6 +73,7 @@ public enum LotseServer {
                     interval: .seconds(configuration.expiryIntervalSeconds), escalationSeconds: configuration.escalationSeconds,
                     lease: api.timerLease, logger: logger),
                 api.broadcaster, TNATimerService(service: api.telenotarzt, lease: api.timerLease),
+                TimerLeaseService(lease: api.timerLease),
                 SnapshotService(projector: api.projector, snapshots: api.snapshots, lease: api.timerLease,
                                 everyEvents: configuration.snapshotEveryEvents, logger: logger),
             ],

@@ -25,6 +25,8 @@ final class PostgresGroupCommitWriter: Sendable {
     /// What this node last wrote: valid while the head is still where it left it (nobody else wrote).
     private struct VersionCache: Sendable {
         var head: Int64 = -1
+        /// The head row's commit counter after this node's last commit.
+        var commits: Int64 = -1
         var versions: [StreamID: Int64] = [:]
     }
 
@@ -123,16 +125,55 @@ final class PostgresGroupCommitWriter: Sendable {
     /// One transaction for `requests`. Throws `Failure` when the server or the connection fails; refusals (wrong
     /// expected version, reused key) are results in the plan.
     private func transaction(_ requests: [AppendRequest]) async throws -> AppendPlan {
+        let known = cache.withLock { $0 }
+        if known.commits >= 0, requests.allSatisfy({ known.versions[$0.stream] != nil }) {
+            // Nobody else wrote (as far as this node knows): plan on the cached versions, and write in one statement
+            // that checks it under the head's lock. One round trip; when another node did write, the full path.
+            let plan = AppendPlan(requests, head: known.head, versions: known.versions, storedKeys: [:])
+            if try await fastPath(plan, requests: requests, known: known) { return plan }
+        }
+        return try await fullPath(requests, known: known)
+    }
+
+    /// Writes `plan` in one autocommitted statement if the head row is exactly where this node left it and none of
+    /// the batch's idempotency keys is stored; returns false (nothing written) otherwise.
+    private func fastPath(_ plan: AppendPlan, requests: [AppendRequest], known: VersionCache) async throws -> Bool {
         let tables = self.tables
         let logger = self.logger
-        let known = cache.withLock { $0 }
+        let keys = requests.compactMap(\.idempotencyKey)
+        let query = Self.insert(plan, tables: tables, expecting: (known.head, known.commits, keys))
+        return try await connection.withConnection { conn in
+            do {
+                var written: Int64?
+                for try await commits in try await conn.query(query, logger: logger).decode(Int64?.self) { written = commits }
+                guard let commits = written else { return false }
+                self.remember(plan, from: known.head, commits: commits)
+                return true
+            } catch {
+                self.cache.withLock { $0 = VersionCache() }
+                let broken = conn.isClosed
+                if broken, try await self.committed(plan) {
+                    self.cache.withLock { $0 = VersionCache() }
+                    return true
+                }
+                throw Failure(message: PostgresConnector.describe(error).description, canRetrySeparately: !broken)
+            }
+        }
+    }
+
+    /// Locks the head, reads the versions and keys the batch needs, plans and writes: five round trips.
+    private func fullPath(_ requests: [AppendRequest], known: VersionCache) async throws -> AppendPlan {
+        let tables = self.tables
+        let logger = self.logger
         return try await connection.withConnection { conn in
             var committing = false
             var planned: AppendPlan?
             do {
                 try await conn.query("BEGIN", logger: logger)
-                let head = try await conn.query(PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1 FOR UPDATE"), logger: logger)
-                    .collectFirst(Int64.self) ?? 0
+                var head: Int64 = 0, commits: Int64 = 0
+                for try await (h, c) in try await conn.query(
+                    PostgresQuery(unsafeSQL: "SELECT position, commits FROM \(tables.head) WHERE id = 1 FOR UPDATE"), logger: logger
+                ).decode((Int64, Int64).self) { (head, commits) = (h, c) }
                 var versions: [StreamID: Int64] = [:]
                 var unknown: [String] = []
                 var seen = Set<StreamID>()
@@ -162,11 +203,12 @@ final class PostgresGroupCommitWriter: Sendable {
                 let plan = AppendPlan(requests, head: head, versions: versions, storedKeys: stored)
                 planned = plan
                 if !plan.events.isEmpty || !plan.keys.isEmpty {
-                    try await conn.query(Self.insert(plan, tables: tables), logger: logger)
+                    try await conn.query(Self.insert(plan, tables: tables, expecting: nil), logger: logger)
+                    commits += 1
                 }
                 committing = true
                 try await conn.query("COMMIT", logger: logger)
-                self.remember(plan, from: head)
+                self.remember(plan, from: head, commits: commits)
                 return plan
             } catch {
                 self.cache.withLock { $0 = VersionCache() }
@@ -205,8 +247,12 @@ final class PostgresGroupCommitWriter: Sendable {
         return false
     }
 
-    /// The one statement that writes a planned batch: events, idempotency keys, the head, and the notification.
-    static func insert(_ plan: AppendPlan, tables: PostgresTables) -> PostgresQuery {
+    /// The one statement that writes a planned batch: events, idempotency keys, the head (position and commit
+    /// counter), and the notification. With `expecting`, it first locks the head and writes only if the head is at
+    /// that position and commit count and none of the keys is stored — then it answers the new commit count, else
+    /// NULL and nothing is written. (`FOR UPDATE` re-reads the newest head even though the statement's snapshot is
+    /// older; any commit since that snapshot moved the counter, so a true check means the snapshot is current.)
+    static func insert(_ plan: AppendPlan, tables: PostgresTables, expecting: (head: Int64, commits: Int64, keys: [String])?) -> PostgresQuery {
         let n = plan.events.count
         var positions: [Int64] = [], streams: [String] = [], versions: [Int64] = [], types: [String] = [], schemas: [Int32] = []
         var payloads: [ByteBuffer] = [], metadata: [ByteBuffer] = []
@@ -236,24 +282,51 @@ final class PostgresGroupCommitWriter: Sendable {
         binds.append(plan.keys.map(\.result.lastPosition))
         binds.append(plan.head)
         binds.append(tables.channel)
+        guard let expecting else {
+            return PostgresQuery(unsafeSQL: """
+                WITH ev AS (
+                    INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata)
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[])
+                ), idem AS (
+                    INSERT INTO \(tables.idempotency) (key, stream_id, stream_version, first_position, last_position)
+                    SELECT * FROM unnest($8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
+                )
+                UPDATE \(tables.head) SET position = $13, commits = commits + 1 WHERE id = 1 RETURNING pg_notify($14, $13::text)
+                """, binds: binds)
+        }
+        binds.append(expecting.head)
+        binds.append(expecting.commits)
+        binds.append(expecting.keys)
         return PostgresQuery(unsafeSQL: """
-            WITH ev AS (
+            WITH h AS (
+                SELECT position, commits FROM \(tables.head) WHERE id = 1 FOR UPDATE
+            ), ok AS (
+                SELECT h.position = $15 AND h.commits = $16
+                       AND NOT EXISTS (SELECT 1 FROM \(tables.idempotency) WHERE key = ANY($17::text[])) AS ok
+                FROM h
+            ), ev AS (
                 INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata)
                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[])
+                WHERE (SELECT ok FROM ok)
             ), idem AS (
                 INSERT INTO \(tables.idempotency) (key, stream_id, stream_version, first_position, last_position)
                 SELECT * FROM unnest($8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
+                WHERE (SELECT ok FROM ok)
+            ), upd AS (
+                UPDATE \(tables.head) SET position = $13, commits = commits + 1 WHERE id = 1 AND (SELECT ok FROM ok)
+                RETURNING commits, pg_notify($14, $13::text)
             )
-            UPDATE \(tables.head) SET position = $13 WHERE id = 1 RETURNING pg_notify($14, $13::text)
+            SELECT (SELECT commits FROM upd)
             """, binds: binds)
     }
 
     /// Keeps the stream versions this node just committed (bounded: a long-running node forgets and re-reads).
     /// `from` is the head the transaction found: when it is not the one this node left, the other versions are stale.
-    private func remember(_ plan: AppendPlan, from head: Int64) {
+    private func remember(_ plan: AppendPlan, from head: Int64, commits: Int64) {
         cache.withLock { c in
             if c.head != head || c.versions.count > 50_000 { c.versions.removeAll(keepingCapacity: true) }
             c.head = plan.head
+            c.commits = commits
             c.versions.merge(plan.versions) { $1 }
         }
     }

@@ -34,7 +34,10 @@ enum PostgresSchema {
             """
             CREATE TABLE IF NOT EXISTS \(schema).lotse_head (
                 id       integer PRIMARY KEY CHECK (id = 1),
-                position bigint  NOT NULL
+                position bigint  NOT NULL,
+                -- counts every committed write (also one that stored only an idempotency key): a writer that finds it
+                -- where it left it knows that nobody else wrote since.
+                commits  bigint  NOT NULL DEFAULT 0
             )
             """,
             "INSERT INTO \(schema).lotse_head (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
@@ -86,7 +89,9 @@ enum PostgresSchema {
             """
             CREATE OR REPLACE FUNCTION \(schema).lotse_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF NEW.position < OLD.position THEN RAISE EXCEPTION 'the log head only moves forward'; END IF;
+                IF NEW.position < OLD.position OR NEW.commits < OLD.commits THEN
+                    RAISE EXCEPTION 'the log head only moves forward';
+                END IF;
                 RETURN NEW;
             END $$
             """,

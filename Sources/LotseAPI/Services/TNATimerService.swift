@@ -2,7 +2,7 @@ import LotseTelenotarzt
 import ServiceLifecycle
 
 /// Runs the Telenotarzt timers (offer time-outs, alerts) until graceful shutdown; every node follows the stream, the
-/// holder of the timer lease ticks. Releases the lease on shutdown.
+/// holder of the timer lease ticks.
 struct TNATimerService: Service {
     let service: TNAService
     let lease: TimerLease
@@ -11,6 +11,5 @@ struct TNATimerService: Service {
         try await cancelWhenGracefulShutdown {
             try await service.runTimers(mayTick: { await lease.holds() })
         }
-        await lease.release()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LotseEventStore
+import ServiceLifecycle
 import Synchronization
 
 /// Which node runs the timers (closure expiry, escalation, the Telenotarzt's deadlines, snapshots): the holder of one
@@ -46,5 +47,22 @@ final class TimerLease: Sendable {
     static func nodeName() -> String {
         let host = ProcessInfo.processInfo.hostName
         return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max) & 0xffff)"
+    }
+}
+
+/// Keeps the timer lease: renews it (or tries to take it over) every second, so a dead holder's timers move to
+/// another node within the lease's time plus a second; gives it up on shutdown.
+struct TimerLeaseService: Service {
+    let lease: TimerLease
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                _ = await lease.holds()
+                try await Task.sleep(for: interval)
+            }
+        }
+        await lease.release()
     }
 }
