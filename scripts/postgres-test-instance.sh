@@ -30,5 +30,8 @@ case "${1:-start}" in
   stop)
     as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 64 ;;
+  status)
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
 esac

@@ -13,9 +13,11 @@ tmp=$(mktemp -d)
 out=${LOTSE_BENCH_OUT:-/tmp/lotse-pg-bench}   # the full results stay here
 mkdir -p "$out"
 pids=()
+# A test instance that was already running (a developer's) stays running.
+bash scripts/postgres-test-instance.sh status && keep_single=1 || keep_single=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  bash scripts/postgres-test-instance.sh stop
+  [ "$keep_single" = 1 ] || bash scripts/postgres-test-instance.sh stop
   bash scripts/postgres-standby.sh stop
   rm -rf "$tmp"
 }

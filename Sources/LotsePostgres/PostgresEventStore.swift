@@ -25,6 +25,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
     private let writerConnection: PostgresConnectionPool
     private let writer: PostgresGroupCommitWriter
     private let signal: HeadSignal
+    private let recent = RecentEvents()
     private let logger: Logger
     private let listener = Mutex<Task<Void, Never>?>(nil)
     private let health = HealthBox()
@@ -42,7 +43,9 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
         readers = PostgresConnectionPool(connector: connector, limit: 16)
         writerConnection = PostgresConnectionPool(connector: connector, limit: 1)
         let health = self.health
-        writer = PostgresGroupCommitWriter(connection: writerConnection, tables: tables, signal: signal, logger: logger) { problem in
+        writer = PostgresGroupCommitWriter(
+            connection: writerConnection, tables: tables, signal: signal, recent: recent, logger: logger
+        ) { problem in
             health.record(problem)
         }
     }
@@ -128,6 +131,8 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
     }
 
     public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        // What this node just committed is answered from memory (its projection follows its own writes).
+        if let mine = recent.read(after: position, limit: limit) { return mine }
         var binds = PostgresBindings()
         binds.append(position)
         binds.append(Int64(limit))

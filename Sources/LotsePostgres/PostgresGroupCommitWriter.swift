@@ -35,15 +35,17 @@ final class PostgresGroupCommitWriter: Sendable {
     private let connection: PostgresConnectionPool
     private let tables: PostgresTables
     private let signal: HeadSignal
+    private let recent: RecentEvents
     private let logger: Logger
     /// Told after every transaction whether the server answered (nil) or not (why): the node's view of its store.
     private let contact: @Sendable (String?) -> Void
     /// Largest number of appends in one transaction (bounds the first one's latency and the statement's size).
     let maxBatch = 2048
 
-    init(connection: PostgresConnectionPool, tables: PostgresTables, signal: HeadSignal, logger: Logger,
+    init(connection: PostgresConnectionPool, tables: PostgresTables, signal: HeadSignal, recent: RecentEvents, logger: Logger,
          contact: @escaping @Sendable (String?) -> Void) {
         self.contact = contact
+        self.recent = recent
         self.connection = connection
         self.tables = tables
         self.signal = signal
@@ -104,6 +106,7 @@ final class PostgresGroupCommitWriter: Sendable {
     }
 
     private func finish(_ batch: [Pending], _ plan: AppendPlan) {
+        recent.committed(plan.events)
         signal.advance(to: plan.head)
         for (p, r) in zip(batch, plan.results) { p.continuation.resume(with: r.mapError { $0 as any Error }) }
     }

@@ -157,6 +157,26 @@ struct PostgresAdapterTests {
         }
     }
 
+    @Test func aNodeReadsItsOwnWritesFromMemoryExactlyAsTheServerHasThem() async throws {
+        let url = try PostgresTestServer.freshURL()
+        let a = try await PostgresEventStore.open(url), b = try await PostgresEventStore.open(url)
+        let fresh = try await PostgresEventStore.open(url)
+        defer { a.close(); b.close(); fresh.close() }
+        for i in 1...30 {
+            // B writes now and then: A's run of own positions breaks and restarts.
+            let node = i % 7 == 0 ? b : a
+            _ = try await node.append([event(i), event(i + 100)], to: StreamID("s\(i % 3)"), expectedVersion: .any, idempotencyKey: "k\(i)")
+        }
+        let server = try await fresh.read(after: 0, limit: 1000)
+        #expect(server.count == 60)
+        for after in stride(from: Int64(0), through: 60, by: 1) {
+            for limit in [1, 5, 100] {
+                let mine = try await a.read(after: after, limit: limit)
+                #expect(mine == Array(server.filter { $0.position > after }.prefix(limit)), "after \(after), limit \(limit)")
+            }
+        }
+    }
+
     @Test func theDatabaseRefusesChangesToTheLog() async throws {
         let url = try PostgresTestServer.freshURL()
         let store = try await PostgresEventStore.open(url)
