@@ -4,7 +4,8 @@
 # node — both with the host list `primary,standby` — then the primary is killed (SIGKILL), the standby promoted, and:
 #   * every append acknowledged before, during and after the failover is on the promoted server (same position,
 #     stream and version), positions gap-free;
-#   * the node reconnects by itself (its /readyz turns ready again, a write through it succeeds);
+#   * while no server accepts writes the node answers commands 503 with Retry-After, queries with Lotse-Data-Age,
+#     /readyz unready; it reconnects by itself (its /readyz turns ready again, a write through it succeeds);
 #   * the time without acknowledged writes is measured and printed.
 # Needs a debug build (`swift build`) and Debian's postgresql. Usage: bash scripts/failover-test.sh [report.md]
 set -euo pipefail
@@ -57,6 +58,18 @@ echo "acks before the failover: $(wc -l < "$work/acks.txt")"
 echo "== kill -9 the primary, promote the standby"
 kill_at=$(( $(ms) - t0 ))
 bash scripts/postgres-standby.sh kill-primary
+# While no server accepts writes: commands 503 with Retry-After, queries answer with their age, /readyz unready.
+code=$(curl -s -o "$work/w.json" -D "$work/w.h" -w '%{http_code}' -X PUT -H "Authorization: Bearer $admin" \
+  -H 'Content-Type: application/json' -d '{"status":"available"}' "$base/v1/hospitals/771436/resources/stroke-unit/status")
+echo "write while the primary is down: HTTP $code, $(grep -i '^retry-after' "$work/w.h" | tr -d '\r')"
+[ "$code" = 503 ] && grep -qi '^retry-after: ' "$work/w.h" && grep -q 'problem' "$work/w.h"
+code=$(curl -s -o "$work/q.json" -D "$work/q.h" -w '%{http_code}' -H "Authorization: Bearer $admin" \
+  "$base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=1")
+echo "dispatch while the primary is down: HTTP $code, $(grep -i '^lotse-data-age' "$work/q.h" | tr -d '\r')"
+[ "$code" = 200 ] && grep -qi '^lotse-data-age: ' "$work/q.h" && grep -q '"hospitalId"' "$work/q.json"
+code=$(curl -s -o "$work/rz.json" -w '%{http_code}' "$base/readyz")
+echo "readyz while the primary is down: HTTP $code $(cat "$work/rz.json")"
+[ "$code" = 503 ]
 sleep 1   # what an operator's (or a tool's) detection takes at least
 bash scripts/postgres-standby.sh promote
 promoted_at=$(( $(ms) - t0 ))

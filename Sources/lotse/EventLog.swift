@@ -43,8 +43,8 @@ struct EventLog: Sendable {
             do {
                 let url = try PostgresStoreURL(location)
                 return EventLog(adapter: .postgres(try await PostgresEventStore.open(url)), description: url.description)
-            } catch let e as PostgresStoreError {
-                throw CLIError(e.description)
+            } catch {
+                throw CLIError(error.description)
             }
         }
         do {
