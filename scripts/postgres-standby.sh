@@ -53,6 +53,6 @@ CONF
   stop) stop ;;
   promote) as_pg "$PGBIN/pg_ctl" -D "$S_DIR" -w promote >/dev/null ;;
   # The primary dies: the postmaster and every backend at once (as when its machine goes down).
-  kill-primary) pid=$(head -1 "$P_DIR/postmaster.pid"); pkill -9 -P "$pid" || true; kill -9 "$pid" ;;
+  kill-primary) pid=$(head -1 "$P_DIR/postmaster.pid"); kill -9 "$pid" $(pgrep -P "$pid") ;;
   *) echo "usage: $0 start|stop|promote|kill-primary" >&2; exit 64 ;;
 esac

@@ -128,7 +128,14 @@ final class PostgresGroupCommitWriter: Sendable {
     /// One transaction for `requests`. Throws `Failure` when the server or the connection fails; refusals (wrong
     /// expected version, reused key) are results in the plan.
     private func transaction(_ requests: [AppendRequest]) async throws -> AppendPlan {
-        let known = cache.withLock { $0 }
+        // Only what this batch needs is copied out of the cache (a copy of the whole cache per batch would cost).
+        let known: VersionCache = cache.withLock { c in
+            var mine = VersionCache()
+            mine.head = c.head
+            mine.commits = c.commits
+            for r in requests { if let v = c.versions[r.stream] { mine.versions[r.stream] = v } }
+            return mine
+        }
         if known.commits >= 0, requests.allSatisfy({ known.versions[$0.stream] != nil }) {
             // Nobody else wrote (as far as this node knows): plan on the cached versions, and write in one statement
             // that checks it under the head's lock. One round trip; when another node did write, the full path.
@@ -138,24 +145,34 @@ final class PostgresGroupCommitWriter: Sendable {
         return try await fullPath(requests, known: known)
     }
 
-    /// Writes `plan` in one autocommitted statement if the head row is exactly where this node left it and none of
-    /// the batch's idempotency keys is stored; returns false (nothing written) otherwise.
+    /// Writes `plan` in one statement (between BEGIN and COMMIT) if the head row is exactly where this node left it
+    /// and none of the batch's idempotency keys is stored; returns false (nothing written) otherwise.
     private func fastPath(_ plan: AppendPlan, requests: [AppendRequest], known: VersionCache) async throws -> Bool {
         let tables = self.tables
         let logger = self.logger
         let keys = requests.compactMap(\.idempotencyKey)
         let query = Self.insert(plan, tables: tables, expecting: (known.head, known.commits, keys))
         return try await connection.withConnection { conn in
+            var committing = false
             do {
+                // An explicit transaction: the statement's answer arrives before an implicit commit has happened (and,
+                // with a synchronous standby, before the standby has the commit); only COMMIT's answer means durable.
+                try await conn.query("BEGIN", logger: logger)
                 var written: Int64?
                 for try await commits in try await conn.query(query, logger: logger).decode(Int64?.self) { written = commits }
-                guard let commits = written else { return false }
+                guard let commits = written else {
+                    try await conn.query("ROLLBACK", logger: logger)
+                    return false
+                }
+                committing = true
+                try await conn.query("COMMIT", logger: logger)
                 self.remember(plan, from: known.head, commits: commits)
                 return true
             } catch {
                 self.cache.withLock { $0 = VersionCache() }
                 let broken = conn.isClosed
-                if broken, try await self.committed(plan) {
+                if !broken { _ = try? await conn.query("ROLLBACK", logger: logger) }
+                if committing, broken, try await self.committed(plan) {
                     self.cache.withLock { $0 = VersionCache() }
                     return true
                 }

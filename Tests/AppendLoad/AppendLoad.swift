@@ -5,7 +5,7 @@ import LotsePostgres
 import LotseSQLite
 
 /// Appends synthetic events straight to the store and prints each acknowledged one (`ack POSITION STREAM VERSION`,
-/// with `--timestamps` also the milliseconds since start), flushed at once. A test tool of the store's contract, not a
+/// with `--timestamps` also the Unix time in milliseconds), flushed at once. A test tool of the store's contract, not a
 /// command path: the durability test kills this process with SIGKILL mid-stream and checks every ack survived; the
 /// failover test (`scripts/failover-test.sh`) kills the PostgreSQL primary under it and checks the same on the
 /// promoted standby.
@@ -18,7 +18,7 @@ struct AppendLoad: AsyncParsableCommand {
     @Option var writers: Int = 8
     @Option(help: "Events per append (all or nothing).") var batch: Int = 1
     @Flag(help: "Retry an append that failed (same idempotency key) until it is acknowledged (failover tests).") var retry = false
-    @Flag(help: "Append the milliseconds since start to every ack line.") var timestamps = false
+    @Flag(help: "Append the wall-clock time (Unix milliseconds) to every ack line.") var timestamps = false
 
     func run() async throws {
         let store: any EventStore
@@ -33,7 +33,6 @@ struct AppendLoad: AsyncParsableCommand {
             close = { s.close() }
         }
         let out = FileHandle.standardOutput
-        let start = ContinuousClock.now
         let retry = self.retry, timestamps = self.timestamps, count = self.count, writers = self.writers, batch = self.batch
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
@@ -56,8 +55,7 @@ struct AppendLoad: AsyncParsableCommand {
                             }
                         }
                         version = r!.streamVersion
-                        let elapsed = (ContinuousClock.now - start).components
-                        let t = timestamps ? " \(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)" : ""
+                        let t = timestamps ? " \(Int64(Date().timeIntervalSince1970 * 1000))" : ""
                         out.write(Data("ack \(r!.lastPosition) \(stream) \(r!.streamVersion)\(t)\n".utf8))
                     }
                 }
