@@ -17,10 +17,18 @@ struct Events: AsyncParsableCommand {
             defer { log.close() }
             let s = log.store
             let codec = LotseEventCodec()
-            for r in try await s.read(after: after, limit: limit) {
-                let m = codec.metadata(of: r)
-                let payload = String(decoding: r.payload, as: UTF8.self)
-                print("\(r.position)\t\(r.stream)@\(r.streamVersion)\t\(r.type)/v\(r.schemaVersion)\t\(m?.principal ?? "-")\t\(payload)")
+            // In pages, so a long log is printed as it is read (and no single read runs long).
+            var last = after, left = limit
+            while left > 0 {
+                let page = try await s.read(after: last, limit: min(left, 10_000))
+                guard let tail = page.last else { break }
+                for r in page {
+                    let m = codec.metadata(of: r)
+                    let payload = String(decoding: r.payload, as: UTF8.self)
+                    print("\(r.position)\t\(r.stream)@\(r.streamVersion)\t\(r.type)/v\(r.schemaVersion)\t\(m?.principal ?? "-")\t\(payload)")
+                }
+                last = tail.position
+                left -= page.count
             }
         }
     }
