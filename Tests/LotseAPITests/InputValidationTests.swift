@@ -52,6 +52,16 @@ import Testing
         Case(method: .get, uri: "/v1/hospitals/99%2099", body: nil, status: .badRequest, field: "id"),
         Case(method: .get, uri: "/v1/hospitals/123456", body: nil, status: .notFound, field: nil),
         Case(method: .get, uri: "/v1/nowhere", body: nil, status: .notFound, field: nil),
+        // A read-your-writes position beyond the log's head is refused at once (it used to hold the request for 5 s).
+        Case(method: .get, uri: "/v1/board?minPosition=99999999", body: nil, status: .unprocessableContent, field: "minPosition"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54&lon=13&minPosition=99999999", body: nil, status: .unprocessableContent, field: "minPosition"),
+        Case(method: .get, uri: "/v1/announcements?minPosition=99999999", body: nil, status: .unprocessableContent, field: "minPosition"),
+        Case(method: .get, uri: "/v1/board?minPosition=-1", body: nil, status: .badRequest, field: "minPosition"),
+        // Query parameters an operation does not define are refused, not ignored.
+        Case(method: .get, uri: "/v1/board?distrikt=Vorpommern-R%C3%BCgen", body: nil, status: .badRequest, field: "distrikt"),
+        Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54&lon=13&limt=3", body: nil, status: .badRequest, field: "limt"),
+        Case(method: .get, uri: "/v1/hospitals/772096?verbose=1", body: nil, status: .badRequest, field: "verbose"),
+        Case(method: .put, uri: closure + "?force=true", body: #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#, status: .badRequest, field: "force"),
     ]
 
     @Test func everyBadInputIsAProblemNamingTheFieldAndWritesNothing() async throws {
@@ -69,6 +79,29 @@ import Testing
             }
         }
         #expect(try await f.store.head() == before, "a refused request wrote something")
+    }
+
+    /// Authentication, then authorisation, then validation: a hospital changing another hospital's data is refused
+    /// with 403 whatever its body or path says, so it learns nothing about the other's validation rules.
+    @Test func authorisationIsCheckedBeforeTheBody() async throws {
+        let f = try await APIFixture.make()
+        let other: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(f.otherHospitalToken)"]
+        try await f.run { client in
+            for (method, uri, payload) in [
+                (HTTPRequest.Method.put, Self.closure, #"{"reason":"x""#),
+                (.put, Self.closure, #"{"reason":"x","until":"morgen"}"#),
+                (.put, "/v1/hospitals/772096/resources/laser/closure", #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#),
+                (.put, "/v1/hospitals/772096/beds", #"{"beds":{"sauna":{"free":1,"operable":5}}}"#),
+                (.put, "/v1/hospitals/99%2099/beds", #"{"beds":{}}"#),
+                (.delete, Self.closure, nil),
+            ] {
+                let r = try await client.execute(uri: uri, method: method, headers: other, body: payload.map(body))
+                #expect(r.status == .forbidden, "\(method) \(uri) \(payload ?? ""): \(r.status) \(r.text)")
+            }
+            // Without a token: 401 before anything else.
+            let anonymous = try await client.execute(uri: Self.closure, method: .put, headers: [.contentType: "application/json"], body: body("{"))
+            #expect(anonymous.status == .unauthorized)
+        }
     }
 
     @Test func bodiesOverTheLimitAre413() async throws {

@@ -9,13 +9,16 @@ public struct APIRoute: Sendable {
     public let path: String
     /// Roles allowed; empty = public (health checks).
     public let roles: Set<Role>
+    /// The query parameters the operation defines; any other is refused with 400 naming it (never silently ignored).
+    public let query: Set<String>
     let handler: @Sendable (Request, LotseRequestContext) async throws -> Response
 
-    init(_ method: HTTPRequest.Method, _ path: String, roles: Set<Role>,
+    init(_ method: HTTPRequest.Method, _ path: String, roles: Set<Role>, query: Set<String> = [],
          _ handler: @escaping @Sendable (Request, LotseRequestContext) async throws -> Response) {
         self.method = method
         self.path = path
         self.roles = roles
+        self.query = query
         self.handler = handler
     }
 
@@ -26,14 +29,22 @@ public struct APIRoute: Sendable {
         }.joined(separator: "/")
     }
 
-    /// Registers the route at `path` (relative to the group) with its role check.
+    /// Registers the route at `path` (relative to the group) with its checks in this order: the role (the token
+    /// was checked before), then the query's parameter names; the handler validates values and the body after its
+    /// own scope check, so a caller learns nothing about the validation of data it may not touch.
     func register(on router: some RouterMethods<LotseRequestContext>, at path: String) {
-        let roles = self.roles, handler = self.handler
+        let roles = self.roles, handler = self.handler, allowed = self.query
         router.on(RouterPath(Self.routerPath(path)), method: method) { request, context in
             if !roles.isEmpty {
                 let p = try context.requirePrincipal()
                 guard roles.contains(p.role) else {
                     throw Problem.forbidden("Rolle \(p.role.rawValue) darf das nicht / role not allowed here")
+                }
+            }
+            if request.uri.query != nil {
+                for (name, _) in request.uri.queryParameters where !allowed.contains(String(name)) {
+                    let known = allowed.isEmpty ? "keine" : allowed.sorted().joined(separator: ", ")
+                    throw Problem.badRequest("Parameter „\(name)“ gibt es hier nicht (erlaubt: \(known)) / unknown query parameter", field: String(name))
                 }
             }
             return try await handler(request, context)

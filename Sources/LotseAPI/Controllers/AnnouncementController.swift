@@ -81,11 +81,11 @@ struct AnnouncementController: APIController {
                     idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
                 return try context.json(Result(o), status: o.deduplicated ? .ok : .created)
             },
-            APIRoute(.get, "/v1/announcements", roles: [.hospital, .dispatcher, .crew, .admin]) { request, context in
+            APIRoute(.get, "/v1/announcements", roles: [.hospital, .dispatcher, .crew, .admin], query: ["hospitalId", "status", "minPosition"]) { request, context in
                 let p = try context.requirePrincipal()
                 let hospital = try request.query("hospitalId") { HospitalID($0) }
                 let status = try request.query("status") { AnnouncementStatus(rawValue: $0) }
-                try await projector.awaitPosition(try request.query("minPosition") { Int64($0) })
+                try await projector.awaitPosition(try request.minPosition())
                 let (position, all) = projector.withIndex { ($0.position, Array($0.announcements.values)) }
                 let visible = all.filter { a in
                     p.maySee(header(a)) && (hospital == nil || a.hospitalId == hospital) && (status == nil || a.status == status)

@@ -28,10 +28,10 @@ struct BoardController: APIController {
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/board", roles: Role.everyone) { request, context in
+            APIRoute(.get, "/v1/board", roles: Role.everyone, query: ["district", "asOf", "minPosition"]) { request, context in
                 let district = try request.query("district") { $0.isEmpty ? nil : DistrictID($0) }
                 let asOf = try request.query("asOf") { Timestamp(iso8601: $0) }
-                try await projector.awaitPosition(try request.query("minPosition") { Int64($0) })
+                try await projector.awaitPosition(try request.minPosition())
                 let now = clock.now()
                 let ttl = ttlMinutes
                 let index: CapacityIndex

@@ -85,7 +85,7 @@ struct ConsultationController: APIController {
                     open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
                     physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
             },
-            APIRoute(.get, "/v1/consultations/{id}", roles: [.physician, .dispatcher, .crew, .admin]) { request, context in
+            APIRoute(.get, "/v1/consultations/{id}", roles: [.physician, .dispatcher, .crew, .admin], query: ["reason"]) { request, context in
                 // Details are patient data: every read is recorded (who, when, why) and only then answered.
                 let p = try context.requirePrincipal()
                 let c = try await consultation(context, p)
@@ -95,7 +95,7 @@ struct ConsultationController: APIController {
                 try await audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: clock.now())
                 return try context.json(c)
             },
-            APIRoute(.get, "/v1/audit", roles: [.admin]) { request, context in
+            APIRoute(.get, "/v1/audit", roles: [.admin], query: ["consultationId"]) { request, context in
                 let filter = request.uri.queryParameters["consultationId"].map(String.init)
                 let entries = try await audit.reads(of: filter)
                 return try context.json(["entries": entries])

@@ -11,12 +11,13 @@ struct DispatchController: APIController {
     let projector: CapacityProjector
     let ranking: DispatchRanking
     let clock: any LotseClock
+    static let parameters: Set<String> = ["lat", "lon", "pzc", "rmi", "urgency", "age", "district", "limit", "minPosition"]
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin]) { request, context in
+            APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin], query: DispatchController.parameters) { request, context in
                 let q = try query(request)
-                try await projector.awaitPosition(try request.query("minPosition") { Int64($0) })
+                try await projector.awaitPosition(try request.minPosition())
                 let now = clock.now()
                 // Score inside the index lock, explain outside it.
                 let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)

@@ -20,7 +20,7 @@ struct EventStreamController: APIController {
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/events", roles: Role.everyone) { request, context in
+            APIRoute(.get, "/v1/events", roles: Role.everyone, query: ["after"]) { request, context in
                 let principal = try context.requirePrincipal()
                 let lastID = try request.headers[HTTPField.Name("Last-Event-ID")!].map { raw -> Int64 in
                     guard let v = Int64(raw), v >= 0 else { throw Problem.badRequest("Last-Event-ID ungültig", field: "Last-Event-ID") }

@@ -41,7 +41,7 @@ struct HospitalController: APIController {
 
     var routes: [APIRoute] {
         [
-            APIRoute(.get, "/v1/hospitals", roles: Role.everyone) { request, context in
+            APIRoute(.get, "/v1/hospitals", roles: Role.everyone, query: ["district"]) { request, context in
                 let district = try request.query("district") { $0.isEmpty ? nil : DistrictID($0) }
                 let now = clock.now()
                 let ttl = ttlMinutes
@@ -63,23 +63,23 @@ struct HospitalController: APIController {
                 return try context.json(view)
             },
             APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/status", roles: [.hospital, .admin]) { request, context in
-                let (id, key) = (try context.hospitalID(), try context.resourceKey())
+                let ((p, id), key) = try (authorised(context), context.resourceKey())
                 let body = try await request.decodeStrict(StatusBody.self, context: context)
-                return try await command(.reportStatus(key, body.status), id, request, context)
+                return try await command(.reportStatus(key, body.status), id, p, request, context)
             },
             APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/closure", roles: [.hospital, .admin]) { request, context in
-                let (id, key) = (try context.hospitalID(), try context.resourceKey())
+                let ((p, id), key) = try (authorised(context), context.resourceKey())
                 let body = try await request.decodeStrict(ClosureBody.self, context: context)
-                return try await command(.close(key, reason: body.reason, until: body.until), id, request, context)
+                return try await command(.close(key, reason: body.reason, until: body.until), id, p, request, context)
             },
             APIRoute(.delete, "/v1/hospitals/{id}/resources/{resource}/closure", roles: [.hospital, .admin]) { request, context in
-                let (id, key) = (try context.hospitalID(), try context.resourceKey())
-                return try await command(.reopen(key), id, request, context)
+                let ((p, id), key) = try (authorised(context), context.resourceKey())
+                return try await command(.reopen(key), id, p, request, context)
             },
             APIRoute(.put, "/v1/hospitals/{id}/beds", roles: [.hospital, .admin]) { request, context in
-                let id = try context.hospitalID()
+                let (p, id) = try authorised(context)
                 let body = try await request.decodeStrict(BedsBody.self, context: context)
-                return try await command(.reportBeds(body.beds), id, request, context)
+                return try await command(.reportBeds(body.beds), id, p, request, context)
             },
             APIRoute(.post, "/v1/beds", roles: [.hospital, .admin]) { request, context in
                 try await batchBeds(request, context)
@@ -93,12 +93,21 @@ struct HospitalController: APIController {
         let hospitals: [HospitalView]
     }
 
-    /// Runs one hospital command for the caller, who must be allowed to change that hospital.
-    func command(_ c: HospitalCommand, _ id: HospitalID, _ request: Request, _ context: LotseRequestContext) async throws -> Response {
+    /// The caller, if allowed to change the hospital of the path: checked before the path's resource and the body are
+    /// validated (a hospital learns nothing about another hospital's data or its validation rules).
+    func authorised(_ context: LotseRequestContext) throws -> (AuthenticatedPrincipal, HospitalID) {
         let p = try context.requirePrincipal()
-        guard p.mayChange(hospital: id) else {
+        let id = HospitalID(try context.parameters.require("id"))
+        guard let id, p.mayChange(hospital: id) else {
+            if id == nil, p.role == .admin { _ = try context.hospitalID() }  // an admin learns why the id is invalid
             throw Problem.forbidden("Nur die Klinik selbst darf ihre Daten ändern (Token-Scope: \(p.scope.sorted().joined(separator: ","))) / not your hospital")
         }
+        return (p, id)
+    }
+
+    /// Runs one hospital command for a caller allowed to change the hospital.
+    func command(_ c: HospitalCommand, _ id: HospitalID, _ p: AuthenticatedPrincipal, _ request: Request, _ context: LotseRequestContext) async throws -> Response {
+        precondition(p.mayChange(hospital: id))
         let outcome = try await capacity.execute(
             c, hospital: id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(),
             correlationId: context.id)
