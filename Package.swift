@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // MARK: - Pure core
@@ -66,10 +68,14 @@ let package = Package(
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).
         .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
-        /// Bearer tokens: roles, claims, signing and verification (jwt-kit). Shared by the server, the CLI and the load generator.
+        /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
+        /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(
             name: "LotseTokens",
-            dependencies: ["LotseDomain", .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: [
+                "LotseDomain", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         /// The HTTP API `/v1` (Hummingbird 2): auth, routes, problem+json, SSE, services of `lotse serve`.
         .target(
@@ -81,6 +87,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Web")],
             swiftSettings: strict
@@ -142,7 +149,7 @@ let package = Package(
         /// `lotse-sim`: run a scenario (virtual time or HTTP load) and write the report.
         .executableTarget(
             name: "lotse-sim",
-            dependencies: ["LotseSimulation", "LotseLoad", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LotseSimulation", "LotseLoad", "LotseTokens", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulator/Sources/lotse-sim",
             swiftSettings: strict
         ),
@@ -197,7 +204,10 @@ let package = Package(
         /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
         .testTarget(
             name: "LotseAPITests",
-            dependencies: ["LotseAPI", "LotseSQLite", "LotseTelenotarzt", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "LotseAPI", "LotseSQLite", "LotseTelenotarzt", "LotseTokens", "LotseSeed", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: strict
         ),
         /// The simulator: generators against their parameters over long runs, determinism, reports, HTTP load.

@@ -30,8 +30,10 @@ ms() { date +%s%3N; }
 echo "== primary with a synchronous standby (scripts/postgres-standby.sh)"
 URL=$(bash scripts/postgres-standby.sh start)
 
+# The nodes share one JWKS file; the first node's --demo creates it with the signing key of the printed tokens.
+export LOTSE_JWKS="$work/jwks.json" LOTSE_SIGNING_KEY="$work/signing-key.pem"
 echo "== a lotse node on $URL, and the append load (8 writers, retrying with the same idempotency key)"
-LOTSE_JWT_SECRET=failover-test-secret-0123456789abcdef .build/debug/lotse serve --store "$URL" --demo --port 0 > "$work/node.log" 2>&1 &
+.build/debug/lotse serve --store "$URL" --demo --port 0 > "$work/node.log" 2>&1 &
 node=$!
 for _ in $(seq 1 120); do grep -q "Lotse läuft auf" "$work/node.log" && break; sleep 0.5; done
 base=$(grep -o "http://127.0.0.1:[0-9]*" "$work/node.log" | head -1)
@@ -41,7 +43,7 @@ load=$!
 t0=$(ms)
 
 echo "== a read-only node on the standby answers queries and refuses writes"
-LOTSE_JWT_SECRET=failover-test-secret-0123456789abcdef .build/debug/lotse serve \
+.build/debug/lotse serve \
   --store "postgres://lotse:lotse@127.0.0.1:$S_PORT/lotse?target_session_attrs=any" --port 0 > "$work/reader.log" 2>&1 &
 reader=$!
 for _ in $(seq 1 120); do grep -q "Lotse läuft auf" "$work/reader.log" && break; sleep 0.5; done

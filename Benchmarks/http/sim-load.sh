@@ -12,11 +12,10 @@ tmp=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-secret="sim-load-$(date +%s)-0123456789abcdef0123456789"
 # The per-token rate limit (default 200/s) is lifted: each client is one token.
-LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 --jwt-secret "$secret" > "$tmp/serve.log" 2>&1 &
+LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 > "$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/serve.log" && break; sleep 0.5; done
 base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.log" | head -1)
 echo "server $base (pid $server), $(nproc) cores, $clients clients, $missions missions"
-.build/release/lotse-sim http --url "$base" --jwt-secret "$secret" --clients "$clients" --missions "$missions" --report out/http "$@"
+.build/release/lotse-sim http --url "$base" --signing-key "$tmp/lotse.sqlite.signing-key.pem" --clients "$clients" --missions "$missions" --report out/http "$@"

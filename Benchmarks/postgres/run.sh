@@ -35,7 +35,8 @@ if [ "${2:-}" != "--no-inprocess" ]; then
 fi
 
 swift build -c release --product lotse >/dev/null
-export LOTSE_JWT_SECRET=benchmark-secret-0123456789abcdef0123456789
+# The nodes share one JWKS file; node A's --demo creates it with the signing key lotse-sim signs with.
+export LOTSE_JWKS="$tmp/jwks.json" LOTSE_SIGNING_KEY="$tmp/signing-key.pem"
 node_base=""
 start_node() { # log, store, extra args… → node_base, pid appended to pids (not in a subshell: cleanup kills it)
   local log=$1 store=$2; shift 2
@@ -72,5 +73,5 @@ python3 Benchmarks/postgres/cross_node.py "$a" "$b" "$(grep -A1 "Betrieb / ÄLRD
 
 echo "== the simulator's demand as HTTP load against node B of the two-node setup (lotse-sim http)"
 swift build -c release --product lotse-sim >/dev/null
-.build/release/lotse-sim http --url "$b" --jwt-secret "$LOTSE_JWT_SECRET" --clients 16 --missions 2000 --report "$tmp/sim" \
+.build/release/lotse-sim http --url "$b" --clients 16 --missions 2000 --report "$tmp/sim" \
   | grep -vE "^\s*$" | tail -25

@@ -4,6 +4,7 @@ import LotseDispatch
 import LotseDomain
 import LotseTelenotarzt
 import LotseTime
+import LotseTokens
 
 /// How `lotse serve` runs. Flags and environment fill it in the CLI; tests build it directly.
 public struct APIConfiguration: Sendable {
@@ -12,8 +13,8 @@ public struct APIConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var port = 8080
-    /// HS256 secret for bearer tokens.
-    public var jwtSecret: String
+    /// Verifies bearer tokens (JWKS keys by `kid`, optionally a development secret) and holds the revocation list.
+    public var tokens: TokenVerifier
     public var maxBodyBytes = defaultMaxBodyBytes
     /// Requests per principal per second (token bucket, burst = one second's worth).
     public var rateLimitPerSecond: Double = 200
@@ -35,5 +36,5 @@ public struct APIConfiguration: Sendable {
     /// The node that holds the timers saves a snapshot of the capacity index after this many new events.
     public var snapshotEveryEvents: Int64 = 50_000
 
-    public init(jwtSecret: String) { self.jwtSecret = jwtSecret }
+    public init(tokens: TokenVerifier) { self.tokens = tokens }
 }

@@ -20,6 +20,8 @@ public final class LotseAPIServices: Sendable {
     let broadcaster: EventBroadcaster
     public let telenotarzt: TNAService
     public let audit: ConsultationAuditService
+    /// Token revocations: commands, and the node's revocation list kept in step with the projection.
+    public let revocations: TokenRevocationService
     /// Which node runs the timers (one lease in the store; on one machine, this process).
     let timerLease: TimerLease
     private let rebuilt = Mutex(false)
@@ -39,7 +41,9 @@ public final class LotseAPIServices: Sendable {
         telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: clock,
                                  observer: { events, state in metrics.observe(events, state) })
         audit = ConsultationAuditService(store: store)
-        projector = CapacityProjector(store: store)
+        let revocations = TokenRevocationService(store: store, list: configuration.tokens.revocations)
+        self.revocations = revocations
+        projector = CapacityProjector(store: store, observer: { revocations.apply($0) })
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
         timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }
@@ -52,6 +56,8 @@ public final class LotseAPIServices: Sendable {
     /// Rebuilds the projection (from a snapshot when there is one); the server is ready after this.
     public func start() async throws -> CapacityProjector.RebuildStats {
         let stats = try await projector.rebuild(snapshots: snapshots)
+        // After the rebuild: every revocation up to now (the projection applies later ones as they come).
+        try await revocations.load()
         try await telenotarzt.catchUp()
         rebuilt.withLock { $0 = true }
         return stats

@@ -22,6 +22,7 @@ public enum LotseServer {
             MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
             ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, clock: clock),
             ReferenceController(table: api.ranking.table),
+            RevocationController(revocations: api.revocations, clock: clock),
         ]
     }
 
@@ -35,7 +36,7 @@ public enum LotseServer {
         api: LotseAPIServices, logger: Logger = Logger(label: "lotse"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let tokens = try await TokenService(secret: api.configuration.jwtSecret)
+        let tokens = api.configuration.tokens
         let router = Router(context: LotseRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ProblemMiddleware())
@@ -74,6 +75,7 @@ public enum LotseServer {
                     lease: api.timerLease, logger: logger),
                 api.broadcaster, TNATimerService(service: api.telenotarzt, lease: api.timerLease),
                 TimerLeaseService(lease: api.timerLease),
+                KeyReloadService(tokens: tokens, logger: logger),
                 SnapshotService(projector: api.projector, snapshots: api.snapshots, lease: api.timerLease,
                                 everyEvents: configuration.snapshotEveryEvents, logger: logger),
             ],

@@ -10,11 +10,15 @@ public final class CapacityProjector: Sendable {
     public let codec: LotseEventCodec
     private let index = Mutex(CapacityIndex())
     private let applied = HeadSignal()
+    /// Sees every event the projection applies, in the same step (before `waitUntil` returns for its position):
+    /// what a node keeps beside the index in step with it (the token revocation list).
+    private let observer: (@Sendable (RecordedEvent) -> Void)?
     public static let snapshotName = "capacity-index"
 
-    public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec()) {
+    public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec(), observer: (@Sendable (RecordedEvent) -> Void)? = nil) {
         self.store = store
         self.codec = codec
+        self.observer = observer
     }
 
     /// Reads the current index.
@@ -78,6 +82,7 @@ public final class CapacityProjector: Sendable {
         for try await r in store.subscribe(after: position) {
             let event = try codec.decodeAny(r)
             index.withLock { $0.apply(event, at: r.position) }
+            observer?(r)
             applied.advance(to: r.position)
         }
     }

@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
     var escalationSeconds: Int64?
     @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
     var tnaConfig: String?
-    @OptionGroup var secret: SecretOptions
+    @OptionGroup var keys: VerificationOptions
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -34,9 +34,13 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let dbPath = db ?? env["LOTSE_DB"] ?? "lotse.sqlite"
         let location = store ?? env["LOTSE_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? dbPath
-        // The secret file lives beside an SQLite log; nodes on PostgreSQL share a secret by --jwt-secret/LOTSE_JWT_SECRET.
-        let secretValue = try secret.resolve(db: PostgresStoreURL.isPostgres(location) ? dbPath : location)
-        var config = APIConfiguration(jwtSecret: secretValue)
+        // The log first (a wrong store is the first thing to hear about), then the keys.
+        let log = try await EventLog.open(location)
+        defer { log.close() }
+        // The key files live beside an SQLite log by default; nodes on PostgreSQL share one JWKS file (--jwks/LOTSE_JWKS).
+        let keyBase = PostgresStoreURL.isPostgres(location) ? dbPath : location
+        let issuer = demo ? try await keys.demoIssuer(base: keyBase) : nil
+        var config = APIConfiguration(tokens: try await keys.verifier(base: keyBase))
         config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
         if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
             guard (0...65535).contains(p) else { throw CLIError("Port \(p) ungültig (0–65535)") }
@@ -58,25 +62,22 @@ struct Serve: AsyncParsableCommand {
         guard !config.tnaNetwork.centres.isEmpty else {
             throw CLIError("Keine Telenotarzt-Zentren konfiguriert (--tna-config) / no Telenotarzt centres configured")
         }
-        let log = try await EventLog.open(location)
-        defer { log.close() }
         if demo {
             let r = try await CapacityService(store: log.store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
             print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
         }
         let api = try LotseAPIServices(
             store: log.store, snapshots: log.snapshots, leases: log.leases, table: try ReferenceData.requirementTable(), configuration: config)
-        let tokens = try await TokenService(secret: secretValue)
         let host = config.host, node = config.nodeName
         let app = try await LotseServer.buildApplication(api: api, logger: logger) { port in
             print("Lotse läuft auf http://\(host):\(port)  (Protokoll: \(log.description), Knoten \(node))")
-            if demo { await Self.printDemoTokens(tokens, base: "http://\(host):\(port)") }
+            if let issuer { await Self.printDemoTokens(issuer, base: "http://\(host):\(port)") }
             fflush(nil)
         }
         try await app.runService()
     }
 
-    static func printDemoTokens(_ tokens: TokenService, base: String) async {
+    static func printDemoTokens(_ tokens: TokenIssuer, base: String) async {
         let roles: [(Role, String, [String], String)] = [
             (.hospital, "zna-bergen", ["772096"], "Sana-Krankenhaus Rügen, Bergen"),
             (.hospital, "zna-stralsund", ["771436"], "Helios Hanseklinikum Stralsund"),
@@ -108,51 +109,5 @@ struct Serve: AsyncParsableCommand {
                    '\(base)/v1/announcements'
               curl -X POST -H 'Authorization: Bearer \(stralsundToken)' '\(base)/v1/announcements/<announcementId>/acknowledgement'
             """)
-    }
-}
-
-/// Where the token secret comes from: `--jwt-secret`, `LOTSE_JWT_SECRET`, or a file beside the log
-/// (`<db>.jwt-secret`, created with a random secret and mode 0600 on first use).
-struct SecretOptions: ParsableArguments {
-    @Option(name: .customLong("jwt-secret"), help: "HS256-Schlüssel (Umgebung: LOTSE_JWT_SECRET; sonst Datei <db>.jwt-secret).")
-    var jwtSecret: String?
-
-    func resolve(db: String) throws -> String {
-        if let jwtSecret { return jwtSecret }
-        if let env = ProcessInfo.processInfo.environment["LOTSE_JWT_SECRET"], !env.isEmpty { return env }
-        let path = db + ".jwt-secret"
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
-            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let secret = bytes.map { String(format: "%02x", $0) }.joined()
-        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CLIError("Schlüsseldatei \(path) lässt sich nicht anlegen / cannot create secret file")
-        }
-        return secret
-    }
-}
-
-struct Token: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Gibt ein signiertes Bearer-Token für eine Rolle aus.")
-    @Option(help: "hospital, dispatcher, crew, physician oder admin.", transform: parseRole) var role: Role
-    @Option(help: "Kommagetrennt: Klinik-IDs, Rettungsdienstbereiche, Einheit, Zentrum oder *.") var scope: String
-    @Option(help: "Gültigkeit, z. B. 8h, 30m, 7d.") var ttl: String = "8h"
-    @Option(help: "Name (Subjekt) des Tokens; wird mit jeder Änderung gespeichert.") var sub: String?
-    @Option(help: "Protokoll, neben dem die Schlüsseldatei liegt.") var db: String = "lotse.sqlite"
-    @OptionGroup var secret: SecretOptions
-
-    func run() async throws {
-        try await guarded {
-            let r = role
-            let scopes = scope.split(separator: ",").map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
-            guard !scopes.isEmpty else { throw CLIError("--scope darf nicht leer sein / scope required") }
-            guard let unit = ttl.last, let n = Int(ttl.dropLast()), n > 0,
-                  let factor = ["m": 60, "h": 3600, "d": 86400][String(unit)], n * factor <= 30 * 86400
-            else { throw CLIError("--ttl „\(ttl)“ ungültig: z. B. 30m, 8h, 7d (höchstens 30 Tage)") }
-            let tokens = try await TokenService(secret: try secret.resolve(db: db))
-            print(try await tokens.issue(subject: sub ?? "\(r.rawValue)-\(scopes[0])", role: r, scope: scopes, ttlSeconds: n * factor))
-        }
     }
 }

@@ -73,6 +73,12 @@ class Server:
                 self.tokens.setdefault(role, token)
                 self.tokens[label] = token
 
+    def mint(self, role, scope, sub, ttl):
+        """A token from `lotse token`, signed with the key the demo made beside the log."""
+        out = subprocess.run([LOTSE, "token", "--db", os.path.join(self.dir, "lotse.sqlite"), "--role", role, "--scope", scope,
+                              "--sub", sub, "--ttl", ttl], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
     def stop(self):
         if self.proc:
             self.proc.terminate()
@@ -276,6 +282,23 @@ def main():
         leit.save_screenshot(os.path.join(SHOTS, "leitstelle-stand-um.png"))
         leit.find_element(By.ID, "asof-now").click()
         wait(leit, lambda d: not d.find_element(By.ID, "history-banner").is_displayed(), what="back to live")
+
+        step("session end: shown in the header; 10 minutes before, a new token of the same person renews it in place")
+        assert "Sitzung bis" in text_of(leit, "#session-end"), text_of(leit, "#session-end")
+        sign_in(klinik, server, server.mint("hospital", BERGEN, "zna-bergen", "5m"), "klinik")
+        wait(klinik, lambda d: d.find_element(By.ID, "renew").is_displayed() and "endet um" in text_of(d, "#renew-text"), what="renewal request")
+        wait(klinik, lambda d: d.find_elements(By.CSS_SELECTOR, "tr[data-resource='stroke-unit']"), what="hospital page content")
+        marker = klinik.execute_script("window.__noReload = 7; return window.__noReload")
+        klinik.find_element(By.ID, "renew-token").send_keys(server.tokens["dispatcher"])
+        klinik.find_element(By.CSS_SELECTOR, "#renew button[type=submit]").click()
+        wait(klinik, lambda d: "gehört zu" in text_of(d, "#renew-message"), what="a token of someone else is refused")
+        field = klinik.find_element(By.ID, "renew-token")
+        field.clear()
+        field.send_keys(server.mint("hospital", BERGEN, "zna-bergen", "8h"))
+        klinik.find_element(By.CSS_SELECTOR, "#renew button[type=submit]").click()
+        wait(klinik, lambda d: not d.find_element(By.ID, "renew").is_displayed(), what="renewed")
+        assert klinik.execute_script("return window.__noReload") == marker, "the page was reloaded"
+        assert klinik.find_elements(By.CSS_SELECTOR, "tr[data-resource='stroke-unit']"), "content lost"
         print("browser tests passed; screenshots in Docs/screenshots/")
     finally:
         for d in (leit, klinik, tna):

@@ -15,7 +15,6 @@ import LotseTokens
 import Synchronization
 
 let t0 = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
-let secret = "test-secret-0123456789abcdef-0123456789"
 
 /// A Lotse server on a real socket over a fresh SQLite log seeded with the MV demo at `t0`, with a token per role.
 struct APIFixture {
@@ -28,6 +27,10 @@ struct APIFixture {
     /// A physician of another centre (`TNA-Schwerin`).
     let otherPhysicianToken: String
     let directory: URL
+    /// The key the tokens are signed with; its public half is in `jwksPath`, which the server re-reads on change.
+    let signingKey: SigningKey
+    let jwksPath: String
+    let issuer: TokenIssuer
 
     static func make(rateLimit: Double = 10_000, maxBody: Int = APIConfiguration.defaultMaxBodyBytes,
                      expirySeconds: Double = 3600, tnaNetwork: TNANetwork? = nil) async throws -> APIFixture {
@@ -36,7 +39,10 @@ struct APIFixture {
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
         _ = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: t0)
         let clock = ManualClock(t0.adding(minutes: 5))
-        var config = APIConfiguration(jwtSecret: secret)
+        let key = SigningKey.generate()
+        let jwksPath = dir.appendingPathComponent("jwks.json").path
+        try JWKSFile.add(key.publicJWK, to: jwksPath)
+        var config = APIConfiguration(tokens: try await TokenVerifier(.init(jwksPath: jwksPath)))
         config.port = 0
         config.clock = clock
         config.rateLimitPerSecond = rateLimit
@@ -44,7 +50,7 @@ struct APIFixture {
         config.expiryIntervalSeconds = expirySeconds
         if let tnaNetwork { config.tnaNetwork = tnaNetwork }
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
-        let ts = try await TokenService(secret: secret)
+        let ts = await TokenIssuer(signingKey: key)
         var tokens: [Role: String] = [:]
         let scopes: [Role: [String]] = [
             .hospital: ["772096"], .dispatcher: ["Vorpommern-Rügen"], .crew: ["RTW-1"], .physician: ["TNA-Greifswald"], .admin: ["*"],
@@ -52,7 +58,8 @@ struct APIFixture {
         for role in Role.allCases { tokens[role] = try await ts.issue(subject: "test-\(role.rawValue)", role: role, scope: scopes[role]!, ttlSeconds: 3600) }
         let other = try await ts.issue(subject: "zna-stralsund", role: .hospital, scope: ["771436"], ttlSeconds: 3600)
         let otherDoc = try await ts.issue(subject: "dr-schwerin", role: .physician, scope: ["TNA-Schwerin"], ttlSeconds: 3600)
-        return APIFixture(api: api, store: store, clock: clock, tokens: tokens, otherHospitalToken: other, otherPhysicianToken: otherDoc, directory: dir)
+        return APIFixture(api: api, store: store, clock: clock, tokens: tokens, otherHospitalToken: other, otherPhysicianToken: otherDoc, directory: dir,
+                          signingKey: key, jwksPath: jwksPath, issuer: ts)
     }
 
     /// Runs `body` against the live server.

@@ -27,6 +27,7 @@ import Testing
         case (.put, "/v1/hospitals/{id}/resources/{resource}/status"): return (path, #"{"status":"limited"}"#)
         case (.put, "/v1/hospitals/{id}/resources/{resource}/closure"): return (path, #"{"reason":"Test","until":"2026-11-23T12:00:00Z"}"#)
         case (.put, "/v1/hospitals/{id}/beds"): return (path, #"{"beds":{"normal":{"free":3,"operable":10}}}"#)
+        case (.post, "/v1/revocations"): return (path, #"{"jti":"matrix-test","reason":"Test"}"#)
         case (.post, "/v1/beds"): return (path, #"{"reports":[{"hospitalId":"772096","beds":{"normal":{"free":4,"operable":10}}}]}"#)
         default: return (path, nil)
         }
@@ -94,12 +95,16 @@ import Testing
 
     @Test func badTokensAreRejected() async throws {
         let f = try await APIFixture.make()
-        let other = try await TokenService(secret: "another-secret-0123456789-0123456789abcdef")
-        let foreign = try await other.issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60)
-        let expired = try await TokenService(secret: secret).issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60,
-                                                                   now: Date().addingTimeInterval(-3600))
+        // Signed by a key the server does not know; HS256 (no development secret configured); expired; too long-lived;
+        // an unknown role; the right key's kid on a forged signature.
+        let foreign = try await TokenIssuer(signingKey: .generate()).issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60)
+        let hs256 = try await TokenIssuer(devSecret: "another-secret-0123456789-0123456789abcdef").issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60)
+        let expired = try await f.issuer.issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60, now: Date().addingTimeInterval(-3600))
+        let tooLong = try await f.issuer.issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 13 * 3600)
+        let good = try await f.issuer.issue(subject: "x", role: .admin, scope: ["*"], ttlSeconds: 60)
+        let forged = good.split(separator: ".").prefix(2).joined(separator: ".") + "." + (foreign.split(separator: ".").last ?? "")
         try await f.run { client in
-            for token in [foreign, expired, "not-a-jwt"] {
+            for token in [foreign, hs256, expired, tooLong, forged, "not-a-jwt", "a.b.c"] {
                 let r = try await client.execute(uri: "/v1/hospitals", method: .get, headers: [.authorization: "Bearer \(token)"])
                 #expect(r.status == .unauthorized && r.headers[.contentType] == "application/problem+json")
             }

@@ -135,24 +135,58 @@ import Testing
         #expect(again.stdout.contains("0 neu registriert") && again.stdout.contains("35 unverändert"))
     }
 
-    @Test func tokenPrintsASignedJWTAndRefusesBadInput() throws {
-        let dir = try CLIRunner.temporaryDirectory()
+    @Test func keysAreMadeRotatedAndTokensSignedWithTheirKid() throws {
+        let (dir, db) = try seeded()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = dir.appendingPathComponent("t.sqlite").path
-        let r = try CLIRunner.run(["token", "--role", "hospital", "--scope", "772096", "--ttl", "2h", "--db", db])
-        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(r.stderr)")
-        // The secret was created beside the log with owner-only permissions, and is reused.
-        let attrs = try FileManager.default.attributesOfItem(atPath: db + ".jwt-secret")
+        // No key yet: one line saying what to do.
+        try expectOneLineError(["token", "--role", "hospital", "--scope", "772096", "--db", db], contains: "lotse keys new")
+        let made = try CLIRunner.run(["keys", "new", "--db", db])
+        #expect(made.status == 0, "\(made.stderr)")
+        // The private key is the owner's only; the JWKS holds only the public key.
+        let attrs = try FileManager.default.attributesOfItem(atPath: db + ".signing-key.pem")
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let payload = r.stdout.split(separator: ".")[1]
-        var b64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        let decoded = try #require(Data(base64Encoded: b64))
-        let claims = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        let jwks = try String(contentsOfFile: db + ".jwks.json", encoding: .utf8)
+        #expect(jwks.contains("\"kty\" : \"EC\"") && !jwks.contains("\"d\""))
+        let kid = try #require(try CLIRunner.run(["keys", "list", "--db", db]).stdout.split(separator: " ").first.map(String.init))
+        #expect(made.stdout.contains(kid))
+
+        let r = try CLIRunner.run(["token", "--role", "hospital", "--scope", "772096", "--ttl", "2h", "--db", db])
+        let token = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(r.status == 0 && token.split(separator: ".").count == 3, "\(r.stderr)")
+        func part(_ i: Int) throws -> [String: Any] {
+            var b64 = String(token.split(separator: ".")[i]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while b64.count % 4 != 0 { b64 += "=" }
+            let data = try #require(Data(base64Encoded: b64))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let header = try part(0), claims = try part(1)
+        #expect(header["alg"] as? String == "ES256" && header["kid"] as? String == kid)
         #expect(claims["role"] as? String == "hospital" && claims["scope"] as? [String] == ["772096"])
+        let jti = try #require(claims["jti"] as? String)
+        #expect(r.stderr.contains(jti))
+        #expect((claims["exp"] as? Double ?? 0) - (claims["iat"] as? Double ?? 0) == 7200)
+
+        // Never overwritten; a second key for rotation; the last key is not retired.
+        try expectOneLineError(["keys", "new", "--db", db], contains: "gibt es schon")
+        #expect(try CLIRunner.run(["keys", "new", "--db", db, "--key", dir.appendingPathComponent("next.pem").path]).status == 0)
+        #expect(try CLIRunner.run(["keys", "list", "--db", db]).stdout.split(separator: "\n").count == 2)
+        #expect(try CLIRunner.run(["keys", "retire", "--db", db, "--kid", kid]).status == 0)
+        let rest = try #require(try CLIRunner.run(["keys", "list", "--db", db]).stdout.split(separator: " ").first.map(String.init))
+        try expectOneLineError(["keys", "retire", "--db", db, "--kid", rest], contains: "letzte Schlüssel")
+        try expectOneLineError(["keys", "retire", "--db", db, "--kid", "nope"], contains: "nope")
+
+        // Revocation from the shell: once on record, a second time a no-op.
+        let revoked = try CLIRunner.run(["revoke", "--db", db, "--token", token, "--reason", "Tablet gestohlen", "--by", "betrieb"])
+        #expect(revoked.status == 0 && revoked.stdout.contains("\(jti) widerrufen"), "\(revoked.stdout) \(revoked.stderr)")
+        #expect(try CLIRunner.run(["revoke", "--db", db, "--jti", jti, "--reason", "nochmal"]).stdout.contains("schon widerrufen"))
+        try expectOneLineError(["revoke", "--db", db, "--reason", "x"], contains: "--jti")
+        try expectOneLineError(["revoke", "--db", db, "--jti", jti, "--reason", "  "], contains: "--reason")
+
         try expectOneLineError(["token", "--role", "pilot", "--scope", "x", "--db", db], contains: "Rolle „pilot“ unbekannt")
         try expectOneLineError(["token", "--role", "admin", "--scope", "*", "--ttl", "90d", "--db", db], contains: "--ttl")
         try expectOneLineError(["token", "--role", "admin", "--scope", " , ", "--db", db], contains: "--scope")
+        // A server without keys says what is missing.
+        try expectOneLineError(["serve", "--db", dir.appendingPathComponent("other.sqlite").path, "--port", "0"], contains: "lotse keys new")
     }
 
     @Test func badInputGetsOneLineErrorsAndNonZeroExit() throws {

@@ -10,7 +10,12 @@ import Testing
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["LOTSE_TEST_POSTGRES"] != nil, "LOTSE_TEST_POSTGRES not set"))
 struct MultiNodeTests {
     let http = HTTP(client: .shared)
-    let secret = ["LOTSE_JWT_SECRET": "multi-node-test-secret-0123456789abcdef"]
+    /// The nodes share one JWKS file; node A's `--demo` creates it with the signing key and prints tokens.
+    let keys: [String: String] = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-keys-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return ["LOTSE_JWKS": dir + "/jwks.json", "LOTSE_SIGNING_KEY": dir + "/signing-key.pem"]
+    }()
 
     func storeURL() -> String {
         let base = ProcessInfo.processInfo.environment["LOTSE_TEST_POSTGRES"]!
@@ -23,8 +28,8 @@ struct MultiNodeTests {
 
     @Test func twoNodesShareOneLogAndSurviveTheLossOfOne() async throws {
         let url = storeURL()
-        let a = try ServerNode(["--store", url, "--demo"], environment: secret)
-        let b = try ServerNode(["--store", url], environment: secret)
+        let a = try ServerNode(["--store", url, "--demo"], environment: keys)
+        let b = try ServerNode(["--store", url], environment: keys)
         defer { a.stop(); b.stop() }
         let dispatcher = try #require(a.token(after: "Leitstelle Vorpommern-Rügen"))
         let hospital = try #require(a.token(after: "Sana-Krankenhaus Rügen, Bergen"))
@@ -53,7 +58,18 @@ struct MultiNodeTests {
         let candidates = (answer.json["candidates"] as? [[String: Any]] ?? []).compactMap { $0["hospitalId"] as? String }
         let excluded = (answer.json["excluded"] as? [[String: Any]] ?? []).compactMap { $0["hospitalId"] as? String }
         #expect(!candidates.contains("772096") && excluded.contains("772096"))
-        // … and it arrives on B's event stream.
+        // A token revoked on A is refused by B from the projection step that applies the revocation (and by A).
+        let crew = try #require(a.token(after: "RTW Bergen 1"))
+        #expect(try await http.send(.GET, b.base + "/v1/hospitals/772096", token: crew).status == 200)  // now in B's token cache
+        let revoked = try await http.send(.POST, a.base + "/v1/revocations", token: admin,
+                                          json: #"{"jti":"\#(try jti(of: crew))","reason":"Tablet gestohlen"}"#)
+        #expect(revoked.status == 201, "\(revoked.json)")
+        let revokedAt = try #require(revoked.json["position"] as? Int)
+        #expect(try await http.send(.GET, b.base + "/v1/board?minPosition=\(revokedAt)", token: admin).status == 200)
+        #expect(try await http.send(.GET, b.base + "/v1/hospitals/772096", token: crew).status == 401)
+        #expect(try await http.send(.GET, a.base + "/v1/hospitals/772096", token: crew).status == 401)
+
+        // … and the write arrives on B's event stream.
         var arrived = false
         for _ in 0..<100 {
             let text = stream.withLock { $0 }
@@ -118,13 +134,22 @@ struct MultiNodeTests {
         let reopened = try await http.send(.DELETE, b.base + "/v1/hospitals/772096/resources/stroke-unit/closure", token: hospital)
         #expect(reopened.status == 200)
         let last = try #require(reopened.json["position"] as? Int)
-        let a2 = try ServerNode(["--store", url], environment: secret)
+        let a2 = try ServerNode(["--store", url], environment: keys)
         defer { a2.stop() }
         let back = try await ready(a2)
         #expect((back["projectionPosition"] as? Int ?? 0) >= last)
         #expect(back["status"] as? String == "ready")
         #expect(back["timers"] as? Bool == false)
     }
+}
+
+/// The `jti` claim of a token (read without verifying it).
+func jti(of token: String) throws -> String {
+    var b64 = String(token.split(separator: ".")[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while b64.count % 4 != 0 { b64 += "=" }
+    let data = try #require(Data(base64Encoded: b64))
+    let claims = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    return try #require(claims?["jti"] as? String)
 }
 
 /// A value shared between the tasks of a test.

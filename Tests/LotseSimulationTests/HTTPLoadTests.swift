@@ -8,6 +8,7 @@ import LotseDemand
 import LotseDomain
 @testable import LotseLoad
 import LotseSQLite
+import LotseTokens
 import LotseSeed
 @testable import LotseSimulation
 import LotseTime
@@ -23,7 +24,8 @@ import Testing
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path)
         defer { store.close() }
         _ = try await CapacityService(store: store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
-        var config = APIConfiguration(jwtSecret: secret)
+        // The development path: HS256 with a shared secret (accepted only because it is configured).
+        var config = APIConfiguration(tokens: try await TokenVerifier(.init(devSecret: secret)))
         config.port = 0
         config.rateLimitPerSecond = 100_000
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)
@@ -33,7 +35,7 @@ import Testing
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let load = HTTPLoad(
-                options: .init(baseURL: "http://127.0.0.1:\(port)", secret: secret, clients: 3, speed: nil, maxMissions: 24, maxSeconds: 60),
+                options: .init(baseURL: "http://127.0.0.1:\(port)", issuer: try await TokenIssuer(devSecret: secret), clients: 3, speed: nil, maxMissions: 24, maxSeconds: 60),
                 scenario: scenario, geography: GeneratorTests.geography, demand: demand)
             #expect(load.missions.count == 24)
             let r = try await load.run()

@@ -17,15 +17,16 @@ import Synchronization
 public struct HTTPLoad: Sendable {
     public struct Options: Sendable {
         public var baseURL: String
-        public var secret: String
+        /// Signs one token per client (the server's signing key, or its development secret).
+        public var issuer: TokenIssuer
         public var clients: Int
         /// Simulated seconds per wall second; nil = as fast as possible.
         public var speed: Double?
         public var maxMissions: Int?
         public var maxSeconds: Double?
-        public init(baseURL: String, secret: String, clients: Int, speed: Double?, maxMissions: Int?, maxSeconds: Double?) {
+        public init(baseURL: String, issuer: TokenIssuer, clients: Int, speed: Double?, maxMissions: Int?, maxSeconds: Double?) {
             self.baseURL = baseURL
-            self.secret = secret
+            self.issuer = issuer
             self.clients = clients
             self.speed = speed
             self.maxMissions = maxMissions
@@ -68,7 +69,7 @@ public struct HTTPLoad: Sendable {
     }
 
     public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Result {
-        let tokens = try await TokenService(secret: options.secret)
+        let tokens = options.issuer
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: options.clients)))
         let queue = MissionQueue(missions.count)
@@ -78,8 +79,8 @@ public struct HTTPLoad: Sendable {
         do {
             results = try await withThrowingTaskGroup(of: Worker.Tally.self) { group in
                 for c in 0..<options.clients {
-                    let dispatcher = try await tokens.issue(subject: "sim-leitstelle-\(c)", role: .dispatcher, scope: ["*"], ttlSeconds: 86_400)
-                    let hospital = try await tokens.issue(subject: "sim-klinik-\(c)", role: .hospital, scope: ["*"], ttlSeconds: 86_400)
+                    let dispatcher = try await tokens.issue(subject: "sim-leitstelle-\(c)", role: .dispatcher, scope: ["*"], ttlSeconds: 12 * 3600)
+                    let hospital = try await tokens.issue(subject: "sim-klinik-\(c)", role: .hospital, scope: ["*"], ttlSeconds: 12 * 3600)
                     let worker = Worker(client: client, base: options.baseURL, dispatcher: dispatcher, hospital: hospital, hospitals: hospitals, seed: UInt64(c))
                     group.addTask { [missions, options] in
                         var tally = Worker.Tally()

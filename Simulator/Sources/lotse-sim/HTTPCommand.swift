@@ -4,6 +4,7 @@ import LotseDemand
 import LotseLoad
 import LotseSeed
 import LotseSimulation
+import LotseTokens
 
 struct HTTP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +14,10 @@ struct HTTP: AsyncParsableCommand {
     @OptionGroup var options: ScenarioOptions
     @Option(help: "Adresse des Servers.")
     var url = "http://127.0.0.1:8080"
-    @Option(help: "JWT-Geheimnis des Servers (sonst LOTSE_JWT_SECRET).")
-    var jwtSecret: String?
+    @Option(help: "Privater Schlüssel, mit dem die Tokens der Clients signiert werden (Umgebung: LOTSE_SIGNING_KEY; der Server muss den öffentlichen Schlüssel kennen).")
+    var signingKey: String?
+    @Option(help: "Nur Entwicklung: HS256-Geheimnis des Servers statt eines Schlüssels (Umgebung: LOTSE_DEV_SECRET).")
+    var devSecret: String?
     @Option(help: "Gleichzeitige Clients (je ein Token, eine Anfrage zur Zeit).")
     var clients = 16
     @Option(help: "Tempo: simulierte Sekunden pro Sekunde (1 = Echtzeit); ohne: so schnell wie möglich.")
@@ -27,8 +30,14 @@ struct HTTP: AsyncParsableCommand {
     var report = "out"
 
     func run() async throws {
-        guard let secret = jwtSecret ?? ProcessInfo.processInfo.environment["LOTSE_JWT_SECRET"] else {
-            throw ValidationError("--jwt-secret oder LOTSE_JWT_SECRET angeben (dasselbe Geheimnis wie der Server)")
+        let env = ProcessInfo.processInfo.environment
+        let issuer: TokenIssuer
+        if let path = signingKey ?? env["LOTSE_SIGNING_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            issuer = await TokenIssuer(signingKey: try SigningKey.load(path: path))
+        } else if let secret = devSecret ?? env["LOTSE_DEV_SECRET"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            issuer = try await TokenIssuer(devSecret: secret)
+        } else {
+            throw ValidationError("--signing-key (oder LOTSE_SIGNING_KEY) angeben: den privaten Schlüssel, dessen öffentlichen Teil der Server hat")
         }
         guard clients >= 1, clients <= 1024 else { throw ValidationError("--clients muss 1–1024 sein") }
         if let speed, speed <= 0 { throw ValidationError("--speed muss > 0 sein") }
@@ -36,7 +45,7 @@ struct HTTP: AsyncParsableCommand {
         let geography = try Geography.mecklenburgVorpommern(fleet: scenario.fleet)
         let demand = try DemandModel(scenario: scenario, geography: geography, table: try ReferenceData.requirementTable())
         let load = HTTPLoad(
-            options: .init(baseURL: url, secret: secret, clients: clients, speed: speed, maxMissions: missions, maxSeconds: seconds),
+            options: .init(baseURL: url, issuer: issuer, clients: clients, speed: speed, maxMissions: missions, maxSeconds: seconds),
             scenario: scenario, geography: geography, demand: demand)
         FileHandle.standardError.write(Data("HTTP-Last: \(load.missions.count) Einsätze, \(clients) Clients gegen \(url)\n".utf8))
         let bar = ProgressBar(label: "HTTP", days: load.missions.count, enabled: true, unit: "Einsatz")

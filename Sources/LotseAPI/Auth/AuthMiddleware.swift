@@ -5,7 +5,7 @@ import LotseTokens
 /// applies the per-principal rate limit and the body size limit.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = LotseRequestContext
-    let tokens: TokenService
+    let tokens: TokenVerifier
     let limiter: RateLimiter
     let maxBodyBytes: Int
 

@@ -46,7 +46,7 @@ final class EventBroadcaster: Service, Sendable {
         // its audience cannot be known.
         let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
         return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
-                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || unreadable)
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable)
     }
 
     /// Follows the log from its current head and hands every event to every listener.

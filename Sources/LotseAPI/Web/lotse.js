@@ -13,18 +13,23 @@ export const BEDS = {
   pediatric: "Kinderstation", "pediatric-icu": "Kinder-ITS",
 };
 
-/** The signed-in token and its claims (not verified here: the server verifies every call). */
-export function session() {
-  const token = sessionStorage.getItem("lotse.token");
-  if (!token) return null;
+/** The claims of a token (not verified here: the server verifies every call), or null. */
+export function claimsOf(token) {
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const claims = JSON.parse(decodeURIComponent(escape(atob(part))));
-    if (claims.exp && claims.exp * 1000 < Date.now()) return null;
     return { token, role: claims.role, subject: claims.sub, scope: claims.scope || [], exp: claims.exp };
   } catch (e) {
     return null;
   }
+}
+
+/** The signed-in token and its claims; null when there is none or it has expired (`{ expired: true }`: also then). */
+export function session({ expired = false } = {}) {
+  const token = sessionStorage.getItem("lotse.token");
+  const s = token ? claimsOf(token) : null;
+  if (!s || (!expired && s.exp && s.exp * 1000 < Date.now())) return null;
+  return s;
 }
 
 /** The session, or back to the sign-in page. */
@@ -58,7 +63,7 @@ export class Problem extends Error {
 let idem = 0;
 /** Calls the API with the session's token; commands get an Idempotency-Key. Returns parsed JSON. */
 export async function api(path, { method = "GET", body, token } = {}) {
-  const headers = { Authorization: "Bearer " + (token || session()?.token || "") };
+  const headers = { Authorization: "Bearer " + (token || session({ expired: true })?.token || "") };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["Idempotency-Key"] = `web-${Date.now()}-${++idem}-${Math.random().toString(36).slice(2)}`;
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -66,7 +71,8 @@ export async function api(path, { method = "GET", body, token } = {}) {
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
   if (!r.ok) {
-    if (r.status === 401 && !token) { signOut(); }
+    // The session ended (expired or revoked): ask for a new token, keep what is on screen.
+    if (r.status === 401 && !token) renewal.show(true);
     throw new Problem(r.status, json?.detail || text || r.statusText, json?.field);
   }
   return json;
@@ -88,7 +94,7 @@ export function followEvents(onEvent, onResync) {
   };
   async function connect() {
     show("connecting", "Verbinde …");
-    const headers = { Authorization: "Bearer " + session()?.token };
+    const headers = { Authorization: "Bearer " + session({ expired: true })?.token };
     if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
     try {
       const r = await fetch("/v1/events", { headers, cache: "no-store" });
@@ -182,14 +188,65 @@ export function say(target, text, isError = false) {
   t.textContent = text;
 }
 
-/** The page header: navigation, who is signed in, sign-out. */
+/** "Sitzung bis 14:30" in the header; from 10 minutes before the end a form for a new token of the same person. */
+const renewal = {
+  warnMs: 10 * 60 * 1000,
+  box: null,
+  show(ended) {
+    const s = session({ expired: true });
+    const endsAt = s?.exp ? new Date(s.exp * 1000) : null;
+    const until = document.getElementById("session-end");
+    if (until && endsAt) until.textContent = `Sitzung bis ${fmtTime(endsAt.toISOString())}`;
+    const due = ended || (endsAt && endsAt - Date.now() < this.warnMs);
+    if (!due) { if (this.box) this.box.hidden = true; return; }
+    if (!this.box) this.build();
+    this.box.hidden = false;
+    const gone = ended || !endsAt || endsAt <= Date.now();
+    document.getElementById("renew-text").textContent = gone
+      ? "Ihre Sitzung ist beendet (Token abgelaufen oder widerrufen). Neues Token einfügen – die Anzeige bleibt erhalten."
+      : `Ihre Sitzung endet um ${fmtTime(endsAt.toISOString())}. Bitte jetzt ein neues Token einfügen – die Anzeige bleibt erhalten.`;
+  },
+  build() {
+    const field = el("input", { id: "renew-token", type: "password", autocomplete: "off", "aria-describedby": "renew-text renew-message" });
+    const form = el("form", { id: "renew", class: "banner", role: "alert" },
+      el("p", { id: "renew-text" }),
+      el("label", { for: "renew-token" }, "Neues Token "), field, " ",
+      el("button", { type: "submit" }, "Sitzung verlängern"),
+      el("p", { id: "renew-message", "aria-live": "polite" }));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const token = field.value.trim().replace(/^Bearer\s+/i, "");
+      const next = claimsOf(token), now = session({ expired: true });
+      if (!next || token.split(".").length !== 3) return say("renew-message", "Das ist kein Token.", true);
+      if (now && (next.role !== now.role || next.subject !== now.subject)) {
+        return say("renew-message", `Das Token gehört zu ${next.subject} (${ROLE[next.role] || next.role}) – für einen Wechsel bitte abmelden.`, true);
+      }
+      try { await api("/v1/hospitals", { token }); } catch (err) {
+        return say("renew-message", err.status === 401 ? "Token ungültig oder abgelaufen." : `Prüfung fehlgeschlagen: ${err.message}`, true);
+      }
+      sessionStorage.setItem("lotse.token", token);
+      field.value = "";
+      say("renew-message", "");
+      this.show(false);
+    });
+    this.box = form;
+    document.querySelector("main").prepend(form);
+  },
+};
+
+/** The page header: navigation, who is signed in, when the session ends, sign-out. */
 export function header(current) {
   const s = session();
   const nav = el("nav", { "aria-label": "Seiten" },
     ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"]].map(([p, label]) =>
       el("a", { href: `/ui/${p}.html`, "aria-current": p === current ? "page" : null }, label)));
   const who = el("span", { class: "who" }, s ? `${ROLE[s.role] || s.role}: ${s.subject} (${s.scope.join(", ")}) ` : "",
+    el("span", { id: "session-end" }), " ",
     el("span", { id: "live", role: "status", "aria-live": "polite", class: "connecting" }, "Verbinde …"), " ",
     el("button", { type: "button", onclick: signOut }, "Abmelden"));
   document.body.prepend(el("header", { class: "top" }, el("h1", {}, "Lotse"), nav, who));
+  if (s) {
+    renewal.show(false);
+    setInterval(() => renewal.show(false), 15000);
+  }
 }
