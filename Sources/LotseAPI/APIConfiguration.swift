@@ -5,6 +5,7 @@ import LotseDomain
 import LotseTelenotarzt
 import LotseTime
 import LotseTokens
+import NIOSSL
 
 /// How `lotse serve` runs. Flags and environment fill it in the CLI; tests build it directly.
 public struct APIConfiguration: Sendable {
@@ -15,6 +16,8 @@ public struct APIConfiguration: Sendable {
     public var port = 8080
     /// Verifies bearer tokens (JWKS keys by `kid`, optionally a development secret) and holds the revocation list.
     public var tokens: TokenVerifier
+    /// HTTPS (HTTP/2 and HTTP/1.1 by ALPN) when set (`TLSSettings.server`); plain HTTP only without it.
+    public var tls: TLSConfiguration?
     public var maxBodyBytes = defaultMaxBodyBytes
     /// Requests per principal per second (token bucket, burst = one second's worth).
     public var rateLimitPerSecond: Double = 200

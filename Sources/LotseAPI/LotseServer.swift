@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdHTTP2
 import Logging
 import LotseCapacity
 import LotseDomain
@@ -38,6 +39,7 @@ public enum LotseServer {
     ) async throws -> some ApplicationProtocol {
         let tokens = api.configuration.tokens
         let router = Router(context: LotseRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(hsts: api.configuration.tls != nil))
         router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ProblemMiddleware())
         // Public: the health checks and the web pages (which hold no data). Everything else is behind the token.
@@ -66,6 +68,7 @@ public enum LotseServer {
         let configuration = api.configuration
         return Application(
             router: router,
+            server: try configuration.tls.map { try .http2Upgrade(tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lotse"),
             services: [
                 ProjectorService(projector: api.projector),

@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
     var tnaConfig: String?
     @OptionGroup var keys: VerificationOptions
+    @Option(help: "TLS-Zertifikat (Kette, PEM); mit --tls-key nur noch HTTPS (Umgebung: LOTSE_TLS_CERT).") var tlsCert: String?
+    @Option(help: "Privater TLS-Schlüssel (PEM, ohne Passwort; Umgebung: LOTSE_TLS_KEY).") var tlsKey: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -42,6 +44,11 @@ struct Serve: AsyncParsableCommand {
         let issuer = demo ? try await keys.demoIssuer(base: keyBase) : nil
         var config = APIConfiguration(tokens: try await keys.verifier(base: keyBase))
         config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
+        switch (tlsCert ?? env["LOTSE_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }, tlsKey ?? env["LOTSE_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }) {
+        case let (cert?, key?): config.tls = try TLSSettings.server(certificate: cert, key: key)
+        case (nil, nil): break
+        default: throw CLIError("--tls-cert und --tls-key gehören zusammen / give both")
+        }
         if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
             guard (0...65535).contains(p) else { throw CLIError("Port \(p) ungültig (0–65535)") }
             config.port = p
@@ -68,10 +75,10 @@ struct Serve: AsyncParsableCommand {
         }
         let api = try LotseAPIServices(
             store: log.store, snapshots: log.snapshots, leases: log.leases, table: try ReferenceData.requirementTable(), configuration: config)
-        let host = config.host, node = config.nodeName
+        let host = config.host, node = config.nodeName, scheme = config.tls == nil ? "http" : "https"
         let app = try await LotseServer.buildApplication(api: api, logger: logger) { port in
-            print("Lotse läuft auf http://\(host):\(port)  (Protokoll: \(log.description), Knoten \(node))")
-            if let issuer { await Self.printDemoTokens(issuer, base: "http://\(host):\(port)") }
+            print("Lotse läuft auf \(scheme)://\(host):\(port)  (Protokoll: \(log.description), Knoten \(node))")
+            if let issuer { await Self.printDemoTokens(issuer, base: "\(scheme)://\(host):\(port)") }
             fflush(nil)
         }
         try await app.runService()

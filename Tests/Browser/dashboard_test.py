@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Browser tests of Lotse's web pages in headless Chromium (Debian `chromium` + `chromium-driver`, Selenium).
 
-Starts `lotse serve --demo` on a fresh log, signs in three people in separate browser sessions and checks:
+Starts `lotse serve --demo` over HTTPS (a throwaway CA made here with the openssl command; Chromium trusts only
+that server certificate, by its public key) on a fresh log, signs in three people in separate browser sessions
+and checks:
   1. sign-in with a printed token (and a refused bad token);
   2. the hospital closes its Stroke Unit – the Leitstelle's board and dispatch answer change live, no reload;
   3. the hospital reopens it, the Leitstelle announces a patient, the hospital sees it live and acknowledges;
   4. a Telenotarzt signs on, gets an offer with a countdown, accepts, connects and ends the consultation;
   5. the server goes away: every page shows "Verbindung getrennt", reconnects by itself and resumes;
   6. keyboard use (focus reaches the controls and is visible) and axe-core finds no serious violations;
+  7. the session end is shown, and a new token renews it in place before it ends;
 and writes a screenshot of every page to Docs/screenshots/.
 
 Usage: python3 Tests/Browser/dashboard_test.py [path to the lotse binary]   (default: .build/debug/lotse)
@@ -16,6 +19,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -40,21 +44,44 @@ def step(text):
     print(f"== {text}", flush=True)
 
 
+def throwaway_ca(directory):
+    """A CA and a server certificate for 127.0.0.1 (P-256), made with openssl; returns (cert, key, ca, spki hash)."""
+    def run(*args, **kw):
+        return subprocess.run(args, cwd=directory, check=True, capture_output=True, **kw)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    run("openssl", "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Lotse Browser-Test-CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    run("openssl", "req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(directory, "server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt",
+        "-days", "1", "-extfile", "server.ext")
+    pub = run("openssl", "x509", "-in", "server.crt", "-pubkey", "-noout").stdout
+    der = run("openssl", "pkey", "-pubin", "-outform", "der", input=pub).stdout
+    digest = run("openssl", "dgst", "-sha256", "-binary", input=der).stdout
+    import base64
+    return (os.path.join(directory, "server.crt"), os.path.join(directory, "server.key"), os.path.join(directory, "ca.pem"),
+            base64.b64encode(digest).decode())
+
+
 class Server:
-    """`lotse serve --demo` on a fixed free port (so it can be restarted on the same address)."""
+    """`lotse serve --demo` over HTTPS on a fixed free port (so it can be restarted on the same address)."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="lotse-browser-")
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.cert, self.key, self.ca, self.spki = throwaway_ca(self.dir)
+        self.tls = ssl.create_default_context(cafile=self.ca)
+        self.base = f"https://127.0.0.1:{self.port}"
         self.proc = None
         self.tokens = {}
 
     def start(self, demo=True):
         log = open(os.path.join(self.dir, "serve.log"), "w")
-        args = [LOTSE, "serve", "--db", os.path.join(self.dir, "lotse.sqlite"), "--port", str(self.port)]
+        args = [LOTSE, "serve", "--db", os.path.join(self.dir, "lotse.sqlite"), "--port", str(self.port),
+                "--tls-cert", self.cert, "--tls-key", self.key]
         if demo:
             args.insert(2, "--demo")
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "error"})
@@ -88,14 +115,15 @@ class Server:
     def call(self, method, path, token, body=None):
         req = urllib.request.Request(self.base + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=10, context=self.tls) as r:
             return json.loads(r.read() or b"null")
 
 
-def browser():
+def browser(server):
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=de-DE"]:
+    # Trust exactly the test server's certificate (by the hash of its public key), nothing else.
+    for a in [f"--ignore-certificate-errors-spki-list={server.spki}", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=de-DE"]:
         opts.add_argument(a)
     d = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opts)
     d.implicitly_wait(0)
@@ -164,8 +192,19 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     server = Server()
     server.start()
-    leit, klinik, tna = browser(), browser(), browser()
+    leit, klinik, tna = browser(server), browser(server), browser(server)
     try:
+        step("HTTPS: the pages come over TLS with HSTS; plain HTTP on the same port gets no page")
+        with urllib.request.urlopen(server.base + "/", timeout=10, context=server.tls) as r:
+            assert r.headers.get("Strict-Transport-Security") == "max-age=31536000", dict(r.headers)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}/", timeout=5)
+            raise AssertionError("plain HTTP answered on the TLS port")
+        except AssertionError:
+            raise
+        except Exception:
+            pass
+
         step("sign-in: a bad token is refused, the printed tokens sign in")
         leit.get(server.base + "/")
         wait(leit, EC.element_to_be_clickable((By.ID, "token"))).send_keys("abc.def.ghi")

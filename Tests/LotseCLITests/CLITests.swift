@@ -189,6 +189,24 @@ import Testing
         try expectOneLineError(["serve", "--db", dir.appendingPathComponent("other.sqlite").path, "--port", "0"], contains: "lotse keys new")
     }
 
+    /// TLS files that cannot be used: one line saying what is wrong, exit 1, nothing served.
+    @Test func tlsFilesThatCannotBeUsedAreOneLine() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ca = try ThrowawayCA(directory: dir)
+        let good = try ca.server("good"), other = try ca.server("other")
+        let expired = try ca.server("expired", validFrom: Date().addingTimeInterval(-2 * 86400), until: Date().addingTimeInterval(-86400))
+        let future = try ca.server("future", validFrom: Date().addingTimeInterval(86400), until: Date().addingTimeInterval(2 * 86400))
+        let serve = ["serve", "--db", dir.appendingPathComponent("t.sqlite").path, "--port", "0", "--dev-secret", "tls-test-0123456789abcdef0123456789"]
+        try expectOneLineError(serve + ["--tls-cert", good.cert, "--tls-key", other.key], contains: "passt nicht")
+        try expectOneLineError(serve + ["--tls-cert", expired.cert, "--tls-key", expired.key], contains: "abgelaufen")
+        try expectOneLineError(serve + ["--tls-cert", future.cert, "--tls-key", future.key], contains: "noch nicht gültig")
+        try expectOneLineError(serve + ["--tls-cert", dir.appendingPathComponent("nope.pem").path, "--tls-key", good.key], contains: "nicht lesbar")
+        try expectOneLineError(serve + ["--tls-cert", good.key, "--tls-key", good.key], contains: "kein Zertifikat")
+        try expectOneLineError(serve + ["--tls-cert", good.cert, "--tls-key", good.cert], contains: "keinen privaten Schlüssel")
+        try expectOneLineError(serve + ["--tls-cert", good.cert], contains: "gehören zusammen")
+    }
+
     @Test func badInputGetsOneLineErrorsAndNonZeroExit() throws {
         let (dir, db) = try seeded()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -33,7 +33,7 @@ final class ServerNode: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let text = output.withLock { $0 }
-            if let r = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression), text.contains("Lotse läuft auf") {
+            if let r = text.range(of: #"https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression), text.contains("Lotse läuft auf") {
                 base = String(text[r])
                 return
             }
