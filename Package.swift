@@ -189,6 +189,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        /// Token verification: ES256 first time and cached, HS256 (the scheme it replaced) as the peer.
+        .executableTarget(
+            name: "TokenBenchmarks",
+            dependencies: ["LotseTokens", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/TokenBenchmarks",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         // MARK: - Tests
         .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
         /// The command path and the log's compatibility: a fixture log written before the one command path replays unchanged.

@@ -43,6 +43,28 @@ h = float(open(f"{d}/healthz.rps").read()); r = float(open(f"{d}/dispatch.rps").
 print(f"dispatch / healthz throughput ratio: {r / h:.2f} (target >= 0.70)")
 PY
 
+# The same over HTTPS: a second server on the same log with a certificate from a throwaway CA (openssl), HTTP/1.1
+# keep-alive (wrk speaks HTTP/1.1 over TLS), measured right after the plain run.
+(cd "$tmp" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 1 \
+   -subj "/CN=bench-ca" -addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1 \
+ && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.csr -subj "/CN=127.0.0.1" >/dev/null 2>&1 \
+ && printf "subjectAltName=IP:127.0.0.1\n" > tls.ext \
+ && openssl x509 -req -in tls.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out tls.crt -days 1 -extfile tls.ext >/dev/null 2>&1)
+LOG_LEVEL=error .build/release/lotse serve --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 \
+  --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" > "$tmp/tls.log" 2>&1 &
+tls_server=$!
+for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/tls.log" && break; sleep 0.5; done
+tls_base=$(grep -o "https://127.0.0.1:[0-9]*" "$tmp/tls.log" | head -1)
+run healthz-https "$tls_base/healthz"
+run dispatch-https -H "Authorization: Bearer $dispatcher" "$tls_base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10"
+kill "$tls_server"; wait "$tls_server" 2>/dev/null || true
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+rps = lambda n: float(open(f"{d}/{n}.rps").read())
+print(f"HTTPS / HTTP: dispatch {rps('dispatch-https') / rps('dispatch'):.2f}, healthz {rps('healthz-https') / rps('healthz'):.2f}")
+PY
+
 # Durable capacity updates over HTTP (Benchmarks/http/durable-update.lua).
 export LOTSE_TOKEN=$admin
 run durable-update -s Benchmarks/http/durable-update.lua "$base"

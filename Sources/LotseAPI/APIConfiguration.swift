@@ -19,8 +19,11 @@ public struct APIConfiguration: Sendable {
     /// HTTPS (HTTP/2 and HTTP/1.1 by ALPN) when set (`TLSSettings.server`); plain HTTP only without it.
     public var tls: TLSConfiguration?
     public var maxBodyBytes = defaultMaxBodyBytes
-    /// Requests per principal per second (token bucket, burst = one second's worth).
+    /// Requests per principal (`role:subject` of the token) per second and node (token bucket, burst = one second's
+    /// worth); the public routes (health, web pages) are not limited.
     public var rateLimitPerSecond: Double = 200
+    /// Open event streams (`/v1/events`) per principal and node.
+    public var maxStreamsPerPrincipal = 8
     /// How often the timers look for closures that reached their `until` and announcements to escalate.
     public var expiryIntervalSeconds: Double = 10
     /// A red announcement not acknowledged within this time escalates.

@@ -48,6 +48,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         // The store or the projection is not there yet: worth trying again in a moment (another node, or this one).
         if status == .serviceUnavailable { headers[.retryAfter] = "2" }
+        if status == .tooManyRequests { headers[.retryAfter] = "1" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

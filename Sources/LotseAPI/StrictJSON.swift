@@ -7,9 +7,14 @@ protocol StrictBody: Decodable {
 }
 
 extension Request {
-    /// Decodes a JSON body strictly: size limit (413), valid JSON object (400), no unknown keys (400 naming the
-    /// key), then the type's own decoding (400 naming the missing or mistyped field).
+    /// Decodes a JSON body strictly: `Content-Type: application/json` (415), size limit (413), valid JSON object (400),
+    /// no unknown keys (400 naming the key), then the type's own decoding (400 naming the missing or mistyped field).
     func decodeStrict<T: StrictBody>(_ type: T.Type, context: LotseRequestContext) async throws -> T {
+        let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw Problem(.unsupportedMediaType, title: "Falscher Inhaltstyp",
+                          detail: "Content-Type: application/json erwartet (erhalten: \(headers[.contentType] ?? "keiner")) / JSON body required")
+        }
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {

@@ -49,7 +49,7 @@ public enum TLSSettings {
         var c = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         c.minimumTLSVersion = .tlsv12
         c.cipherSuites = cipherSuites
-        c.curves = [.x25519, .secp256r1, .secp384r1]
+        c.curves = [.secp256r1, .secp384r1]  // the NIST curves of TR-02102-2 BoringSSL offers (no Brainpool)
         // BoringSSL refuses a key that does not belong to the leaf certificate when the context is made.
         do { _ = try NIOSSLContext(configuration: c) } catch { throw .keyDoesNotMatch }
         return c

@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
     @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
     @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
+    @Option(help: "Gleichzeitige Ereignisströme (/v1/events) je Token-Subjekt und Knoten (Umgebung: LOTSE_MAX_STREAMS, Standard 8).")
+    var maxStreams: Int?
     @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
     var escalationSeconds: Int64?
     @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
@@ -56,6 +58,10 @@ struct Serve: AsyncParsableCommand {
         if let r = rateLimit ?? env["LOTSE_RATE_LIMIT"].flatMap(Double.init) {
             guard r > 0 else { throw CLIError("--rate-limit muss > 0 sein") }
             config.rateLimitPerSecond = r
+        }
+        if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
+            guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }
+            config.maxStreamsPerPrincipal = m
         }
         if let e = escalationSeconds ?? env["LOTSE_ESCALATION_SECONDS"].flatMap({ Int64($0) }) {
             guard (10...3600).contains(e) else { throw CLIError("--escalation-seconds muss 10–3600 sein") }

@@ -62,16 +62,25 @@ import Testing
         Case(method: .get, uri: "/v1/dispatch?pzc=421701&lat=54&lon=13&limt=3", body: nil, status: .badRequest, field: "limt"),
         Case(method: .get, uri: "/v1/hospitals/772096?verbose=1", body: nil, status: .badRequest, field: "verbose"),
         Case(method: .put, uri: closure + "?force=true", body: #"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#, status: .badRequest, field: "force"),
+        // Found by Schemathesis: a batch naming a hospital that is not registered (404, now documented).
+        Case(method: .post, uri: "/v1/beds", body: #"{"reports":[{"hospitalId":"betrieb","beds":{}}]}"#, status: .notFound, field: "reports.0"),
     ]
 
     @Test func everyBadInputIsAProblemNamingTheFieldAndWritesNothing() async throws {
         let f = try await APIFixture.make()
         let before = try await f.store.head()
+        let documented = try OpenAPITests.documentedOperations()
+        let templates = LotseServer.routes(f.api).map { ($0.method, $0.path) }
         try await f.run { client in
             for c in Self.cases {
                 let r = try await client.execute(uri: c.uri, method: c.method, headers: f.headers(.admin), body: c.body.map(body))
                 let label = "\(c.method) \(c.uri) \(c.body ?? "")"
                 #expect(r.status == c.status, "\(label): \(r.status) \(r.text)")
+                // Every answer the cases provoke is one the document lists for the operation.
+                let path = String(c.uri.split(separator: "?").first ?? "")
+                if let (method, template) = templates.first(where: { $0.0 == c.method && Self.matches(path, $0.1) }) {
+                    #expect(documented["\(method.rawValue) \(template)"]?.statuses.contains(Int(c.status.code)) == true, "\(label): \(c.status.code) not in Docs/openapi.yaml")
+                }
                 #expect(r.headers[.contentType] == "application/problem+json", "\(label)")
                 #expect(r.json["status"] as? Int == Int(c.status.code), "\(label)")
                 #expect(!(r.json["detail"] as? String ?? "").isEmpty, "\(label)")
@@ -104,6 +113,29 @@ import Testing
         }
     }
 
+    /// Whether a request path fits a route template (`{id}` matches one segment).
+    static func matches(_ path: String, _ template: String) -> Bool {
+        let a = path.split(separator: "/", omittingEmptySubsequences: false), b = template.split(separator: "/", omittingEmptySubsequences: false)
+        return a.count == b.count && zip(a, b).allSatisfy { $1.hasPrefix("{") || $0 == $1 }
+    }
+
+    /// A body that is not declared JSON is refused with 415 before it is read.
+    @Test func bodiesMustBeDeclaredJSON() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            for type in [nil, "text/plain", "application/x-www-form-urlencoded"] {
+                var h: HTTPFields = [.authorization: "Bearer \(f.tokens[.admin]!)"]
+                if let type { h[.contentType] = type }
+                let r = try await client.execute(uri: Self.closure, method: .put, headers: h, body: body(#"{"reason":"x","until":"2026-11-23T12:00:00Z"}"#))
+                #expect(r.status == .unsupportedMediaType && r.headers[.contentType] == "application/problem+json", "\(type ?? "none"): \(r.status)")
+            }
+            var charset: HTTPFields = f.headers(.admin)
+            charset[.contentType] = "application/json; charset=utf-8"
+            let ok = try await client.execute(uri: "/v1/hospitals/772096/resources/ct/status", method: .put, headers: charset, body: body(#"{"status":"limited"}"#))
+            #expect(ok.status == .ok)
+        }
+    }
+
     @Test func bodiesOverTheLimitAre413() async throws {
         let f = try await APIFixture.make(maxBody: 1024)
         try await f.run { client in
@@ -121,7 +153,10 @@ import Testing
             #expect(statuses.prefix(2).allSatisfy { $0 == .ok })
             #expect(statuses.contains(.tooManyRequests))
             let limited = try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.crew))
-            if limited.status == .tooManyRequests { #expect(limited.headers[.contentType] == "application/problem+json") }
+            if limited.status == .tooManyRequests {
+                #expect(limited.headers[.contentType] == "application/problem+json")
+                #expect(limited.headers[.retryAfter] == "1")
+            }
             // Another principal is not affected.
             #expect(try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.admin)).status == .ok)
         }

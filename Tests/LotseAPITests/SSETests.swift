@@ -39,6 +39,36 @@ import Testing
         }
     }
 
+    /// A token cannot tie up the server with streams: at most `maxStreamsPerPrincipal` at once (429 beyond), a slot
+    /// comes back when its stream ends, and other principals are not affected.
+    @Test func openStreamsPerPrincipalAreLimited() async throws {
+        let f = try await APIFixture.make(maxStreams: 2)
+        try await f.run { client in
+            let port = try #require(client.port)
+            let auth = ["Authorization": "Bearer \(f.tokens[.crew]!)"]
+            var first: RawHTTPStream? = try RawHTTPStream(port: port, path: "/v1/events", headers: auth)
+            let second = try RawHTTPStream(port: port, path: "/v1/events", headers: auth)
+            for s in [first!, second] { #expect(await s.read { $0.contains("Lotse-Ereignisse") }.hasPrefix("HTTP/1.1 200")) }
+            let third = try RawHTTPStream(port: port, path: "/v1/events", headers: auth)
+            let refused = await third.read { $0.contains("}") }
+            #expect(refused.hasPrefix("HTTP/1.1 429") && refused.contains("application/problem+json") && refused.contains("Retry-After"), "\(refused)")
+            let other = try RawHTTPStream(port: port, path: "/v1/events", headers: ["Authorization": "Bearer \(f.tokens[.admin]!)"])
+            #expect(await other.read { $0.contains("Lotse-Ereignisse") }.hasPrefix("HTTP/1.1 200"))
+            // The first client leaves; the server notices at its next write and gives the slot back.
+            first = nil
+            var reopened = false
+            for n in 1...50 where !reopened {
+                _ = try await client.execute(uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital),
+                                             body: body(#"{"beds":{"normal":{"free":\#(n),"operable":40}}}"#))
+                let again = try RawHTTPStream(port: port, path: "/v1/events", headers: auth)
+                reopened = await again.read { $0.contains("\r\n\r\n") }.hasPrefix("HTTP/1.1 200")
+                if !reopened { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(reopened, "the slot of a closed stream did not come back")
+            _ = first
+        }
+    }
+
     @Test func manyClientsShareOneBroadcastAndAllGetEveryEvent() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

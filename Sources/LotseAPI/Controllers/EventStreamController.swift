@@ -17,11 +17,16 @@ struct EventStreamController: APIController {
     let broadcaster: EventBroadcaster
     let telenotarzt: TNAService
     let metrics: LotseMetrics
+    let streams: StreamLimiter
 
     var routes: [APIRoute] {
         [
             APIRoute(.get, "/v1/events", roles: Role.everyone, query: ["after"]) { request, context in
                 let principal = try context.requirePrincipal()
+                guard let slot = streams.acquire(principal.principal.description) else {
+                    throw Problem(.tooManyRequests, title: "Zu viele Ereignisströme",
+                                  detail: "Höchstens \(streams.limit) gleichzeitige Ereignisströme je Token – einen schließen / too many open streams")
+                }
                 let lastID = try request.headers[HTTPField.Name("Last-Event-ID")!].map { raw -> Int64 in
                     guard let v = Int64(raw), v >= 0 else { throw Problem.badRequest("Last-Event-ID ungültig", field: "Last-Event-ID") }
                     return v
@@ -35,6 +40,7 @@ struct EventStreamController: APIController {
                 let items = broadcaster.items(after: after)
                 let subscribers = metrics.sseSubscribers
                 let body = ResponseBody { writer in
+                    _ = slot  // held until the stream ends
                     subscribers.increment()
                     defer { subscribers.decrement() }
                     try await writer.write(ByteBuffer(string: ": Lotse-Ereignisse ab Position \(after)\n\n"))
