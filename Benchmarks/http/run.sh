@@ -11,8 +11,8 @@ tmp=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-# The per-token rate limit (default 200/s) is lifted: wrk and the SSE clients use one token each.
-LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 > "$tmp/serve.log" 2>&1 &
+# The per-token limits (200 req/s, 8 open streams) are lifted: wrk and the 1 000 SSE clients use one token each.
+LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 --max-streams 1000 > "$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/serve.log" && break; sleep 0.5; done
 base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.log" | head -1)

@@ -4,28 +4,29 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Re-reads the JWKS file when it changes (checked every second) or on SIGHUP: keys are added and retired without a
-/// restart. A file that does not parse leaves the keys in use and is logged as an error.
+/// restart. A file that does not parse leaves the keys in use and is logged as an error. SIGHUP never stops the
+/// server (without a JWKS file there is nothing to reload, and it says so).
 struct KeyReloadService: Service {
     let tokens: TokenVerifier
     let logger: Logger
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        guard tokens.configuration.jwksPath != nil else {
-            // Nothing to watch; a service that returned would end the whole application.
-            try? await gracefulShutdown()
-            return
-        }
         let signals = await UnixSignalsSequence(trapping: .sighup)
+        let watching = tokens.configuration.jwksPath != nil
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in signals { await reload(trigger: "SIGHUP") }
+                    for await _ in signals {
+                        if watching { await reload(trigger: "SIGHUP") } else { logger.notice("SIGHUP: no JWKS file configured, nothing to reload") }
+                    }
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        await reload(trigger: "file")
+                if watching {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: interval)
+                            await reload(trigger: "file")
+                        }
                     }
                 }
                 await group.next()
