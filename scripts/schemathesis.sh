@@ -15,11 +15,13 @@ trap cleanup EXIT
 LOG_LEVEL=error "$lotse" serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 1000000 > "$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do grep -q "Lotse läuft auf" "$tmp/serve.log" && break; sleep 0.5; done
+grep -q "Lotse läuft auf" "$tmp/serve.log" || { echo "lotse serve did not start" >&2; cat "$tmp/serve.log" >&2; exit 1; }
 base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.log" | head -1)
 failed=0
 for role in "hospital   Sana-Krankenhaus Rügen" "dispatcher Leitstelle" "crew       RTW" "physician  Telenotarzt" "admin      Betrieb"; do
   token=$(grep -A1 "^  $role" "$tmp/serve.log" | tail -1 | tr -d ' ')
   name=${role%% *}
+  [ -n "$token" ] || { echo "no demo token for $name in the server's output" >&2; exit 1; }
   echo "== Schemathesis as $name ($per_role s) against $base"
   if ! schemathesis run Docs/openapi.yaml --url "$base" -H "Authorization: Bearer $token" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Headers every response carries: no MIME sniffing, no referrer, no framing, and — under TLS — HSTS (browsers use
 /// HTTPS only for a year). The web pages add their Content-Security-Policy themselves (`WebPages`); `/v1` answers
-/// are not cached by browsers or proxies (they may carry patient data).
+/// and `/metrics` are not cached by browsers or proxies (they may carry patient data).
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let hsts: Bool
 
@@ -15,7 +15,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if hsts { response.headers[Self.strictTransportSecurity] = "max-age=31536000" }
-        if request.uri.path.hasPrefix("/v1/"), response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        let path = request.uri.path
+        if path.hasPrefix("/v1/") || path == "/metrics", response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 }

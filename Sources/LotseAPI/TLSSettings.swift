@@ -11,7 +11,7 @@ public enum TLSSettings {
         case unreadable(String)
         case notACertificate(String)
         case notAKey(String)
-        case keyDoesNotMatch
+        case keyDoesNotMatch(String)
         case expired(String)
         case notYetValid(String)
 
@@ -20,7 +20,7 @@ public enum TLSSettings {
             case let .unreadable(p): "TLS-Datei \(p) nicht lesbar / cannot read TLS file"
             case let .notACertificate(p): "\(p) enthält kein Zertifikat im PEM-Format / no PEM certificate"
             case let .notAKey(p): "\(p) enthält keinen privaten Schlüssel im PEM-Format (ohne Passwort) / no PEM private key"
-            case .keyDoesNotMatch: "Der private Schlüssel passt nicht zum Zertifikat / key does not match the certificate"
+            case let .keyDoesNotMatch(why): "Der private Schlüssel passt nicht zum Zertifikat (TLS: \(why)) / key does not match the certificate"
             case let .expired(t): "Das Zertifikat ist abgelaufen (gültig bis \(t)) / certificate expired"
             case let .notYetValid(t): "Das Zertifikat ist noch nicht gültig (ab \(t)) / certificate not yet valid"
             }
@@ -51,7 +51,7 @@ public enum TLSSettings {
         c.cipherSuites = cipherSuites
         c.curves = [.secp256r1, .secp384r1]  // the NIST curves of TR-02102-2 BoringSSL offers (no Brainpool)
         // BoringSSL refuses a key that does not belong to the leaf certificate when the context is made.
-        do { _ = try NIOSSLContext(configuration: c) } catch { throw .keyDoesNotMatch }
+        do { _ = try NIOSSLContext(configuration: c) } catch { throw .keyDoesNotMatch("\(error)") }
         return c
     }
 }

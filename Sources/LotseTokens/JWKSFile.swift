@@ -8,7 +8,8 @@ public enum JWKSFile {
     public struct Entry: Sendable, Equatable {
         public let kid: String
         public let keyType: String
-        public let algorithm: String?
+        /// The algorithm the key is used with (required: a key never takes its algorithm from a token's header).
+        public let algorithm: String
     }
 
     /// The entries of a key set (JSON text), or why it is unusable.
@@ -24,7 +25,13 @@ public enum JWKSFile {
                 throw .invalidFile(path, "Schlüssel \(kid): Typ „\(k["kty"] ?? "")“ nicht zugelassen (EC, RSA, OKP) / key type not allowed")
             }
             if k["d"] != nil || k["p"] != nil { throw .invalidFile(path, "Schlüssel \(kid) enthält privates Material – nur öffentliche Schlüssel / private key material") }
-            return Entry(kid: kid, keyType: kty, algorithm: k["alg"] as? String)
+            let allowed: [String: Set<String>] = [
+                "EC": ["ES256", "ES384", "ES512"], "RSA": ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"], "OKP": ["EdDSA"],
+            ]
+            guard let alg = k["alg"] as? String, allowed[kty]?.contains(alg) == true else {
+                throw .invalidFile(path, "Schlüssel \(kid): „alg“ fehlt oder passt nicht zu \(kty) (\(allowed[kty]!.sorted().joined(separator: ", "))) / alg missing or wrong")
+            }
+            return Entry(kid: kid, keyType: kty, algorithm: alg)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LotseDomain
 
 /// The roles of DESIGN §1/§6.
@@ -34,11 +35,17 @@ public struct AuthenticatedPrincipal: Sendable, Hashable {
     public let role: Role
     /// Hospital ids, district names, a unit id or a centre, by role; `*` for everything.
     public let scope: Set<String>
+    /// The token's id (`jti`) and expiry, when the principal comes from a verified token: a long-lived request (an event
+    /// stream) ends when the token is revoked or expires.
+    public let tokenID: String?
+    public let expires: Date?
 
-    public init(subject: String, role: Role, scope: Set<String>) {
+    public init(subject: String, role: Role, scope: Set<String>, tokenID: String? = nil, expires: Date? = nil) {
         self.subject = subject
         self.role = role
         self.scope = scope
+        self.tokenID = tokenID
+        self.expires = expires
     }
 
     /// The principal recorded with every event this caller causes: `role:subject`.

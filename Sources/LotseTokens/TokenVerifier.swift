@@ -73,7 +73,8 @@ public final class TokenVerifier: Sendable {
     }
 
     /// Re-reads the JWKS file. Returns whether the keys changed; on a bad file the keys in use stay and the error is
-    /// thrown (an operator's typo never locks everyone out).
+    /// thrown (an operator's typo never locks everyone out). Concurrent reloads (file watch and SIGHUP) cannot install
+    /// an older file over a newer one: keys are installed only if the file they came from is still the last one read.
     @discardableResult
     public func reload() async throws(TokenError) -> Bool {
         guard let path = configuration.jwksPath else { return false }
@@ -83,8 +84,22 @@ public final class TokenVerifier: Sendable {
             return seen != content
         }) else { return false }
         let fresh = try await Self.load(configuration)
-        keys.withLock { $0 = fresh }
-        verified.removeAll()
+        let installed = lastRead.withLock { seen in
+            guard seen == fresh.jwksData else { return false }
+            keys.withLock { $0 = fresh }
+            return true
+        }
+        // Every cached verification is from the old keys (and a verification still running with them is not stored:
+        // the cache's generation moved on).
+        if installed { verified.removeAll() }
+        return installed
+    }
+
+    /// Whether a principal's token still holds at `now` (not revoked, not expired): checked again by long-lived
+    /// requests such as event streams.
+    public func stillValid(_ p: AuthenticatedPrincipal, now: Date = Date()) -> Bool {
+        if let jti = p.tokenID, revocations.contains(jti) { return false }
+        if let exp = p.expires, now >= exp { return false }
         return true
     }
 
@@ -98,6 +113,8 @@ public final class TokenVerifier: Sendable {
             return principal
         }
         let header = try Self.header(of: token)
+        // The cache generation first, then the keys: a reload in between makes this verification uncacheable.
+        let generation = verified.generation
         let k = keys.withLock { $0 }
         let collection: JWTKeyCollection
         switch header.alg {
@@ -105,7 +122,9 @@ public final class TokenVerifier: Sendable {
             guard let dev = k.dev else { throw .algorithmNotAllowed("HS256") }
             collection = dev
         case "ES256", "ES384", "ES512", "EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
-            guard let kid = header.kid, k.kids[kid] != nil else { throw .unknownKey(header.kid) }
+            guard let kid = header.kid, let entry = k.kids[kid] else { throw .unknownKey(header.kid) }
+            // The key's own algorithm, never the one the token claims (a key is never used with another algorithm).
+            guard entry.algorithm == header.alg else { throw .algorithmNotAllowed(header.alg) }
             collection = k.asymmetric
         default:
             throw .algorithmNotAllowed(header.alg)
@@ -114,7 +133,7 @@ public final class TokenVerifier: Sendable {
         do { claims = try await collection.verify(token, as: RawClaims.self).claims } catch { throw .badSignature }
         let (principal, jti, exp) = try check(claims, now: now)
         guard !revocations.contains(jti) else { throw .revoked }
-        verified.remember(token, principal, jti: jti, until: exp)
+        verified.remember(token, principal, jti: jti, until: exp, generation: generation)
         return principal
     }
 
@@ -122,14 +141,24 @@ public final class TokenVerifier: Sendable {
     private func check(_ claims: [String: ClaimValue], now: Date) throws(TokenError) -> (AuthenticatedPrincipal, String, Date) {
         guard let exp = claims["exp"]?.number else { throw .missingClaim("exp") }
         guard let iat = claims["iat"]?.number else { throw .missingClaim("iat") }
-        guard case let .string(jti)? = claims["jti"], !jti.isEmpty else { throw .missingClaim("jti") }
+        // A token id must be one that can be revoked (1–200 visible ASCII characters, as `TokenRevoked` takes).
+        guard case let .string(jti)? = claims["jti"], (1...200).contains(jti.utf8.count), jti.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else { throw .missingClaim("jti") }
         let t = now.timeIntervalSince1970, skew = Double(configuration.clockSkewSeconds)
         guard t < exp else { throw .expired }
-        guard iat <= t + skew, (claims["nbf"]?.number ?? 0) <= t + skew else { throw .notYetValid }
-        guard exp - iat <= Double(configuration.maxLifetimeSeconds) else {
-            throw .lifetimeTooLong(seconds: Int(exp - iat), maximum: configuration.maxLifetimeSeconds)
+        var nbf = 0.0
+        if let raw = claims["nbf"] {
+            guard let n = raw.number else { throw .missingClaim("nbf") }
+            nbf = n
         }
-        return (try configuration.mapping.principal(from: claims), jti, Date(timeIntervalSince1970: exp))
+        guard iat <= t + skew, nbf <= t + skew else { throw .notYetValid }
+        let lifetime = exp - iat
+        guard lifetime <= Double(configuration.maxLifetimeSeconds) else {
+            throw .lifetimeTooLong(seconds: Int(min(lifetime, 1e12)), maximum: configuration.maxLifetimeSeconds)
+        }
+        let expires = Date(timeIntervalSince1970: exp)
+        let p = try configuration.mapping.principal(from: claims)
+        return (AuthenticatedPrincipal(subject: p.subject, role: p.role, scope: p.scope, tokenID: jti, expires: expires), jti, expires)
     }
 
     /// `alg` and `kid` of the token's header (read before any key is chosen).
@@ -160,26 +189,36 @@ final class VerifiedTokens: Sendable {
         let exp: Date
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    /// Entries, and the generation they belong to (moved on by every key reload).
+    private let entries = Mutex<(map: [String: Entry], generation: Int)>(([:], 0))
     static let capacity = 4096
+
+    var generation: Int { entries.withLock { $0.generation } }
 
     func lookup(_ token: String, now: Date) -> (AuthenticatedPrincipal, String)? {
         entries.withLock { e in
-            guard let hit = e[token] else { return nil }
+            guard let hit = e.map[token] else { return nil }
             guard now < hit.exp else {
-                e[token] = nil
+                e.map[token] = nil
                 return nil
             }
             return (hit.principal, hit.jti)
         }
     }
 
-    func remember(_ token: String, _ p: AuthenticatedPrincipal, jti: String, until exp: Date) {
+    /// Stores a verification made with the keys of `generation`; one made with keys replaced since is dropped.
+    func remember(_ token: String, _ p: AuthenticatedPrincipal, jti: String, until exp: Date, generation: Int) {
         entries.withLock { e in
-            if e.count >= Self.capacity { e.removeAll(keepingCapacity: true) }
-            e[token] = Entry(principal: p, jti: jti, exp: exp)
+            guard e.generation == generation else { return }
+            if e.map.count >= Self.capacity { e.map.removeAll(keepingCapacity: true) }
+            e.map[token] = Entry(principal: p, jti: jti, exp: exp)
         }
     }
 
-    func removeAll() { entries.withLock { $0.removeAll() } }
+    func removeAll() {
+        entries.withLock { e in
+            e.map.removeAll()
+            e.generation += 1
+        }
+    }
 }

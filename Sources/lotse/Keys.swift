@@ -112,7 +112,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                for e in try JWKSFile.read(path: paths.jwksPath).entries { print("\(e.kid)  \(e.keyType)  \(e.algorithm ?? "-")") }
+                for e in try JWKSFile.read(path: paths.jwksPath).entries { print("\(e.kid)  \(e.keyType)  \(e.algorithm)") }
             }
         }
     }

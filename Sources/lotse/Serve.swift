@@ -29,10 +29,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
     var tnaConfig: String?
     @OptionGroup var keys: VerificationOptions
+    @Option(help: "Sekunden zwischen zwei Prüfungen der JWKS-Datei auf Änderungen; 0 = nur bei SIGHUP (Umgebung: LOTSE_JWKS_POLL_SECONDS, Standard 1).")
+    var jwksPollSeconds: Double?
     @Option(help: "TLS-Zertifikat (Kette, PEM); mit --tls-key nur noch HTTPS (Umgebung: LOTSE_TLS_CERT).") var tlsCert: String?
     @Option(help: "Privater TLS-Schlüssel (PEM, ohne Passwort; Umgebung: LOTSE_TLS_KEY).") var tlsKey: String?
 
     func run() async throws {
+        // SIGHUP means "re-read the keys", never "stop" — also while the projection is still being rebuilt.
+        signal(SIGHUP, SIG_IGN)
         let env = ProcessInfo.processInfo.environment
         var logger = Logger(label: "lotse")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -58,6 +62,10 @@ struct Serve: AsyncParsableCommand {
         if let r = rateLimit ?? env["LOTSE_RATE_LIMIT"].flatMap(Double.init) {
             guard r > 0 else { throw CLIError("--rate-limit muss > 0 sein") }
             config.rateLimitPerSecond = r
+        }
+        if let p = jwksPollSeconds ?? env["LOTSE_JWKS_POLL_SECONDS"].flatMap(Double.init) {
+            guard (0...3600).contains(p) else { throw CLIError("--jwks-poll-seconds muss 0–3600 sein") }
+            config.keyReloadInterval = p == 0 ? nil : .milliseconds(Int64(p * 1000))
         }
         if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
             guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }

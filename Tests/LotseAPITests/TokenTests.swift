@@ -40,10 +40,31 @@ import Testing
             try JWKSFile.retire(kid: f.signingKey.kid, in: f.jwksPath)
             #expect(try await eventually(client, old, .unauthorized), "retired key still accepted")
             #expect(try await get(client, new) == .ok)
-            // 3. A broken file leaves the keys in use.
+            // 3. A broken file leaves the keys in use (a token never seen before still verifies with them).
             try Data("{ kaputt".utf8).write(to: URL(fileURLWithPath: f.jwksPath))
             try await Task.sleep(for: .milliseconds(1500))
-            #expect(try await get(client, new) == .ok)
+            let fresh = try await newIssuer.issue(subject: "neu-2", role: .dispatcher, scope: ["Vorpommern-Rügen"], ttlSeconds: 3600)
+            #expect(try await get(client, fresh) == .ok)
+        }
+    }
+
+    /// An event stream opened with a token ends when the token is revoked: no more events after the revocation.
+    @Test func anOpenEventStreamEndsWhenItsTokenIsRevoked() async throws {
+        let f = try await APIFixture.make()
+        let crew = try await f.issuer.issue(subject: "rtw-1", role: .crew, scope: ["RTW-1"], ttlSeconds: 3600, jti: "stream-tablet")
+        try await f.run { client in
+            let port = try #require(client.port)
+            let stream = try RawHTTPStream(port: port, path: "/v1/events", headers: ["Authorization": "Bearer \(crew)"], timeout: 10)
+            #expect(await stream.read { $0.contains("Lotse-Ereignisse") }.hasPrefix("HTTP/1.1 200"))
+            let r = try await client.execute(uri: "/v1/revocations", method: .post, headers: f.headers(.admin),
+                                             body: body(#"{"jti":"stream-tablet","reason":"Tablet gestohlen"}"#))
+            #expect(r.status == .created)
+            _ = try await client.execute(uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital),
+                                         body: body(#"{"beds":{"normal":{"free":3,"operable":40}}}"#))
+            // The stream is closed by the server (chunked encoding's last chunk), and the bed report never reached it.
+            let text = await stream.read { $0.contains("\r\n0\r\n\r\n") }
+            #expect(text.contains("\r\n0\r\n\r\n"), "stream still open: \(text)")
+            #expect(!text.contains("BedCountsReported") && !text.contains("TokenRevoked"))
         }
     }
 
@@ -161,5 +182,13 @@ import Testing
         jwk["d"] = "secret"
         let data = try JSONSerialization.data(withJSONObject: ["keys": [jwk]])
         #expect(throws: TokenError.self) { try JWKSFile.entries(of: data, path: "x") }
+        // Every key names its algorithm, and one that fits its type (never taken from a token's header).
+        var noAlg: [String: Any] = key.publicJWK
+        noAlg["alg"] = nil
+        #expect(throws: TokenError.self) { try JWKSFile.entries(of: try JSONSerialization.data(withJSONObject: ["keys": [noAlg]]), path: "x") }
+        var wrongAlg: [String: Any] = key.publicJWK
+        wrongAlg["alg"] = "RS256"
+        #expect(throws: TokenError.self) { try JWKSFile.entries(of: try JSONSerialization.data(withJSONObject: ["keys": [wrongAlg]]), path: "x") }
+        #expect(try JWKSFile.entries(of: try JSONSerialization.data(withJSONObject: ["keys": [key.publicJWK]]), path: "x").first?.algorithm == "ES256")
     }
 }

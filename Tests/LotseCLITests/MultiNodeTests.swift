@@ -67,6 +67,7 @@ struct MultiNodeTests {
         let revokedAt = try #require(revoked.json["position"] as? Int)
         #expect(try await http.send(.GET, b.base + "/v1/board?minPosition=\(revokedAt)", token: admin).status == 200)
         #expect(try await http.send(.GET, b.base + "/v1/hospitals/772096", token: crew).status == 401)
+        #expect(try await http.send(.GET, a.base + "/v1/board?minPosition=\(revokedAt)", token: admin).status == 200)
         #expect(try await http.send(.GET, a.base + "/v1/hospitals/772096", token: crew).status == 401)
 
         // … and the write arrives on B's event stream.

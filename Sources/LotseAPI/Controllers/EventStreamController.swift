@@ -18,6 +18,7 @@ struct EventStreamController: APIController {
     let telenotarzt: TNAService
     let metrics: LotseMetrics
     let streams: StreamLimiter
+    let tokens: TokenVerifier
 
     var routes: [APIRoute] {
         [
@@ -49,6 +50,13 @@ struct EventStreamController: APIController {
                     // Last-Event-ID, nothing is lost.
                     try await withGracefulShutdownHandler {
                         for try await item in items {
+                            // A revoked or expired token's stream ends (at its revocation event, or the next heartbeat).
+                            if let jti = principal.tokenID, item.revokedTokenID == jti { break }
+                            guard tokens.stillValid(principal) else { break }
+                            if item.isHeartbeat {
+                                try await writer.write(ByteBuffer(string: item.frame))
+                                continue
+                            }
                             // Announcements only to those who may see them (hospital, district, unit, admin).
                             if item.adminOnly, principal.role != .admin { continue }
                             if let a = item.announcement, !principal.maySee(a) { continue }
@@ -62,7 +70,7 @@ struct EventStreamController: APIController {
                     try await writer.finish(nil)
                 }
                 return Response(
-                    status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+                    status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
             },
         ]
     }

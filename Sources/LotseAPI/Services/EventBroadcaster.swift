@@ -17,8 +17,14 @@ final class EventBroadcaster: Service, Sendable {
         let announcement: AnnouncementHeader?
         /// For Telenotarzt events: the event (visibility depends on the consultation or the physician).
         let tna: TNAEvent?
-        /// Audit records (who read which consultation): for admins only.
+        /// Audit records (who read which consultation) and revocations: for admins only.
         let adminOnly: Bool
+        /// For a `TokenRevoked` event: the revoked token's id (a stream opened with that token ends here).
+        var revokedTokenID: String? = nil
+        /// A keep-alive comment, not an event: lets a stream notice a client that left and re-check its token.
+        var isHeartbeat = false
+
+        static let heartbeat = Item(position: 0, frame: ": \n\n", announcement: nil, tna: nil, adminOnly: false, isHeartbeat: true)
     }
 
     private struct State {
@@ -33,10 +39,14 @@ final class EventBroadcaster: Service, Sendable {
     static let bufferedItems = 10_000
 
     private let tnaCodec = TNAEventCodec()
+    private let revocations = TokenRevocationAggregate()
+    /// How often every stream gets a keep-alive comment.
+    let heartbeatInterval: Duration
 
-    init(store: any EventStore, codec: LotseEventCodec) {
+    init(store: any EventStore, codec: LotseEventCodec, heartbeatInterval: Duration = .seconds(15)) {
         self.store = store
         self.codec = codec
+        self.heartbeatInterval = heartbeatInterval
     }
 
     func item(_ e: RecordedEvent) -> Item {
@@ -45,27 +55,43 @@ final class EventBroadcaster: Service, Sendable {
         // A Telenotarzt or announcement event that cannot be read (a newer version, say) is shown to admins only:
         // its audience cannot be known.
         let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
+        let revoked = e.stream == TokenRevocationAggregate.stream ? (try? revocations.decode(e))??.jti : nil
         return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
-                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable)
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable,
+                    revokedTokenID: revoked)
     }
 
-    /// Follows the log from its current head and hands every event to every listener.
+    /// Follows the log from its current head and hands every event to every listener; a heartbeat between.
     func run() async throws {
         let head = try await store.head()
         try await cancelWhenGracefulShutdown {
-            for try await e in self.store.subscribe(after: head) {
-                let item = self.item(e)
-                let slow: [UInt64] = self.state.withLock { s in
-                    var dropped: [UInt64] = []
-                    for (id, c) in s.listeners {
-                        if case .dropped = c.yield(item) { dropped.append(id) }
-                    }
-                    return dropped
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await e in self.store.subscribe(after: head) { self.send(self.item(e)) }
                 }
-                for id in slow { self.remove(id)?.finish() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: self.heartbeatInterval)
+                        self.send(.heartbeat)
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
             }
         }
         shutdownStreams()
+    }
+
+    /// Hands an item to every listener; a listener whose buffer is full is disconnected (it resumes by Last-Event-ID).
+    private func send(_ item: Item) {
+        let slow: [UInt64] = state.withLock { s in
+            var dropped: [UInt64] = []
+            for (id, c) in s.listeners {
+                if case .dropped = c.yield(item) { dropped.append(id) }
+            }
+            return dropped
+        }
+        for id in slow { remove(id)?.finish() }
     }
 
     private func remove(_ id: UInt64) -> AsyncStream<Item>.Continuation? { state.withLock { $0.listeners.removeValue(forKey: id) } }
@@ -92,7 +118,8 @@ final class EventBroadcaster: Service, Sendable {
         }
         liveContinuation.onTermination = { [weak self] _ in _ = self?.remove(id) }
         let store = self.store
-        return AsyncThrowingStream { continuation in
+        // Bounded as well: a client that does not read is disconnected instead of growing this buffer.
+        return AsyncThrowingStream(bufferingPolicy: .bufferingOldest(Self.bufferedItems)) { continuation in
             // This task is scoped to the stream: it ends when the stream is terminated (onTermination cancels it).
             let task = Task {
                 var last = position
@@ -100,12 +127,14 @@ final class EventBroadcaster: Service, Sendable {
                     while !Task.isCancelled {
                         let page = try await store.read(after: last, limit: 1024)
                         guard let tail = page.last else { break }
-                        for e in page { continuation.yield(self.item(e)) }
+                        for e in page {
+                            if case .dropped = continuation.yield(self.item(e)) { continuation.finish(); return }
+                        }
                         last = tail.position
                     }
-                    for await item in live where item.position > last {
-                        continuation.yield(item)
-                        last = item.position
+                    for await item in live where item.isHeartbeat || item.position > last {
+                        if case .dropped = continuation.yield(item) { continuation.finish(); return }
+                        if !item.isHeartbeat { last = item.position }
                     }
                     continuation.finish()
                 } catch {

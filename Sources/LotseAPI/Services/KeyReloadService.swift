@@ -3,13 +3,14 @@ import LotseTokens
 import ServiceLifecycle
 import UnixSignals
 
-/// Re-reads the JWKS file when it changes (checked every second) or on SIGHUP: keys are added and retired without a
+/// Re-reads the JWKS file when it changes (checked every second by default) or on SIGHUP: keys are added and retired without a
 /// restart. A file that does not parse leaves the keys in use and is logged as an error. SIGHUP never stops the
 /// server (without a JWKS file there is nothing to reload, and it says so).
 struct KeyReloadService: Service {
     let tokens: TokenVerifier
     let logger: Logger
-    var interval: Duration = .seconds(1)
+    /// How often the file is checked; nil: only on SIGHUP.
+    let interval: Duration?
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -21,7 +22,7 @@ struct KeyReloadService: Service {
                         if watching { await reload(trigger: "SIGHUP") } else { logger.notice("SIGHUP: no JWKS file configured, nothing to reload") }
                     }
                 }
-                if watching {
+                if watching, let interval {
                     group.addTask {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: interval)

@@ -98,7 +98,8 @@ export function followEvents(onEvent, onResync) {
     if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
     try {
       const r = await fetch("/v1/events", { headers, cache: "no-store" });
-      if (r.status === 401) return signOut();
+      // The session ended (expired or revoked): ask for a new token and keep trying; the page stays as it is.
+      if (r.status === 401) { renewal.show(true); throw new Error("Sitzung beendet"); }
       if (!r.ok || !r.body) throw new Error("HTTP " + r.status);
       attempt = 0;
       show("connected", "Live");
