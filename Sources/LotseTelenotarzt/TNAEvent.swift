@@ -10,8 +10,11 @@ public struct ConsultationRequest: Sendable, Hashable, Codable {
     public let position: GeoPoint?
     public let pzc: String?
     public let unit: String
+    /// The crew's short free text (≤ 200 characters; personal data — Docs/EVENTS.md). Absent in older events.
+    public let note: String?
 
-    public init(id: ConsultationID, kind: ConsultationKind, priority: Int, district: DistrictID, position: GeoPoint?, pzc: String?, unit: String) {
+    public init(id: ConsultationID, kind: ConsultationKind, priority: Int, district: DistrictID, position: GeoPoint?, pzc: String?, unit: String,
+                note: String? = nil) {
         self.id = id
         self.kind = kind
         self.priority = priority
@@ -19,6 +22,7 @@ public struct ConsultationRequest: Sendable, Hashable, Codable {
         self.position = position
         self.pzc = pzc
         self.unit = unit
+        self.note = note
     }
 }
 

@@ -20,8 +20,10 @@ public struct TNANetwork: Sendable, Hashable, Codable {
         public let districts: Set<DistrictID>
         /// Centres whose waiting cases this centre may take once they have waited past the backup alert.
         public let backupFor: Set<CentreID>
+        /// The number a crew calls back on (shown on the crew page once a physician accepted); optional.
+        public let phone: String?
 
-        enum CodingKeys: String, CodingKey { case id, name, districts, backupFor }
+        enum CodingKeys: String, CodingKey { case id, name, districts, backupFor, phone }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -29,13 +31,15 @@ public struct TNANetwork: Sendable, Hashable, Codable {
             name = try c.decode(String.self, forKey: .name)
             districts = try c.decode(Set<DistrictID>.self, forKey: .districts)
             backupFor = try c.decodeIfPresent(Set<CentreID>.self, forKey: .backupFor) ?? []
+            phone = try c.decodeIfPresent(String.self, forKey: .phone)
         }
 
-        public init(id: CentreID, name: String, districts: Set<DistrictID>, backupFor: Set<CentreID> = []) {
+        public init(id: CentreID, name: String, districts: Set<DistrictID>, backupFor: Set<CentreID> = [], phone: String? = nil) {
             self.id = id
             self.name = name
             self.districts = districts
             self.backupFor = backupFor
+            self.phone = phone
         }
     }
 
@@ -54,7 +58,7 @@ public struct TNANetwork: Sendable, Hashable, Codable {
         return overflow && !c.backupFor.isDisjoint(with: primaryCentres(for: district))
     }
 
-    /// Reads a network from JSON: `{"centres": [{"id", "name", "districts": [...], "backupFor": [...]}]}`.
+    /// Reads a network from JSON: `{"centres": [{"id", "name", "districts": [...], "backupFor": [...], "phone"}]}`.
     public static func load(json: Data) throws -> TNANetwork {
         let n = try JSONDecoder().decode(TNANetwork.self, from: json)
         guard !n.centres.isEmpty, Set(n.centres.map(\.id)).count == n.centres.count else {

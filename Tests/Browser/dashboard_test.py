@@ -11,6 +11,10 @@ and checks:
   5. the server goes away: every page shows "Verbindung getrennt", reconnects by itself and resumes;
   6. keyboard use (focus reaches the controls and is visible) and axe-core finds no serious violations;
   7. the session end is shown, and a new token renews it in place before it ends;
+  8. the crew page (issue 13): the crew requests the Telenotarzt, the physician's console gets the offer, accepts,
+     connects and ends while the crew page follows; the crew finds the destination, announces, the hospital
+     acknowledges and the crew sees it; offline, a command made meanwhile is sent once when the server is back;
+     the crew page in the dark theme and at a phone's width (375 px), axe-core on both;
 and writes a screenshot of every page to Docs/screenshots/.
 
 Usage: python3 Tests/Browser/dashboard_test.py [path to the lotse binary]   (default: .build/debug/lotse)
@@ -99,6 +103,12 @@ class Server:
             for role, label, token in re.findall(r"^  (\w+)\s+(.+?) \(Scope [^)]*\):\n\s+(\S+)", text, re.M):
                 self.tokens.setdefault(role, token)
                 self.tokens[label] = token
+
+    def events(self):
+        """The log as `lotse events` prints it (one line per event)."""
+        out = subprocess.run([LOTSE, "events", "--db", os.path.join(self.dir, "lotse.sqlite"), "--limit", "1000000"],
+                             capture_output=True, text=True, check=True)
+        return out.stdout.splitlines()
 
     def mint(self, role, scope, sub, ttl):
         """A token from `lotse token`, signed with the key the demo made beside the log."""
@@ -192,7 +202,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     server = Server()
     server.start()
-    leit, klinik, tna = browser(server), browser(server), browser(server)
+    leit, klinik, tna, crew = browser(server), browser(server), browser(server), browser(server)
     try:
         step("HTTPS: the pages come over TLS with HSTS; plain HTTP on the same port gets no page")
         with urllib.request.urlopen(server.base + "/", timeout=10, context=server.tls) as r:
@@ -291,6 +301,63 @@ def main():
         click(tna, By.XPATH, "//div[@id='active']//button[contains(., 'Beenden')]")
         wait(tna, lambda d: "beendet" in text_of(d, "#message") and "Keine." in text_of(d, "#active"), what="consultation ended")
 
+        step("crew page: request the Telenotarzt; the console gets the offer; the crew follows accept, connect, end")
+        sign_in(crew, server, server.tokens["crew"], "rtw")
+        place = wait(crew, EC.element_to_be_clickable((By.ID, "place")), what="place field")
+        place.send_keys("Dranske")
+        place.send_keys(Keys.TAB)
+        wait(crew, lambda d: "Dranske" in text_of(d, "#where"), what="place set from the municipality")
+        click(crew, By.CSS_SELECTOR, "input[name=kind][value=bridging-until-nef]")
+        Select(crew.find_element(By.ID, "priority")).select_by_value("1")
+        crew.find_element(By.ID, "note").send_keys("Verdacht Schlaganfall, 74 J.")
+        click(crew, By.ID, "tna-request")
+        wait(tna, lambda d: d.find_elements(By.CSS_SELECTOR, ".offer .count"), what="offer of the crew's request on the console")
+        click(tna, By.ID, "accept")
+        wait(crew, lambda d: "Angenommen von tna-greifswald" in text_of(d, "#consultations"), what="crew sees who accepted")
+        click(tna, By.XPATH, "//div[@id='active']//button[contains(., 'Verbunden')]")
+        wait(crew, lambda d: "Verbunden mit tna-greifswald" in text_of(d, "#consultations"), what="crew sees connected")
+        click(tna, By.XPATH, "//div[@id='active']//button[contains(., 'Beenden')]")
+        wait(crew, lambda d: "Beendet" in text_of(d, "#consultations"), what="crew sees the end")
+
+        step("crew page: destination, announcement, the hospital acknowledges, the crew sees it")
+        click(crew, By.ID, "dispatch-button")
+        wait(crew, lambda d: BERGEN in first_candidate(d), what="crew's answer: Bergen first")
+        click(crew, By.CSS_SELECTOR, "article[data-rank='1'] button")
+        wait(crew, lambda d: d.find_elements(By.CSS_SELECTOR, "#announcements [data-status=announced]"), what="crew's announcement listed")
+        ann = crew.find_element(By.CSS_SELECTOR, "#announcements [data-status=announced]").get_attribute("data-announcement")
+        crew.set_window_size(1024, 900)
+        crew.execute_script("window.scrollTo(0, 0)")
+        crew.save_screenshot(os.path.join(SHOTS, "rtw-tablet.png"))
+        click(klinik, By.XPATH, f"//tr[@data-announcement='{ann}']//button[contains(., 'Quittieren')]")
+        wait(crew, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-announcement='{ann}'][data-status=acknowledged]"), what="crew sees the acknowledgement")
+
+        step("crew page offline (Funkloch): a command made meanwhile is sent once when the server is back")
+        server.stop()
+        wait(crew, lambda d: "Verbindung getrennt" in text_of(d, "#live"), timeout=20, what="crew page offline")
+        click(crew, By.XPATH, f"//article[@data-announcement='{ann}']//button[contains(., 'Angekommen')]")
+        wait(crew, lambda d: "wird gesendet" in text_of(d, "#outbox"), what="command waiting in the outbox")
+        time.sleep(4)  # a few send attempts while the server is away
+        server.start(demo=False)
+        wait(crew, lambda d: not d.find_element(By.ID, "outbox").is_displayed(), timeout=30, what="outbox sent")
+        wait(crew, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-announcement='{ann}'][data-status=arrived]"), timeout=20, what="arrival shown")
+        arrivals = [l for l in server.events() if f"announcement-{ann}" in l and "PatientArrived" in l]
+        assert len(arrivals) == 1, f"PatientArrived {len(arrivals)} times in the log"
+
+        step("crew page: dark theme and a phone's width; axe-core on both")
+        click(crew, By.ID, "theme")
+        wait(crew, lambda d: "dark" in d.find_element(By.TAG_NAME, "body").get_attribute("class"), what="dark theme")
+        axe_check(crew, "rtw (Nachtmodus)")
+        crew.set_window_size(375, 812)
+        time.sleep(0.5)
+        assert crew.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "the crew page scrolls sideways at 375 px"
+        wait(crew, lambda d: text_of(d, "#live") == "Live", timeout=30, what="crew page live again")
+        crew.execute_script("window.scrollTo(0, 0)")
+        crew.save_screenshot(os.path.join(SHOTS, "rtw-telefon-nacht.png"))
+        axe_check(crew, "rtw (375 px, Nachtmodus)")
+        click(crew, By.ID, "theme")
+        axe_check(crew, "rtw (375 px)")
+        crew.set_window_size(1400, 1000)
+
         step("accessibility: keyboard focus is visible; axe-core on every page")
         leit.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
         focused = leit.switch_to.active_element
@@ -340,7 +407,7 @@ def main():
         assert klinik.find_elements(By.CSS_SELECTOR, "tr[data-resource='stroke-unit']"), "content lost"
         print("browser tests passed; screenshots in Docs/screenshots/")
     finally:
-        for d in (leit, klinik, tna):
+        for d in (leit, klinik, tna, crew):
             d.quit()
         server.stop()
 

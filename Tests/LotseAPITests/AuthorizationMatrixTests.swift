@@ -13,6 +13,7 @@ import Testing
             : route.path.hasPrefix("/v1/consultations/") ? consultation
             : route.path.hasPrefix("/v1/physicians/") ? "test-physician" : "772096"
         let path = route.path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{resource}", with: "ct")
+            .replacingOccurrences(of: "{unit}", with: "RTW-1")
         switch (route.method, route.path) {
         case (.post, "/v1/announcements"):
             return (path, #"{"hospitalId":"772096","pzc":"272353","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#)

@@ -36,6 +36,17 @@ extension AuthenticatedPrincipal {
         }
     }
 
+    /// May this caller report that the patient of an announcement arrived: the receiving hospital, the crew of the
+    /// announcing unit (from the ambulance), admins.
+    public func mayReportArrival(_ h: AnnouncementHeader) -> Bool {
+        switch role {
+        case .admin: true
+        case .hospital: covers(h.hospitalId.rawValue)
+        case .crew: covers(h.unit)
+        case .dispatcher, .physician: false
+        }
+    }
+
     /// Consultations of districts the caller may see: their centre's (physician), their districts (dispatcher),
     /// their unit (crew), admin all.
     public func maySee(_ r: ConsultationRequest, in network: TNANetwork) -> Bool {

@@ -97,11 +97,11 @@ struct AnnouncementController: APIController {
                 return try context.json(View(announcement: a, logPosition: projector.position))
             },
             APIRoute(.post, "/v1/announcements/{id}/acknowledgement", roles: [.hospital, .admin]) { request, context in
-                try await hospitalCommand(.acknowledge, request, context)
+                try await hospitalCommand(request, context, allowed: { p, a in p.mayChange(hospital: a.hospitalId) }) { .acknowledge }
             },
-            APIRoute(.post, "/v1/announcements/{id}/arrival", roles: [.hospital, .admin]) { request, context in
-                let b = try await request.decodeStrict(ArrivalBody.self, context: context)
-                return try await hospitalCommand(.arrive(handoverAt: b.handoverAt), request, context)
+            APIRoute(.post, "/v1/announcements/{id}/arrival", roles: [.hospital, .crew, .admin]) { request, context in
+                // The body is read only after the caller is known to be the receiving hospital or the announcing crew.
+                try await hospitalCommand(request, context, allowed: { p, a in p.mayReportArrival(header(a)) }) { .arrive(handoverAt: try await request.decodeStrict(ArrivalBody.self, context: context).handoverAt) }
             },
             APIRoute(.post, "/v1/announcements/{id}/cancellation", roles: [.dispatcher, .crew, .admin]) { request, context in
                 let p = try context.requirePrincipal()
@@ -134,15 +134,18 @@ struct AnnouncementController: APIController {
         return a
     }
 
-    /// Acknowledge or arrival: only the target hospital (or an admin).
-    func hospitalCommand(_ c: AnnouncementCommand, _ request: Request, _ context: LotseRequestContext) async throws -> Response {
+    /// Acknowledge (the receiving hospital) or arrival (also the announcing crew), admins always; `command` (which may
+    /// read the body) runs after that check.
+    func hospitalCommand(_ request: Request, _ context: LotseRequestContext, allowed: (AuthenticatedPrincipal, AnnouncementState) -> Bool,
+                         _ command: () async throws -> AnnouncementCommand) async throws -> Response {
         let p = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = AnnouncementID(raw) else { throw Problem.badRequest("Voranmeldungs-ID „\(raw)“ ungültig", field: "id") }
         guard let a = try await announcements.load(id), p.maySee(header(a)) else {
             throw Problem.notFound("Voranmeldung \(raw) unbekannt / unknown announcement")
         }
-        guard p.mayChange(hospital: a.hospitalId) else { throw Problem.forbidden("Nur die Zielklinik / only the receiving hospital") }
+        guard allowed(p, a) else { throw Problem.forbidden("Nur die Zielklinik (oder die anmeldende Besatzung) / not yours") }
+        let c = try await command()
         let o = try await announcements.execute(c, id: id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
         return try context.json(Result(o))
     }

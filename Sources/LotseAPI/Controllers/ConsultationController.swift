@@ -16,7 +16,7 @@ struct ConsultationController: APIController {
     let clock: any LotseClock
 
     struct RequestBody: StrictBody {
-        static let allowedKeys: Set<String> = ["kind", "priority", "district", "lat", "lon", "pzc", "unit"]
+        static let allowedKeys: Set<String> = ["kind", "priority", "district", "lat", "lon", "pzc", "unit", "note"]
         let kind: ConsultationKind
         let priority: Int
         let district: DistrictID
@@ -24,6 +24,26 @@ struct ConsultationController: APIController {
         let lon: Double?
         let pzc: String?
         let unit: String
+        /// Short free text of the crew (≤ 200 characters).
+        let note: String?
+    }
+
+    /// A consultation as its crew follows it: where it stands in the queue, how long it has waited, and who took it.
+    struct UnitConsultation: Codable {
+        let consultation: ConsultationState
+        /// 1-based place among all waiting requests (nil unless waiting) and how many wait.
+        let queuePosition: Int?
+        let queueLength: Int
+        let waitingSeconds: Int
+        let physician: PhysicianContact?
+    }
+
+    /// Who took a consultation, and the number the crew calls back on (from the centre's configuration).
+    struct PhysicianContact: Codable {
+        let id: String
+        let centre: String
+        let centreName: String
+        let phone: String?
     }
 
     struct SignOnBody: StrictBody {
@@ -50,6 +70,11 @@ struct ConsultationController: APIController {
         let events: [String]
     }
 
+    struct UnitList: Codable {
+        let unit: String
+        let consultations: [UnitConsultation]
+    }
+
     struct Live: Codable {
         let queue: [ConsultationState]
         let open: [ConsultationState]
@@ -69,9 +94,14 @@ struct ConsultationController: APIController {
                     }
                     position = g
                 }
+                var note: String? = nil
+                if let raw = b.note?.trimmedWhitespace, !raw.isEmpty {
+                    guard raw.count <= 200 else { throw Problem.unprocessable("Freitext höchstens 200 Zeichen / note too long", field: "note") }
+                    note = raw
+                }
                 let key = try request.idempotencyKey()
                 let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().uuidString.lowercased()))
-                let r = ConsultationRequest(id: id, kind: b.kind, priority: b.priority, district: b.district, position: position, pzc: b.pzc, unit: b.unit)
+                let r = ConsultationRequest(id: id, kind: b.kind, priority: b.priority, district: b.district, position: position, pzc: b.pzc, unit: b.unit, note: note)
                 let events = try await run(.request(r), p, key)
                 return try context.json(Result(consultationId: id.rawValue, events: events.map(\.caseName)), status: .created)
             },
@@ -84,6 +114,32 @@ struct ConsultationController: APIController {
                     queue: s.queue(at: now).filter(visible),
                     open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
                     physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
+            },
+            APIRoute(.get, "/v1/units/{unit}/consultations", roles: [.crew, .dispatcher, .admin]) { _, context in
+                // A unit's own requests of the last 12 h with their live state (the crew page). Crews see their unit only.
+                let p = try context.requirePrincipal()
+                let unit = try context.parameters.require("unit")
+                guard p.role != .crew || p.covers(unit) else { throw Problem.forbidden("Nur die eigene Einheit / only your own unit") }
+                let s = await telenotarzt.state
+                let now = clock.now()
+                let queue = s.queue(at: now)
+                let since = now.adding(seconds: -12 * 3600)
+                let mine = s.consultations.values
+                    .filter { $0.request.unit == unit && p.maySee($0.request, in: s.network) && ($0.status.isOpen || $0.requestedAt >= since) }
+                    .sorted { ($0.requestedAt, $0.request.id) > ($1.requestedAt, $1.request.id) }
+                let views = mine.map { c in
+                    UnitConsultation(
+                        consultation: c, queuePosition: queue.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: queue.count,
+                        waitingSeconds: Int(((c.acceptedAt ?? now).minutes(since: c.requestedAt) * 60).rounded()),
+                        physician: c.physician.flatMap { doc in
+                            s.physicians[doc].map { ph in
+                                let centre = s.network.centres.first { $0.id == ph.centre }
+                                return PhysicianContact(id: doc.rawValue, centre: ph.centre.rawValue, centreName: centre?.name ?? ph.centre.rawValue,
+                                                        phone: centre?.phone)
+                            }
+                        })
+                }
+                return try context.json(UnitList(unit: unit, consultations: views))
             },
             APIRoute(.get, "/v1/consultations/{id}", roles: [.physician, .dispatcher, .crew, .admin], query: ["reason"]) { request, context in
                 // Details are patient data: every read is recorded (who, when, why) and only then answered.

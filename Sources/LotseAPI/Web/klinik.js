@@ -1,4 +1,4 @@
-import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS } from "/ui/lotse.js";
+import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE } from "/ui/lotse.js";
 
 header("klinik");
 const me = requireSession(["hospital"]);
@@ -150,13 +150,12 @@ async function loadArrivals() {
   const key = JSON.stringify(list.announcements);
   if (key === shownArrivals) return;
   shownArrivals = key;
-  const STATE = { announced: "angemeldet – nicht quittiert", acknowledged: "quittiert", arrived: "angekommen", cancelled: "storniert" };
   const rows = list.announcements.map((a) => el("tr", { "data-announcement": a.id, class: a.status === "announced" && a.urgency === 1 ? "closed" : "" },
     el("th", { scope: "row" }, a.pzc, el("br"), el("span", { class: "muted" }, `Dringlichkeit ${a.urgency}`)),
     el("td", {}, fmtTime(a.eta)),
     el("td", {}, a.unit),
     el("td", {}, a.flags.join(", ")),
-    el("td", {}, STATE[a.status] + (a.escalatedAt ? " · eskaliert" : "") + (a.overrideReason ? ` · trotz Abmeldung: ${a.overrideReason}` : "")),
+    el("td", {}, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert" : "") + (a.overrideReason ? ` · trotz Abmeldung: ${a.overrideReason}` : "")),
     el("td", {},
       a.status === "announced" ? el("button", { type: "button", onclick: () => step(a, "acknowledgement"), "aria-label": `Voranmeldung ${a.pzc} quittieren` }, "Quittieren") : "",
       " ",

@@ -1,7 +1,8 @@
 import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS } from "/ui/lotse.js";
+import { answerView, composePZC as pzcOf, loadReference, placeNamed, splitPZC as partsOf } from "/ui/dispatch.js";
 
 header("leitstelle");
-const me = requireSession(["dispatcher", "crew"]);
+const me = requireSession(["dispatcher"]);
 const $ = (id) => document.getElementById(id);
 let board = null;
 let asOf = null;
@@ -129,26 +130,17 @@ function renderMap() {
 
 // ---------- Dispatch ----------
 
-function codeOf(text) {
-  const m = text.match(/^\s*(\d{3})/);
-  if (m) return m[1];
-  const hit = codes.find((c) => c.name.toLowerCase().includes(text.trim().toLowerCase()));
-  return hit ? hit.rmi : null;
-}
-
 function composePZC() {
-  const rmi = codeOf($("code").value);
-  const age = Number($("age").value);
-  if (rmi && Number.isInteger(age) && age >= 0 && age <= 99) $("pzc").value = `${rmi}${String(age).padStart(2, "0")}${$("urgency").value}`;
+  const pzc = pzcOf(codes, $("code").value, $("age").value, $("urgency").value);
+  if (pzc) $("pzc").value = pzc;
 }
 
 function splitPZC() {
-  const v = $("pzc").value.trim();
-  if (!/^\d{6}$/.test(v)) return;
-  const c = codes.find((x) => x.rmi === v.slice(0, 3));
-  $("code").value = c ? `${c.rmi} – ${c.name}` : v.slice(0, 3);
-  $("age").value = String(Number(v.slice(3, 5)));
-  $("urgency").value = v.slice(5);
+  const p = partsOf(codes, $("pzc").value.trim());
+  if (!p) return;
+  $("code").value = p.code;
+  $("age").value = p.age;
+  $("urgency").value = p.urgency;
 }
 
 async function runDispatch() {
@@ -169,29 +161,8 @@ async function runDispatch() {
   }
 }
 
-function resourceList(resources) {
-  return el("ul", {}, ...resources.map((r) => el("li", { class: r.status },
-    `${r.label}: ${STATUS[r.status]}${r.until ? ` bis ${fmtTime(r.until)}` : ""}${r.reason ? ` – ${r.reason}` : ""}`)));
-}
-
 function renderAnswer() {
-  const a = lastAnswer;
-  const head = el("p", {}, el("strong", {}, `${a.query.indication} (PZC ${a.query.pzc})`),
-    ` – ${a.suitableTotal} geeignet, ${a.excludedTotal} derzeit nicht · Regeln ${a.rulesVersion} · Stand ${fmtTime(a.evaluatedAt)}`);
-  const cands = a.candidates.map((c) => el("article", { class: "candidate", "data-rank": c.rank, "data-hospital": c.hospitalId, "aria-label": `Rang ${c.rank}: ${c.name}` },
-    el("h3", {}, `${c.rank}. ${c.name}`),
-    el("p", {}, `${c.driveMinutes} min Fahrt (${c.distanceKm} km) · Score ${c.score}`
-      + (c.scoreParts.limitedPenaltyMinutes ? ` · +${c.scoreParts.limitedPenaltyMinutes} min eingeschränkt` : "")
-      + (c.scoreParts.loadPenaltyMinutes ? ` · +${c.scoreParts.loadPenaltyMinutes} min Last` : "")
-      + ` · ${c.patientsEnRoute} unterwegs · Daten ${fmtAge(c.dataAgeMinutes)}`),
-    resourceList(c.resources),
-    el("button", { type: "button", onclick: () => openAnnounce(c, false) }, `Voranmelden: ${c.name}`)));
-  const excluded = a.excluded.length ? el("div", {}, el("h3", {}, "Derzeit nicht geeignet"),
-    ...a.excluded.map((x) => el("article", { class: "candidate closed", "data-excluded": x.hospitalId },
-      el("h3", {}, x.name), el("p", {}, `${x.driveMinutes} min Fahrt`),
-      el("ul", {}, ...x.reasons.map((r) => el("li", {}, r))),
-      el("button", { type: "button", class: "danger", onclick: () => openAnnounce(x, true) }, `Trotz Abmeldung voranmelden: ${x.name}`)))) : null;
-  $("answer").replaceChildren(head, ...(cands.length ? cands : [el("p", { class: "error" }, "Keine Klinik ist derzeit geeignet.")]), excluded || "");
+  $("answer").replaceChildren(...answerView(lastAnswer, openAnnounce));
 }
 
 // ---------- Announcement ----------
@@ -234,7 +205,7 @@ $("age").addEventListener("change", composePZC);
 $("urgency").addEventListener("change", composePZC);
 $("pzc").addEventListener("change", splitPZC);
 $("place").addEventListener("change", () => {
-  const p = places.find((m) => m.name.split(",")[0].toLowerCase() === $("place").value.split(",")[0].trim().toLowerCase());
+  const p = placeNamed(places, $("place").value);
   if (p) { $("lat").value = p.lat.toFixed(4); $("lon").value = p.lon.toFixed(4); }
 });
 $("dispatch").addEventListener("submit", (e) => {
@@ -268,9 +239,7 @@ followEvents(() => refresh(), () => refresh());
 
 (async () => {
   try {
-    const [c, m] = await Promise.all([api("/v1/reference/codes"), api("/v1/reference/municipalities")]);
-    codes = c.codes.filter((x) => x.rankable);
-    places = m.municipalities;
+    ({ codes, places } = await loadReference());
     $("codes").replaceChildren(...codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
     $("places").replaceChildren(...places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
     $("code").value = "421 – " + (codes.find((x) => x.rmi === "421")?.name || "");

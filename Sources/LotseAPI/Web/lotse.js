@@ -2,6 +2,19 @@
 // the live event stream (fetch + SSE parsing, so the token goes in a header, never in a URL) with a visible
 // "Verbindung getrennt" state, automatic reconnect and resume by Last-Event-ID, and small DOM helpers.
 
+/** Where an announcement stands, in German. */
+export const ANNOUNCEMENT_STATE = { announced: "angemeldet – nicht quittiert", acknowledged: "quittiert", arrived: "angekommen", cancelled: "storniert" };
+
+/** Telenotarzt: the kinds of request and the ways a consultation ends, in German. */
+export const TNA_KIND = {
+  "crew-advice": "Beratung der Besatzung", "dispatched-with-ambulance": "mit RTW alarmiert", "bridging-until-nef": "Überbrückung bis NEF",
+  "support-on-scene-notarzt": "Unterstützung Notarzt vor Ort", "secondary-transport": "Sekundärtransport",
+};
+export const DISPOSITION = {
+  "transported-to-hospital": "Transport in Klinik", "treated-on-scene": "vor Ort behandelt", "handed-over-to-notarzt": "an Notarzt übergeben",
+  "no-treatment-needed": "keine Behandlung nötig",
+};
+
 export const STATUS = {
   available: "verfügbar", limited: "eingeschränkt", closed: "abgemeldet", unknown: "unbekannt",
 };
@@ -61,11 +74,15 @@ export class Problem extends Error {
 }
 
 let idem = 0;
+/** A key that makes a command's retries land once (the server answers a repeat with the first result). */
+export function newIdempotencyKey() {
+  return `web-${Date.now()}-${++idem}-${Math.random().toString(36).slice(2)}`;
+}
 /** Calls the API with the session's token; commands get an Idempotency-Key. Returns parsed JSON. */
-export async function api(path, { method = "GET", body, token } = {}) {
+export async function api(path, { method = "GET", body, token, idempotencyKey } = {}) {
   const headers = { Authorization: "Bearer " + (token || session({ expired: true })?.token || "") };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = `web-${Date.now()}-${++idem}-${Math.random().toString(36).slice(2)}`;
+  if (method !== "GET") headers["Idempotency-Key"] = idempotencyKey || newIdempotencyKey();
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   let json = null;
@@ -239,7 +256,7 @@ const renewal = {
 export function header(current) {
   const s = session();
   const nav = el("nav", { "aria-label": "Seiten" },
-    ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"]].map(([p, label]) =>
+    ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"], ["rtw", "RTW"]].map(([p, label]) =>
       el("a", { href: `/ui/${p}.html`, "aria-current": p === current ? "page" : null }, label)));
   const who = el("span", { class: "who" }, s ? `${ROLE[s.role] || s.role}: ${s.subject} (${s.scope.join(", ")}) ` : "",
     el("span", { id: "session-end" }), " ",

@@ -1,6 +1,6 @@
 import { api, say, session, ROLE } from "/ui/lotse.js";
 
-const home = { dispatcher: "leitstelle", crew: "leitstelle", admin: "leitstelle", hospital: "klinik", physician: "telenotarzt" };
+const home = { dispatcher: "leitstelle", crew: "rtw", admin: "leitstelle", hospital: "klinik", physician: "telenotarzt" };
 const form = document.getElementById("signin");
 const field = document.getElementById("token");
 

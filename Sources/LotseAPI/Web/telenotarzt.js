@@ -1,4 +1,4 @@
-import { api, debounce, el, fmtTime, followEvents, header, requireSession, say } from "/ui/lotse.js";
+import { api, debounce, el, fmtTime, followEvents, header, requireSession, say, DISPOSITION, TNA_KIND as KIND } from "/ui/lotse.js";
 
 header("telenotarzt");
 const me = requireSession(["physician"]);
@@ -7,14 +7,6 @@ const doc = me.subject;
 let live = null;
 let shown = "";
 let hospitals = [];
-const KIND = {
-  "crew-advice": "Beratung der Besatzung", "dispatched-with-ambulance": "mit RTW alarmiert", "bridging-until-nef": "Überbrückung bis NEF",
-  "support-on-scene-notarzt": "Unterstützung Notarzt vor Ort", "secondary-transport": "Sekundärtransport",
-};
-const DISPOSITION = {
-  "transported-to-hospital": "Transport in Klinik", "treated-on-scene": "vor Ort behandelt", "handed-over-to-notarzt": "an Notarzt übergeben",
-  "no-treatment-needed": "keine Behandlung nötig",
-};
 const PSTATE = { available: "im Dienst, frei", busy: "im Dienst, ausgelastet", paused: "Pause", signedOff: "abgemeldet" };
 
 async function load() {

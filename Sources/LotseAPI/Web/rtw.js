@@ -1,0 +1,275 @@
+// Lotse – the ambulance crew's page (tablet or phone): request the Telenotarzt and follow the request live, find the
+// destination hospital from the current position, announce the patient and follow the acknowledgement. Commands go
+// through an outbox kept on the device with their Idempotency-Key: made without a connection (Funkloch) they are
+// sent when it returns, shown as "wird gesendet" until confirmed, and never land twice.
+import {
+  api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, requireSession, say, ANNOUNCEMENT_STATE, DISPOSITION, TNA_KIND,
+} from "/ui/lotse.js";
+import { answerView, composePZC, loadReference, nearestPlace, placeNamed } from "/ui/dispatch.js";
+
+header("rtw");
+const me = requireSession(["crew"]);
+const $ = (id) => document.getElementById(id);
+const unit = me.scope.find((s) => s !== "*") || "";
+let codes = [];
+let places = [];
+let where = null; // { lat, lon, district, label }
+
+// ---------- Theme (day / night) ----------
+
+function applyTheme(dark) {
+  document.body.classList.toggle("dark", dark);
+  $("theme").setAttribute("aria-pressed", String(dark));
+  $("theme").textContent = dark ? "Tagmodus" : "Nachtmodus";
+  localStorage.setItem("lotse.theme", dark ? "dark" : "light");
+}
+$("theme").addEventListener("click", () => applyTheme(!document.body.classList.contains("dark")));
+applyTheme(localStorage.getItem("lotse.theme") === "dark");
+
+// ---------- Outbox: commands survive a Funkloch ----------
+
+const OUTBOX = "lotse.outbox";
+const outbox = () => JSON.parse(localStorage.getItem(OUTBOX) || "[]");
+const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
+let flushing = false;
+
+/** Queues a command with a fresh Idempotency-Key and tries to send it; `done(result)` runs once it is confirmed. */
+function command(method, path, body, label, done) {
+  saveOutbox([...outbox(), { key: newIdempotencyKey(), method, path, body, label, madeAt: new Date().toISOString(), done }]);
+  renderOutbox();
+  flush();
+}
+
+const confirmed = {
+  tna: (r) => { say("tna-message", `Telenotarzt angefordert (${r.consultationId}).`); loadConsultations(); },
+  announce: (r) => { say("dispatch-message", `Voranmeldung ${r.announcementId} gesendet – wartet auf Quittung der Klinik.`); loadAnnouncements(); },
+  refresh: () => { loadConsultations(); loadAnnouncements(); },
+};
+
+/** Sends what waits, oldest first, each with its own key (a repeat after a lost answer returns the first result). */
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    for (;;) {
+      const [item] = outbox();
+      if (!item) break;
+      try {
+        const r = await api(item.path, { method: item.method, body: item.body, idempotencyKey: item.key });
+        confirmed[item.done]?.(r);
+      } catch (err) {
+        if (err.status === undefined) break; // no connection: stays in the outbox
+        say(item.path.includes("consultation") ? "tna-message" : "dispatch-message", `${item.label}: ${err.message}`, true);
+      }
+      saveOutbox(outbox().filter((x) => x.key !== item.key));
+      renderOutbox();
+    }
+  } finally {
+    flushing = false;
+    renderOutbox();
+  }
+}
+
+function renderOutbox() {
+  const items = outbox();
+  $("outbox").hidden = items.length === 0;
+  $("outbox").textContent = items.length
+    ? `Keine Verbindung? ${items.length} Aktion${items.length > 1 ? "en" : ""} wird gesendet: ${items.map((x) => `${x.label} (${fmtTime(x.madeAt)})`).join(", ")}`
+    : "";
+}
+
+// ---------- Patient and place ----------
+
+function pzc() {
+  return composePZC(codes, $("code").value, $("age").value, $("urgency").value);
+}
+
+function setPlace(lat, lon, source) {
+  const near = nearestPlace(places, lat, lon);
+  where = { lat, lon, district: near?.district || "", label: `${lat.toFixed(4)}, ${lon.toFixed(4)} – bei ${near ? near.name.split(",")[0] : "?"} (${near?.district || "?"}), ${source}` };
+  say("where", `Ort: ${where.label}`);
+}
+
+$("locate").addEventListener("click", () => {
+  if (!navigator.geolocation) return say("where", "Keine Ortung auf diesem Gerät – Gemeinde eingeben.", true);
+  say("where", "Ortung läuft …");
+  navigator.geolocation.getCurrentPosition(
+    (p) => setPlace(p.coords.latitude, p.coords.longitude, "Gerät"),
+    () => say("where", "Ortung nicht möglich – Gemeinde eingeben.", true),
+    { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+});
+$("place").addEventListener("change", () => {
+  const p = placeNamed(places, $("place").value);
+  if (p) setPlace(p.lat, p.lon, "Gemeinde");
+  else say("where", "Gemeinde unbekannt – aus der Liste wählen.", true);
+});
+
+function needPlace(target) {
+  if (where) return true;
+  say(target, "Erst den Ort bestimmen (Position vom Gerät oder Gemeinde).", true);
+  $("place").focus();
+  return false;
+}
+
+// ---------- Telenotarzt ----------
+
+$("tna-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (!needPlace("tna-message")) return;
+  const body = {
+    kind: document.querySelector("input[name=kind]:checked").value, priority: Number($("priority").value), district: where.district,
+    lat: Number(where.lat.toFixed(5)), lon: Number(where.lon.toFixed(5)), unit,
+  };
+  const code = pzc();
+  if (code) body.pzc = code;
+  if ($("note").value.trim()) body.note = $("note").value.trim();
+  command("POST", "/v1/consultations", body, "Telenotarzt-Anforderung", "tna");
+  $("note").value = "";
+});
+
+let shownConsultations = "";
+function stateText(v) {
+  const c = v.consultation;
+  const mins = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} min`;
+  switch (c.status) {
+    case "waiting": return `Wartet – Platz ${v.queuePosition ?? "?"} von ${v.queueLength}, seit ${mins(v.waitingSeconds)}`;
+    case "offered": return "Einem Telenotarzt angeboten – wartet auf Annahme";
+    case "accepted": return `Angenommen von ${v.physician?.id ?? "?"} (${v.physician?.centreName ?? ""})`;
+    case "connected": return `Verbunden mit ${v.physician?.id ?? "?"}`;
+    case "ended": return `Beendet: ${DISPOSITION[c.disposition] || c.disposition || ""}`;
+    case "cancelled": return "Abgebrochen";
+    case "escalated": return "An den Notarzt übergeben (Notarzt nachgefordert)";
+    default: return c.status;
+  }
+}
+
+async function loadConsultations() {
+  let list;
+  try { list = await api(`/v1/units/${encodeURIComponent(unit)}/consultations`); } catch (e) { return; }
+  const key = JSON.stringify(list.consultations);
+  if (key === shownConsultations) return;
+  shownConsultations = key;
+  const cards = list.consultations.map((v) => {
+    const c = v.consultation, id = c.request.id, open = ["waiting", "offered", "accepted", "connected"].includes(c.status);
+    const reason = el("input", { id: `cancel-${id}`, placeholder: "Grund", size: 16 });
+    return el("article", { class: `candidate consultation ${open ? "" : "done"}`, "data-consultation": id, "data-status": c.status },
+      el("h3", {}, `${TNA_KIND[c.request.kind] || c.request.kind} · Priorität ${c.request.priority} · ${fmtTime(c.requestedAt)}`),
+      el("p", { class: "state" }, stateText(v)),
+      v.physician && (c.status === "accepted" || c.status === "connected")
+        ? el("p", {}, "Rückruf: ", v.physician.phone ? el("a", { href: `tel:${v.physician.phone.replace(/\s/g, "")}` }, v.physician.phone) : "Nummer nicht hinterlegt (tna-config)")
+        : "",
+      open ? el("div", { class: "row" },
+        el("button", { type: "button", class: "danger", onclick: () => command("POST", `/v1/consultations/${id}/escalation`, undefined, "Notarzt nachfordern", "refresh") }, "Notarzt nachfordern"),
+        el("label", { for: `cancel-${id}` }, "Abbruchgrund", reason),
+        el("button", { type: "button", class: "secondary", onclick: () => {
+          if (!reason.value.trim()) { reason.focus(); return say("tna-message", "Für den Abbruch einen Grund angeben.", true); }
+          command("POST", `/v1/consultations/${id}/cancellation`, { reason: reason.value.trim() }, "Abbruch", "refresh");
+        } }, "Abbrechen")) : "");
+  });
+  $("consultations").replaceChildren(...(cards.length ? cards : [el("p", { class: "muted" }, "Keine Anforderung in den letzten 12 h.")]));
+}
+
+// ---------- Destination hospital ----------
+
+const ANSWER = "lotse.rtw.answer";
+function showAnswerAge() {
+  const saved = JSON.parse(localStorage.getItem(ANSWER) || "null");
+  if (!saved) return;
+  const mins = Math.round((Date.now() - new Date(saved.at)) / 60000);
+  $("answer-age").textContent = `Antwort von ${fmtTime(saved.at)} (vor ${mins} min)${saved.stale ? " – letzter Stand, keine Verbindung" : ""}`;
+}
+
+function renderAnswer(a) {
+  $("answer").replaceChildren(...answerView(a, announce));
+}
+
+async function runDispatch() {
+  if (!where) return;
+  const code = pzc();
+  if (!code) { say("dispatch-message", "Indikation nicht erkannt – Code (z. B. 421) oder Namen wählen.", true); return; }
+  const q = new URLSearchParams({ pzc: code, lat: where.lat.toFixed(5), lon: where.lon.toFixed(5), limit: 5 });
+  try {
+    const a = await api("/v1/dispatch?" + q);
+    localStorage.setItem(ANSWER, JSON.stringify({ at: new Date().toISOString(), answer: a, where }));
+    if ($("dispatch-message").className === "error") say("dispatch-message", "");
+    renderAnswer(a);
+  } catch (err) {
+    const saved = JSON.parse(localStorage.getItem(ANSWER) || "null");
+    if (err.status === undefined && saved) {
+      saved.stale = true;
+      localStorage.setItem(ANSWER, JSON.stringify(saved));
+      renderAnswer(saved.answer);
+    }
+    say("dispatch-message", err.status === undefined ? "Keine Verbindung – letzte Antwort wird gezeigt." : err.message, true);
+  }
+  showAnswerAge();
+}
+
+$("dispatch-button").addEventListener("click", () => { if (needPlace("dispatch-message")) runDispatch(); });
+
+function announce(c, override) {
+  const saved = JSON.parse(localStorage.getItem(ANSWER) || "null");
+  const body = {
+    hospitalId: c.hospitalId, pzc: saved?.answer.query.pzc || pzc(), unit, district: where?.district || saved?.where?.district,
+    eta: new Date(Date.now() + Math.max(5, c.driveMinutes) * 60000).toISOString(),
+    flags: [...document.querySelectorAll("input[name=flag]:checked")].map((b) => b.value),
+  };
+  if (override) {
+    const why = window.prompt(`${c.name} ist derzeit nicht geeignet. Begründung für die Voranmeldung:`);
+    if (!why || !why.trim()) return;
+    body.overrideReason = why.trim();
+  }
+  command("POST", "/v1/announcements", body, `Voranmeldung an ${c.name}`, "announce");
+}
+
+let shownAnnouncements = "";
+async function loadAnnouncements() {
+  let list;
+  try { list = await api("/v1/announcements"); } catch (e) { return; }
+  const mine = list.announcements.filter((a) => a.unit === unit).sort((a, b) => (a.announcedAt < b.announcedAt ? 1 : -1));
+  const key = JSON.stringify(mine);
+  if (key === shownAnnouncements) return;
+  shownAnnouncements = key;
+  const rows = mine.map((a) => {
+    const enRoute = a.status === "announced" || a.status === "acknowledged";
+    const reason = el("input", { id: `storno-${a.id}`, placeholder: "Grund", size: 14 });
+    return el("article", { class: `candidate ${a.status === "acknowledged" ? "available" : ""}`, "data-announcement": a.id, "data-status": a.status },
+      el("h3", {}, `${a.hospitalName || a.hospitalId} · PZC ${a.pzc} · ETA ${fmtTime(a.eta)}`),
+      el("p", { class: "state" }, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert (Klinik hat nicht quittiert)" : "")
+        + (a.acknowledgedAt ? ` · quittiert ${fmtTime(a.acknowledgedAt)}` : "")),
+      enRoute ? el("div", { class: "row" },
+        el("button", { type: "button", onclick: () => command("POST", `/v1/announcements/${a.id}/arrival`, {}, "Ankunft", "refresh") }, "Angekommen"),
+        el("label", { for: `storno-${a.id}` }, "Stornogrund", reason),
+        el("button", { type: "button", class: "secondary", onclick: () => {
+          if (!reason.value.trim()) { reason.focus(); return say("dispatch-message", "Für das Storno einen Grund angeben.", true); }
+          command("POST", `/v1/announcements/${a.id}/cancellation`, { reason: reason.value.trim() }, "Storno", "refresh");
+        } }, "Stornieren")) : "");
+  });
+  $("announcements").replaceChildren(...(rows.length ? rows : [el("p", { class: "muted" }, "Keine.")]));
+}
+
+// ---------- Live ----------
+
+const refresh = debounce(() => { loadConsultations(); loadAnnouncements(); });
+followEvents(() => refresh(), () => { refresh(); flush(); });
+window.addEventListener("online", flush);
+setInterval(() => { flush(); showAnswerAge(); }, 3000);
+
+(async () => {
+  renderOutbox();
+  showAnswerAge();
+  try {
+    ({ codes, places } = await loadReference());
+    $("codes").replaceChildren(...codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
+    $("places").replaceChildren(...places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
+    $("code").value = "421 – " + (codes.find((x) => x.rmi === "421")?.name || "");
+    $("urgency").value = "1";
+  } catch (e) {
+    say("tna-message", `Referenzdaten nicht geladen: ${e.message}`, true);
+  }
+  const saved = JSON.parse(localStorage.getItem(ANSWER) || "null");
+  if (saved) { where = saved.where; renderAnswer(saved.answer); say("where", `Ort: ${where.label}`); }
+  loadConsultations();
+  loadAnnouncements();
+  flush();
+})();
