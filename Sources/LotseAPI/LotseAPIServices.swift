@@ -22,6 +22,8 @@ public final class LotseAPIServices: Sendable {
     public let audit: ConsultationAuditService
     /// Token revocations: commands, and the node's revocation list kept in step with the projection.
     public let revocations: TokenRevocationService
+    /// Acknowledged alarms (escalated red announcements, Telenotarzt requests nobody took).
+    public let alarms: AlarmService
     /// Which node runs the timers (one lease in the store; on one machine, this process).
     let timerLease: TimerLease
     private let rebuilt = Mutex(false)
@@ -43,7 +45,12 @@ public final class LotseAPIServices: Sendable {
         audit = ConsultationAuditService(store: store)
         let revocations = TokenRevocationService(store: store, list: configuration.tokens.revocations)
         self.revocations = revocations
-        projector = CapacityProjector(store: store, observer: { revocations.apply($0) })
+        let alarms = AlarmService(store: store)
+        self.alarms = alarms
+        projector = CapacityProjector(store: store, observer: { r in
+            revocations.apply(r)
+            alarms.apply(r)
+        })
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
         timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }
@@ -58,6 +65,7 @@ public final class LotseAPIServices: Sendable {
         let stats = try await projector.rebuild(snapshots: snapshots)
         // After the rebuild: every revocation up to now (the projection applies later ones as they come).
         try await revocations.load()
+        try await alarms.load()
         try await telenotarzt.catchUp()
         rebuilt.withLock { $0 = true }
         return stats

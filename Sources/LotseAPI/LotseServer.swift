@@ -25,6 +25,7 @@ public enum LotseServer {
             ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, clock: clock),
             ReferenceController(table: api.ranking.table),
             RevocationController(revocations: api.revocations, clock: clock),
+            AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LotseDomain
 import LotseEventStore
 
@@ -37,4 +38,19 @@ public protocol Aggregate: Sendable {
 
 extension Aggregate {
     public var decidesOnState: Bool { true }
+}
+
+/// The stored form of aggregates whose one event type is a plain JSON payload (the access log, token revocations,
+/// alarm acknowledgements): sorted-key JSON, the payload's type name and schema version.
+extension Aggregate where Event: EventPayload {
+    public func encode(_ event: Event, metadata: EventMetadata) throws -> EventData {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return EventData(type: Event.eventType, schemaVersion: Event.schemaVersion, payload: try enc.encode(event), metadata: Data(metadata.json))
+    }
+
+    public func decode(_ r: RecordedEvent) throws -> Event? {
+        guard r.type == Event.eventType else { return nil }
+        return try JSONDecoder().decode(Event.self, from: r.payload)
+    }
 }

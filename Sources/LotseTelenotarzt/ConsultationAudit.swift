@@ -56,18 +56,6 @@ public struct ConsultationAuditAggregate: Aggregate {
     }
 
     public func evolve(_ state: Int, _: ConsultationDetailsRead) -> Int { state + 1 }
-
-    public func encode(_ event: ConsultationDetailsRead, metadata: EventMetadata) throws -> EventData {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        return EventData(type: ConsultationDetailsRead.eventType, schemaVersion: ConsultationDetailsRead.schemaVersion,
-                         payload: try enc.encode(event), metadata: Data(metadata.json))
-    }
-
-    public func decode(_ r: RecordedEvent) throws -> ConsultationDetailsRead? {
-        guard r.type == ConsultationDetailsRead.eventType else { return nil }
-        return try JSONDecoder().decode(ConsultationDetailsRead.self, from: r.payload)
-    }
 }
 
 /// Records and lists reads of consultation details (the route answers only after the read is on record).

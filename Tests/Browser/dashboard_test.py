@@ -85,7 +85,7 @@ class Server:
     def start(self, demo=True):
         log = open(os.path.join(self.dir, "serve.log"), "w")
         args = [LOTSE, "serve", "--db", os.path.join(self.dir, "lotse.sqlite"), "--port", str(self.port),
-                "--tls-cert", self.cert, "--tls-key", self.key]
+                "--tls-cert", self.cert, "--tls-key", self.key, "--escalation-seconds", "10"]
         if demo:
             args.insert(2, "--demo")
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "error"})
@@ -276,8 +276,10 @@ def main():
         row_text = lambda d: d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text
         wait(klinik, lambda d: "421701" in row_text(d) and "schockraum" in row_text(d) and "nicht quittiert" in row_text(d),
              what="announcement on the arrivals board")
+        wait(klinik, lambda d: d.find_element(By.ID, "red-alert").is_displayed() and "ROT" in text_of(d, "#red-alert"), what="red alert on the hospital page")
         click(klinik, By.XPATH, "//tr[@data-announcement]//button[contains(., 'Quittieren')]")
-        wait(klinik, lambda d: "quittiert" in d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text, what="acknowledged")
+        wait(klinik, lambda d: "nicht quittiert" not in d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text, what="acknowledged")
+        wait(klinik, lambda d: not d.find_element(By.ID, "red-alert").is_displayed(), what="red alert gone after the acknowledgement")
         klinik.save_screenshot(os.path.join(SHOTS, "klinik.png"))
         click(klinik, By.XPATH, "//tr[@data-announcement]//button[contains(., 'Angekommen')]")
         wait(klinik, lambda d: "angekommen" in d.find_element(By.CSS_SELECTOR, "tr[data-announcement]").text, what="arrived")
@@ -342,6 +344,27 @@ def main():
         wait(crew, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-announcement='{ann}'][data-status=arrived]"), timeout=20, what="arrival shown")
         arrivals = [l for l in server.events() if f"announcement-{ann}" in l and "PatientArrived" in l]
         assert len(arrivals) == 1, f"PatientArrived {len(arrivals)} times in the log"
+
+        step("Klinik: „Alles unverändert bestätigen“ reports every status again in one command")
+        click(klinik, By.ID, "confirm-all")
+        wait(klinik, lambda d: "unverändert bestätigt" in text_of(d, "#message"), what="confirmation")
+        h = server.call("GET", f"/v1/hospitals/{BERGEN}", server.tokens["hospital"])
+        times = {r["reportedAt"] for r in h["resources"] if r["status"] in ("available", "limited")}
+        assert len(times) == 1, f"statuses not confirmed in one command: {times}"
+
+        step("Leitstelle: an escalated red announcement is an alarm until a dispatcher acknowledges it (in the log)")
+        until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1800))
+        server.call("POST", "/v1/announcements", server.tokens["dispatcher"],
+                    {"hospitalId": "771436", "pzc": "421701", "eta": until, "unit": "RTW-Stralsund-2", "district": "Vorpommern-Rügen"})
+        alarm = "//div[@id='alarms']/p[contains(., 'Stralsund')]"
+        wait(leit, lambda d: d.find_elements(By.XPATH, alarm), timeout=60, what="alarm for the unacknowledged red patient")
+        leit.execute_script("window.scrollTo(0, 0)")
+        leit.save_screenshot(os.path.join(SHOTS, "leitstelle-alarm.png"))
+        click(leit, By.XPATH, alarm + "//button[contains(., 'Quittieren')]")
+        wait(leit, lambda d: not d.find_elements(By.XPATH, alarm), what="alarm gone after the acknowledgement")
+        acks = [l for l in server.events() if "AlarmAcknowledged" in l and "dispatcher:ils-stralsund" in l]
+        assert len(acks) >= 1, "no AlarmAcknowledged by the dispatcher in the log"
+        assert "Voranmeldung" in text_of(leit, "#sent") or leit.find_elements(By.CSS_SELECTOR, "#sent tr[data-sent]"), "announcements list empty"
 
         step("crew page: dark theme and a phone's width; axe-core on both")
         click(crew, By.ID, "theme")

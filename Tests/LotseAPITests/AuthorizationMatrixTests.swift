@@ -67,8 +67,10 @@ import Testing
                     } else if route.method == .get {
                         #expect(r.status == .ok, "\(label): \(r.status) \(r.text)")
                     } else {
-                        // Commands pass authorization; a repeated command may meet a state conflict (reopen twice).
-                        #expect([.ok, .created, .conflict].contains(r.status), "\(label): \(r.status) \(r.text)")
+                        // Commands pass authorization; a repeated command may meet a state conflict (reopen twice); there
+                        // is no alarm to acknowledge here (AlarmTests has them), so that one passes to its 404.
+                        let passed: Set<HTTPResponse.Status> = route.path == "/v1/alarms/{id}/acknowledgement" ? [.notFound] : [.ok, .created, .conflict]
+                        #expect(passed.contains(r.status), "\(label): \(r.status) \(r.text)")
                     }
                 }
             }

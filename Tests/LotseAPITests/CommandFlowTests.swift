@@ -10,6 +10,27 @@ import Testing
 @Suite struct CommandFlowTests {
     let closure = "/v1/hospitals/772096/resources/stroke-unit/closure"
 
+    /// One click per shift: every status of the hospital reported again in one command (one commit), the board's
+    /// report times move to now.
+    @Test func allStatusesAreConfirmedInOneCommand() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            f.clock.advance(minutes: 90)
+            let r = try await client.execute(uri: "/v1/hospitals/772096/status-confirmation", method: .post, headers: f.headers(.hospital))
+            #expect(r.status == .ok, "\(r.text)")
+            let events = try #require(r.json["events"] as? [String])
+            let hospital = try await client.execute(uri: "/v1/hospitals/772096", method: .get, headers: f.headers(.hospital))
+            let resources = try #require(hospital.json["resources"] as? [[String: Any]])
+            #expect(!events.isEmpty && events.allSatisfy { $0 == "ResourceStatusReported" } && events.count == resources.count)
+            let now = f.clock.now().iso8601
+            #expect(resources.allSatisfy { $0["reportedAt"] as? String == now }, "\(resources)")
+            // Another hospital may not confirm for it.
+            var other = f.headers(nil)
+            other[.authorization] = "Bearer \(f.otherHospitalToken)"
+            #expect(try await client.execute(uri: "/v1/hospitals/772096/status-confirmation", method: .post, headers: other).status == .forbidden)
+        }
+    }
+
     @Test func idempotentRetriesReturnTheFirstResult() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

@@ -27,6 +27,29 @@ struct HospitalTests {
         #expect(e.hospitalId == id && e.notfallstufe == 3 && e.profile.contains(.strokeUnit) && e.occurredAt == t0)
     }
 
+    /// "Alles unverändert bestätigen": every reported status again at `now`; a closure stays, a resource never
+    /// reported stays unknown, an expired closure counts as the available it has become.
+    @Test func confirmAllReReportsEveryReportedStatusAndNothingElse() throws {
+        let t1 = t0.adding(minutes: 10), later = t0.adding(minutes: 600)
+        var history = registered
+        history += try given(history, when: .reportStatus(.ct, .limited), at: t1)
+        history += try given(history, when: .close(.strokeUnit, reason: "Personalmangel", until: t0.adding(minutes: 120)), at: t1)
+        // icu never reported.
+        let confirmed = try given(history, when: .confirmAll, at: later)
+        let reported = confirmed.compactMap { e -> (ResourceKey, ReportedStatus, Timestamp)? in
+            guard case let .statusReported(r) = e else { return nil }
+            return (r.resource, r.status, r.occurredAt)
+        }
+        #expect(confirmed.count == 2 && reported.count == 2)
+        #expect(reported.contains { $0 == (.ct, .limited, later) })
+        #expect(reported.contains { $0 == (.strokeUnit, .available, later) })  // its closure ended at 12:00
+        // While the closure runs it is not touched.
+        let during = try given(history, when: .confirmAll, at: t0.adding(minutes: 60))
+        #expect(during.count == 1)
+        // Nothing reported at all: nothing to confirm.
+        #expect(try given(registered, when: .confirmAll, at: later).isEmpty)
+    }
+
     @Test func registerTwiceIsRefused() {
         #expect(throws: HospitalError.alreadyRegistered(id)) { try given(registered, when: .register(registration), at: t0) }
     }

@@ -59,6 +59,17 @@ extension AuthenticatedPrincipal {
         }
     }
 
+    /// May this caller see the physicians of `centre` (who is on duty): their own centre (physician), the centres
+    /// serving their districts (dispatcher), admins.
+    public func maySee(physicianOf centre: CentreID, in network: TNANetwork) -> Bool {
+        switch role {
+        case .admin: true
+        case .physician: covers(centre.rawValue)
+        case .dispatcher: network.centres.contains { c in c.id == centre && scope.contains { c.districts.contains(DistrictID($0)) } }
+        case .hospital, .crew: false
+        }
+    }
+
     /// Whether a Telenotarzt event may go to the caller's event stream, given the dispatch state.
     public func maySee(_ e: TNAEvent, in s: TNAState) -> Bool {
         if role == .admin { return true }

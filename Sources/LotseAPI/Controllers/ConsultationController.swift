@@ -113,7 +113,7 @@ struct ConsultationController: APIController {
                 return try context.json(Live(
                     queue: s.queue(at: now).filter(visible),
                     open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
-                    physicians: s.physicians.values.filter { p.role == .admin || p.covers($0.centre.rawValue) }.sorted { $0.id < $1.id }))
+                    physicians: s.physicians.values.filter { p.maySee(physicianOf: $0.centre, in: s.network) }.sorted { $0.id < $1.id }))
             },
             APIRoute(.get, "/v1/units/{unit}/consultations", roles: [.crew, .dispatcher, .admin]) { _, context in
                 // A unit's own requests of the last 12 h with their live state (the crew page). Crews see their unit only.

@@ -59,6 +59,7 @@ struct EventStreamController: APIController {
                             }
                             // Announcements only to those who may see them (hospital, district, unit, admin).
                             if item.adminOnly, principal.role != .admin { continue }
+                            if let d = item.dispatcherDistrict, principal.role != .admin, !(principal.role == .dispatcher && principal.covers(d)) { continue }
                             if let a = item.announcement, !principal.maySee(a) { continue }
                             // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
                             if let t = item.tna, !principal.maySee(t, in: await telenotarzt.state) { continue }

@@ -50,18 +50,6 @@ public struct TokenRevocationAggregate: Aggregate {
     }
 
     public func evolve(_ state: Set<String>, _ event: TokenRevoked) -> Set<String> { state.union([event.jti]) }
-
-    public func encode(_ event: TokenRevoked, metadata: EventMetadata) throws -> EventData {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        return EventData(type: TokenRevoked.eventType, schemaVersion: TokenRevoked.schemaVersion, payload: try enc.encode(event),
-                         metadata: Data(metadata.json))
-    }
-
-    public func decode(_ r: RecordedEvent) throws -> TokenRevoked? {
-        guard r.type == TokenRevoked.eventType else { return nil }
-        return try JSONDecoder().decode(TokenRevoked.self, from: r.payload)
-    }
 }
 
 /// Revokes tokens (a command on the one command path) and keeps a node's `RevocationList` in step with the log.

@@ -19,6 +19,8 @@ final class EventBroadcaster: Service, Sendable {
         let tna: TNAEvent?
         /// Audit records (who read which consultation) and revocations: for admins only.
         let adminOnly: Bool
+        /// For an `AlarmAcknowledged` event: the district whose dispatchers (and admins) may see it.
+        var dispatcherDistrict: String? = nil
         /// For a `TokenRevoked` event: the revoked token's id (a stream opened with that token ends here).
         var revokedTokenID: String? = nil
         /// A keep-alive comment, not an event: lets a stream notice a client that left and re-check its token.
@@ -40,6 +42,7 @@ final class EventBroadcaster: Service, Sendable {
 
     private let tnaCodec = TNAEventCodec()
     private let revocations = TokenRevocationAggregate()
+    private let acknowledgements = AlarmAcknowledgementAggregate()
     /// How often every stream gets a keep-alive comment.
     let heartbeatInterval: Duration
 
@@ -58,6 +61,7 @@ final class EventBroadcaster: Service, Sendable {
         let revoked = e.stream == TokenRevocationAggregate.stream ? (try? revocations.decode(e))??.jti : nil
         return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
                     tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable,
+                    dispatcherDistrict: e.stream == AlarmAcknowledgementAggregate.stream ? ((try? acknowledgements.decode(e))??.district ?? "") : nil,
                     revokedTokenID: revoked)
     }
 

@@ -22,9 +22,12 @@ struct HospitalView: Codable, Sendable {
     let dataAgeMinutes: Double?
     /// Announced patients on their way (announced or acknowledged, not yet arrived).
     let patientsEnRoute: Int
+    /// How long a status report holds before it shows as unknown (the hospital page warns before).
+    let statusTTLMinutes: Double
 
     init(_ h: HospitalState, at now: Timestamp, ttlMinutes: Double, patientsEnRoute: Int) {
         self.patientsEnRoute = patientsEnRoute
+        statusTTLMinutes = ttlMinutes
         hospitalId = h.id
         name = h.name
         district = h.district.rawValue

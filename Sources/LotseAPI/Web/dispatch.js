@@ -4,9 +4,20 @@
 import { api, el, fmtAge, fmtTime, STATUS } from "/ui/lotse.js";
 
 /** The rankable codes and the municipalities (reference data of the server). */
-export async function loadReference() {
+async function loadReference() {
   const [c, m] = await Promise.all([api("/v1/reference/codes"), api("/v1/reference/municipalities")]);
   return { codes: c.codes.filter((x) => x.rankable), places: m.municipalities };
+}
+
+/** Loads the reference data into the page's `#codes` and `#places` lists and preselects stroke (421, urgency 1). */
+export async function fillReference() {
+  const ref = await loadReference();
+  const byId = (id) => document.getElementById(id);
+  byId("codes").replaceChildren(...ref.codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
+  byId("places").replaceChildren(...ref.places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
+  byId("code").value = "421 – " + (ref.codes.find((x) => x.rmi === "421")?.name || "");
+  byId("urgency").value = "1";
+  return ref;
 }
 
 /** The three-digit code of "421", "421 – Schlaganfall" or a part of the name; null if none matches. */

@@ -1,4 +1,6 @@
-import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE } from "/ui/lotse.js";
+import {
+  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE,
+} from "/ui/lotse.js";
 
 header("klinik");
 const me = requireSession(["hospital"]);
@@ -33,8 +35,34 @@ async function load() {
     renderResources();
     renderBeds();
   }
+  warnExpiring();
   loadArrivals();
 }
+
+/** Reports that turn "unbekannt" within the hour (or already have): one banner, and the one-click remedy. */
+function warnExpiring() {
+  const now = Date.now(), ttl = hospital.statusTTLMinutes * 60000;
+  const soon = hospital.resources.filter((r) => r.reportedAt && (r.status === "available" || r.status === "limited")
+    && new Date(r.reportedAt).getTime() + ttl - now < 3600000);
+  const gone = hospital.resources.filter((r) => r.status === "unknown" && r.reportedAt);
+  const parts = [];
+  if (soon.length) parts.push(`${soon.length} Meldung${soon.length > 1 ? "en werden" : " wird"} bald „unbekannt“: `
+    + soon.map((r) => `${r.label} um ${fmtTime(new Date(new Date(r.reportedAt).getTime() + ttl).toISOString())}`).join(", "));
+  if (gone.length) parts.push(`abgelaufen: ${gone.map((r) => r.label).join(", ")}`);
+  $("ttl-warning").hidden = parts.length === 0;
+  $("ttl-warning").textContent = parts.length ? `${parts.join(" · ")} – „Alles unverändert bestätigen“ meldet alles neu.` : "";
+}
+
+$("confirm-all").addEventListener("click", async () => {
+  try {
+    const r = await api(`/v1/hospitals/${hospital.hospitalId}/status-confirmation`, { method: "POST" });
+    say("message", `${r.events.length} Status unverändert bestätigt (${fmtTime(new Date().toISOString())}).`);
+    load();
+  } catch (e) {
+    say("message", e.message, true);
+  }
+});
+$("sound").addEventListener("click", () => alarmTone.enable($("sound")));
 
 function renderResources() {
   const rows = hospital.resources.map((r) => {
@@ -147,6 +175,13 @@ async function loadArrivals() {
     say("message", `Ankünfte nicht geladen: ${e.message}`, true);
     return;
   }
+  // A red patient not yet acknowledged: a banner and the tone until someone acknowledges.
+  const red = list.announcements.filter((a) => a.urgency === 1 && a.status === "announced");
+  $("red-alert").hidden = red.length === 0;
+  $("red-alert").textContent = red.length
+    ? `ROT – ${red.length} Patient${red.length > 1 ? "en" : ""} nicht quittiert: ${red.map((a) => `PZC ${a.pzc}, ${a.unit}, ETA ${fmtTime(a.eta)}`).join("; ")}`
+    : "";
+  alarmTone.ring(red.length > 0, $("red-alert").textContent);
   const key = JSON.stringify(list.announcements);
   if (key === shownArrivals) return;
   shownArrivals = key;

@@ -1,5 +1,7 @@
-import { api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS } from "/ui/lotse.js";
-import { answerView, composePZC as pzcOf, loadReference, placeNamed, splitPZC as partsOf } from "/ui/dispatch.js";
+import {
+  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE,
+} from "/ui/lotse.js";
+import { answerView, composePZC as pzcOf, fillReference, placeNamed, splitPZC as partsOf } from "/ui/dispatch.js";
 
 header("leitstelle");
 const me = requireSession(["dispatcher"]);
@@ -198,6 +200,63 @@ $("announce").addEventListener("submit", async (e) => {
   }
 });
 
+// ---------- Alarms, announcements of the district, Telenotarzt queue ----------
+
+let shownAlarms = "";
+async function loadAlarms() {
+  let list;
+  try { list = await api("/v1/alarms"); } catch (e) { return; }
+  const open = list.alarms.filter((a) => !a.acknowledgedAt);
+  alarmTone.ring(open.length > 0, open[0]?.text);
+  const key = JSON.stringify(open);
+  if (key === shownAlarms) return;
+  shownAlarms = key;
+  $("alarms").hidden = open.length === 0;
+  $("alarms").replaceChildren(...open.map((a) => el("p", { "data-alarm": a.id },
+    `${a.kind === "announcement-escalated" ? "ALARM Voranmeldung" : "ALARM Telenotarzt"} (${fmtTime(a.raisedAt)}): ${a.text} `,
+    el("button", { type: "button", onclick: () => acknowledgeAlarm(a) }, "Quittieren"))));
+}
+
+async function acknowledgeAlarm(a) {
+  try {
+    await api(`/v1/alarms/${encodeURIComponent(a.id)}/acknowledgement`, { method: "POST" });
+    say("dispatch-message", `Alarm quittiert (${fmtTime(new Date().toISOString())}).`);
+    loadAlarms();
+  } catch (e) {
+    say("dispatch-message", e.message, true);
+  }
+}
+
+let shownSent = "";
+async function loadSent() {
+  let list;
+  try { list = await api("/v1/announcements"); } catch (e) { return; }
+  const key = JSON.stringify(list.announcements);
+  if (key === shownSent) return;
+  shownSent = key;
+  const names = new Map((board?.hospitals || []).map((h) => [h.hospitalId, h.name]));
+  const rows = list.announcements.slice().sort((a, b) => (a.announcedAt < b.announcedAt ? 1 : -1)).map((a) =>
+    el("tr", { "data-sent": a.id, class: a.escalatedAt && a.status === "announced" ? "closed" : "" },
+      el("td", {}, `${a.pzc} · ${a.unit}`),
+      el("td", {}, names.get(a.hospitalId) || a.hospitalId),
+      el("td", {}, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert" : "")),
+      el("td", {}, `${fmtTime(a.announcedAt)} (vor ${Math.max(0, Math.round((Date.now() - new Date(a.announcedAt)) / 60000))} min)`)));
+  $("sent").replaceChildren(rows.length ? el("table", {},
+    el("thead", {}, el("tr", {}, ...["PZC · Einheit", "Klinik", "Stand", "gesendet"].map((t) => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, ...rows)) : el("p", { class: "muted" }, "Keine offenen Voranmeldungen."));
+}
+
+async function loadTNA() {
+  let live;
+  try { live = await api("/v1/consultations"); } catch (e) { return; }
+  const waited = live.queue.map((c) => Math.round((Date.now() - new Date(c.requestedAt)) / 60000));
+  const onDuty = live.physicians.filter((p) => p.status !== "signedOff").length;
+  $("tna-state").textContent = `${live.queue.length} wartend${waited.length ? ` (längste ${Math.max(...waited)} min)` : ""} · `
+    + `${live.open.length} offen · Telenotarzt-Dienst: ${onDuty} angemeldet`;
+}
+
+$("sound").addEventListener("click", () => alarmTone.enable($("sound")));
+
 // ---------- Wiring ----------
 
 $("code").addEventListener("change", composePZC);
@@ -234,19 +293,23 @@ $("asof-now").addEventListener("click", () => {
 });
 $("district").addEventListener("change", loadBoard);
 
-const refresh = debounce(() => { if (!asOf) { loadBoard(); runDispatch(); } });
+const refresh = debounce(() => {
+  loadAlarms();
+  loadSent();
+  loadTNA();
+  if (!asOf) { loadBoard(); runDispatch(); }
+});
 followEvents(() => refresh(), () => refresh());
 
 (async () => {
   try {
-    ({ codes, places } = await loadReference());
-    $("codes").replaceChildren(...codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
-    $("places").replaceChildren(...places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
-    $("code").value = "421 – " + (codes.find((x) => x.rmi === "421")?.name || "");
-    $("urgency").value = "1";
+    ({ codes, places } = await fillReference());
     composePZC();
   } catch (e) {
     say("dispatch-message", `Referenzdaten nicht geladen: ${e.message}`, true);
   }
   await loadBoard();
+  loadAlarms();
+  loadSent();
+  loadTNA();
 })();

@@ -206,6 +206,45 @@ export function say(target, text, isError = false) {
   t.textContent = text;
 }
 
+/**
+ * The alarm tone (Web Audio, no files): switched on once by a click (browsers allow sound only after a gesture;
+ * the page also asks once for permission to show notifications), then `alarmTone.ring(true)` repeats a two-tone
+ * signal every 5 s until `ring(false)`.
+ */
+export const alarmTone = {
+  ctx: null,
+  timer: null,
+  enable(button) {
+    try { this.ctx = this.ctx || new AudioContext(); } catch (e) { this.ctx = null; }
+    if (window.Notification && Notification.permission === "default") Notification.requestPermission().catch(() => {});
+    if (button) { button.setAttribute("aria-pressed", "true"); button.textContent = "Alarmton an"; }
+    this.beep();
+  },
+  beep() {
+    if (!this.ctx) return;
+    const t = this.ctx.currentTime;
+    for (const [i, f] of [[0, 880], [1, 660]]) {
+      const o = this.ctx.createOscillator(), g = this.ctx.createGain();
+      o.frequency.value = f;
+      g.gain.setValueAtTime(0.2, t + i * 0.35);
+      g.gain.setValueAtTime(0, t + i * 0.35 + 0.3);
+      o.connect(g).connect(this.ctx.destination);
+      o.start(t + i * 0.35);
+      o.stop(t + i * 0.35 + 0.32);
+    }
+  },
+  ring(on, text) {
+    if (on && !this.timer) {
+      this.beep();
+      this.timer = setInterval(() => this.beep(), 5000);
+      if (text && window.Notification && Notification.permission === "granted" && document.hidden) new Notification("Lotse", { body: text });
+    } else if (!on && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  },
+};
+
 /** "Sitzung bis 14:30" in the header; from 10 minutes before the end a form for a new token of the same person. */
 const renewal = {
   warnMs: 10 * 60 * 1000,

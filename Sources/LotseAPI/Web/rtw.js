@@ -5,7 +5,7 @@
 import {
   api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, requireSession, say, ANNOUNCEMENT_STATE, DISPOSITION, TNA_KIND,
 } from "/ui/lotse.js";
-import { answerView, composePZC, loadReference, nearestPlace, placeNamed } from "/ui/dispatch.js";
+import { answerView, composePZC, fillReference, nearestPlace, placeNamed } from "/ui/dispatch.js";
 
 header("rtw");
 const me = requireSession(["crew"]);
@@ -259,11 +259,7 @@ setInterval(() => { flush(); showAnswerAge(); }, 3000);
   renderOutbox();
   showAnswerAge();
   try {
-    ({ codes, places } = await loadReference());
-    $("codes").replaceChildren(...codes.map((x) => el("option", { value: `${x.rmi} – ${x.name}` })));
-    $("places").replaceChildren(...places.map((p) => el("option", { value: p.name.split(",")[0] }, p.district)));
-    $("code").value = "421 – " + (codes.find((x) => x.rmi === "421")?.name || "");
-    $("urgency").value = "1";
+    ({ codes, places } = await fillReference());
   } catch (e) {
     say("tna-message", `Referenzdaten nicht geladen: ${e.message}`, true);
   }

@@ -51,6 +51,11 @@ public struct HospitalAggregate: Sendable {
                 }
             }
             return [.bedsReported(BedCountsReported(hospitalId: s.id, beds: beds, occurredAt: now))]
+        case .confirmAll:
+            return s.profile.keys.compactMap { key in
+                guard case let .reported(status, _) = s.condition(key).settled(at: now) else { return nil }
+                return .statusReported(ResourceStatusReported(hospitalId: s.id, resource: key, status: status, occurredAt: now))
+            }
         }
     }
 

@@ -14,6 +14,9 @@ public enum HospitalCommand: Sendable, Equatable {
     case expireClosure(ResourceKey)
     /// Report free and operable beds per category.
     case reportBeds([BedCategory: BedCount])
+    /// "Alles unverändert": re-report every resource with its last reported status (available or limited) in one
+    /// command — closed resources keep their closure, never-reported ones stay unknown.
+    case confirmAll
 
     /// The stable name recorded in the metadata of the events it causes.
     public var name: String {
@@ -25,6 +28,7 @@ public enum HospitalCommand: Sendable, Equatable {
         case .reopen: "ReopenResource"
         case .expireClosure: "ExpireClosure"
         case .reportBeds: "ReportBedCounts"
+        case .confirmAll: "ConfirmAllStatuses"
         }
     }
 }
