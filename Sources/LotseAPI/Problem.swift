@@ -106,7 +106,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     static func from(_ e: AnnouncementError) -> Problem {
         switch e {
         case .notFound: .notFound(e.description)
-        case .alreadyExists, .alreadyAcknowledged, .closed: .conflict(e.description)
+        case .alreadyExists, .alreadyAcknowledged, .closed, .notArrived, .alreadyHandedOver: .conflict(e.description)
         case .unitRequired: .unprocessable(e.description, field: "unit")
         case .etaOutOfRange: .unprocessable(e.description, field: "eta")
         case .overrideReasonRequired: .unprocessable(e.description, field: "overrideReason")

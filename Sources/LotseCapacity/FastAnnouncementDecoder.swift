@@ -11,7 +11,7 @@ extension FastEventDecoder {
             switch type {
             case PatientAnnounced.eventType where v == 1: r.announced().map(AnnouncementEvent.announced)
             case AnnouncementAcknowledged.eventType where v == 1: r.acknowledged().map(AnnouncementEvent.acknowledged)
-            case PatientArrived.eventType where v == 1: r.arrived().map(AnnouncementEvent.arrived)
+            case PatientArrived.eventType where v == 1 || v == 2: r.arrived(version: v).map(AnnouncementEvent.arrived)
             default: nil
             }
         }
@@ -94,17 +94,21 @@ extension FastEventDecoder.Reader {
         return AnnouncementAcknowledged(header: header, acknowledgedBy: by, occurredAt: at)
     }
 
-    mutating func arrived() -> PatientArrived? {
-        var header: AnnouncementHeader?, handover: Timestamp?, at: Timestamp?
+    /// v2: `arrivedAt`, `handoverAt` (absent until the hand-over); v1: no `arrivedAt` — the arrival was when it was
+    /// reported (`occurredAt`), as the upcaster says.
+    mutating func arrived(version: Int) -> PatientArrived? {
+        var header: AnnouncementHeader?, arrived: Timestamp?, handover: Timestamp?, at: Timestamp?
         let ok = object { r, k in
             switch k {
             case "header": header = r.header(); return header != nil
+            case "arrivedAt" where version == 2: arrived = r.timestamp(); return arrived != nil
             case "handoverAt": handover = r.timestamp(); return handover != nil
             case "occurredAt": at = r.timestamp(); return at != nil
             default: return false
             }
         }
-        guard ok, let header, let handover, let at else { return nil }
-        return PatientArrived(header: header, handoverAt: handover, occurredAt: at)
+        guard ok, let header, let at, let arrival = version == 1 ? at : arrived else { return nil }
+        if version == 1, handover == nil { return nil }
+        return PatientArrived(header: header, arrivedAt: arrival, handoverAt: handover, occurredAt: at)
     }
 }

@@ -13,7 +13,7 @@ enum FastEventEncoder {
     static let layoutVersions: [String: Int] = [
         ResourceStatusReported.eventType: 1, ResourceClosed.eventType: 1, ResourceReopened.eventType: 1,
         ResourceClosureExpired.eventType: 1, BedCountsReported.eventType: 1,
-        PatientAnnounced.eventType: 1, AnnouncementAcknowledged.eventType: 1, PatientArrived.eventType: 1,
+        PatientAnnounced.eventType: 1, AnnouncementAcknowledged.eventType: 1, PatientArrived.eventType: 2,
     ]
 
     static func payload(_ e: HospitalEvent) -> Data? {
@@ -97,11 +97,12 @@ enum FastEventEncoder {
             }
         case let .arrived(e):
             w.object { w in
-                w.field("handoverAt") { $0.timestamp(e.handoverAt) }
+                w.field("arrivedAt") { $0.timestamp(e.arrivedAt) }
+                if let h = e.handoverAt { w.field("handoverAt") { $0.timestamp(h) } }
                 w.field("header") { $0.announcementHeader(e.header) }
                 w.field("occurredAt") { $0.timestamp(e.occurredAt) }
             }
-        case .cancelled, .escalated:
+        case .cancelled, .escalated, .handedOver:
             return nil
         }
         return Data(w.bytes)

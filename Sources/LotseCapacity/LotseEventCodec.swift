@@ -21,6 +21,11 @@ public struct LotseEventCodec: Sendable {
             o["lon"] = nil
             if o["district"] == nil { o["district"] = .string("unbekannt") }
         }
+        // PatientArrived v1 → v2: the arrival was when it was reported (`occurredAt`), the hand-over `handoverAt`.
+        u.register(type: PatientArrived.eventType, from: 1) { o in
+            guard let reported = o["occurredAt"] else { throw EventStoreError.storage("PatientArrived v1 without occurredAt") }
+            o["arrivedAt"] = reported
+        }
         upcasting = u
     }
 
@@ -91,6 +96,7 @@ public struct LotseEventCodec: Sendable {
         case let .arrived(e): try enc.encode(e)
         case let .cancelled(e): try enc.encode(e)
         case let .escalated(e): try enc.encode(e)
+        case let .handedOver(e): try enc.encode(e)
         }
         return EventData(type: event.typeName, schemaVersion: event.schemaVersion, payload: payload, metadata: try enc.encode(metadata))
     }
@@ -106,6 +112,7 @@ public struct LotseEventCodec: Sendable {
         case PatientAnnounced.eventType: .announced(try body(r))
         case AnnouncementAcknowledged.eventType: .acknowledged(try body(r))
         case PatientArrived.eventType: .arrived(try body(r))
+        case PatientHandedOver.eventType: .handedOver(try body(r))
         case AnnouncementCancelled.eventType: .cancelled(try body(r))
         case AnnouncementEscalated.eventType: .escalated(try body(r))
         default: nil

@@ -345,6 +345,13 @@ def main():
         arrivals = [l for l in server.events() if f"announcement-{ann}" in l and "PatientArrived" in l]
         assert len(arrivals) == 1, f"PatientArrived {len(arrivals)} times in the log"
 
+        step("Klinik: the crew's arrival waits for the hand-over; the hospital takes the patient over (offload delay recorded)")
+        wait(klinik, lambda d: "Übergabe ausstehend" in text_of(d, f"tr[data-announcement='{ann}']"), what="hand-over pending on the hospital page")
+        click(klinik, By.XPATH, f"//tr[@data-announcement='{ann}']//button[contains(., 'Übernommen')]")
+        wait(klinik, lambda d: "übergeben" in text_of(d, f"tr[data-announcement='{ann}']"), what="handed over")
+        wait(crew, lambda d: "übergeben" in text_of(d, f"[data-announcement='{ann}']"), what="the crew sees the hand-over")
+        assert len([l for l in server.events() if f"announcement-{ann}" in l and "PatientHandedOver" in l and "offloadMinutes" in l]) == 1
+
         step("Klinik: „Alles unverändert bestätigen“ reports every status again in one command")
         click(klinik, By.ID, "confirm-all")
         wait(klinik, lambda d: "unverändert bestätigt" in text_of(d, "#message"), what="confirmation")

@@ -17,7 +17,7 @@ import Testing
         switch (route.method, route.path) {
         case (.post, "/v1/announcements"):
             return (path, #"{"hospitalId":"772096","pzc":"272353","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#)
-        case (.post, "/v1/announcements/{id}/arrival"): return (path, "{}")
+        case (.post, "/v1/announcements/{id}/arrival"), (.post, "/v1/announcements/{id}/handover"): return (path, "{}")
         case (.post, "/v1/consultations"): return (path, #"{"kind":"crew-advice","priority":3,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#)
         case (.post, "/v1/consultations/{id}/cancellation"): return (path, #"{"reason":"Test"}"#)
         case (.get, "/v1/consultations/{id}"): return (path + "?reason=Qualit%C3%A4tssicherung", nil)

@@ -65,8 +65,22 @@ import Testing
             var other = f.headers(nil)
             other[.authorization] = "Bearer \(otherCrew)"
             #expect(try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: other, body: body("{}")).status == .notFound)
+            // The crew may not declare the hand-over; it reports the arrival, the hospital the hand-over.
+            let claim = try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: f.headers(.crew),
+                                                 body: body(#"{"handoverAt":"2026-11-23T10:05:00Z"}"#))
+            #expect(claim.status == .unprocessableContent && claim.json["field"] as? String == "handoverAt")
+            #expect(try await client.execute(uri: "/v1/announcements/\(id)/handover", method: .post, headers: f.headers(.hospital), body: body("{}")).status == .conflict)
             let arrived = try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: f.headers(.crew), body: body("{}"))
             #expect(arrived.status == .ok && arrived.json["events"] as? [String] == ["PatientArrived"], "\(arrived.text)")
+            f.clock.advance(minutes: 14)
+            #expect(try await client.execute(uri: "/v1/announcements/\(id)/handover", method: .post, headers: f.headers(.crew), body: body("{}")).status == .forbidden)
+            let handover = try await client.execute(uri: "/v1/announcements/\(id)/handover", method: .post, headers: f.headers(.hospital), body: body("{}"))
+            #expect(handover.status == .ok && handover.json["events"] as? [String] == ["PatientHandedOver"], "\(handover.text)")
+            let view = try await client.execute(uri: "/v1/announcements/\(id)", method: .get, headers: f.headers(.crew))
+            let state = try #require(view.json["announcement"] as? [String: Any])
+            #expect(state["arrivedAt"] as? String == "2026-11-23T10:05:00.000Z" && state["handoverAt"] as? String == "2026-11-23T10:19:00.000Z", "\(state)")
+            let stored = try await f.store.read(after: 0, limit: 100_000).last { $0.type == "PatientHandedOver" }
+            #expect(String(decoding: try #require(stored).payload, as: UTF8.self).contains("\"offloadMinutes\":14"))
         }
     }
 }

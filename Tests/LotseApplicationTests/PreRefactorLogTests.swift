@@ -104,9 +104,9 @@ import Testing
             HospitalAggregate().eventTypes, AnnouncementAggregate().eventTypes,
             TNADispatchAggregate(network: .mecklenburgVorpommern(districts: [])).eventTypes, ConsultationAuditAggregate().eventTypes,
         ])
-        #expect(registry.types.count == 7 + 5 + 16 + 1)
+        #expect(registry.types.count == 7 + 6 + 16 + 1)
         #expect(Set(try Self.rows().map(\.type)).isSubset(of: Set(registry.types.map(\.name))))
-        #expect(registry.schemaVersion(of: "HospitalRegistered") == 2 && registry.schemaVersion(of: "TNA.ConsultationEnded") == 2)
+        #expect(registry.schemaVersion(of: "HospitalRegistered") == 2 && registry.schemaVersion(of: "PatientArrived") == 2 && registry.schemaVersion(of: "TNA.ConsultationEnded") == 2)
         #expect(throws: (any Error).self) { try EventTypeRegistry([HospitalAggregate().eventTypes, HospitalAggregate().eventTypes]) }
     }
 }

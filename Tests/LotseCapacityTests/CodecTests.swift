@@ -57,7 +57,7 @@ import Testing
                     overrideReason: n % 5 == 1 ? texts.randomElement(using: &rng)! : nil,
                     overriddenResources: n % 5 == 1 ? [.strokeUnit, .ct] : [], announcedBy: "crew:rtw-1", occurredAt: at))
             case 2: .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:zna", occurredAt: at))
-            case 3: .arrived(PatientArrived(header: header, handoverAt: at.adding(minutes: 1), occurredAt: at))
+            case 3: .arrived(PatientArrived(header: header, arrivedAt: at, handoverAt: n % 2 == 0 ? nil : at.adding(minutes: 1), occurredAt: at))
             default: .cancelled(AnnouncementCancelled(header: header, reason: texts.randomElement(using: &rng)!, occurredAt: at))
             }
             let r = recorded(try codec.encode(event, metadata: meta))
@@ -104,7 +104,7 @@ import Testing
                 bedCategory: .icuHighCare, overrideReason: n % 2 == 0 ? nil : texts.randomElement(using: &rng)!,
                 overriddenResources: n % 2 == 0 ? [] : [.strokeUnit], announcedBy: "crew:x", occurredAt: at))
             case 1: .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:y", occurredAt: at))
-            default: .arrived(PatientArrived(header: header, handoverAt: at, occurredAt: at))
+            default: .arrived(PatientArrived(header: header, arrivedAt: at.adding(minutes: -1), handoverAt: n % 2 == 0 ? nil : at, occurredAt: at))
             }
             #expect(FastEventEncoder.payload(a) != nil)
             pairs.append((try codec.encode(a, metadata: m), try codec.encodeWithJSONEncoder(a, metadata: m)))
@@ -157,7 +157,8 @@ import Testing
             .announced(PatientAnnounced(header: header, pzc: "421701", urgency: .red, flags: [], eta: t0, bedCategory: .normal, overrideReason: nil,
                                         overriddenResources: [], announcedBy: "crew:x", occurredAt: t0)),
             .acknowledged(AnnouncementAcknowledged(header: header, acknowledgedBy: "hospital:y", occurredAt: t0)),
-            .arrived(PatientArrived(header: header, handoverAt: t0, occurredAt: t0)),
+            .arrived(PatientArrived(header: header, arrivedAt: t0, handoverAt: t0, occurredAt: t0)),
+            .handedOver(PatientHandedOver(header: header, handoverAt: t0, offloadMinutes: 12.5, occurredAt: t0)),
             .cancelled(AnnouncementCancelled(header: header, reason: "x", occurredAt: t0)),
             .escalated(AnnouncementEscalated(header: header, waitedSeconds: 130, occurredAt: t0)),
         ]

@@ -22,6 +22,27 @@ struct AnnouncementTests {
 
     var announced: [AnnouncementEvent] { try! given([], when: .announce(request()), at: t0, by: dispatcher) }
 
+    /// The crew reports the arrival, the hospital the hand-over: the offload delay is recorded.
+    @Test func aCrewArrivalAwaitsTheHospitalsHandover() throws {
+        let crew = Principal(role: .crew, id: "rtw-1")
+        let arrivedAt = t0.adding(minutes: 30)
+        let arrival = try given(announced, when: .arriveAwaitingHandover, at: arrivedAt, by: crew)
+        guard case let .arrived(a)? = arrival.first else { Issue.record("expected PatientArrived"); return }
+        #expect(a.arrivedAt == arrivedAt && a.handoverAt == nil)
+        #expect(throws: AnnouncementError.notArrived) { try given(announced, when: .handOver(at: nil), at: arrivedAt, by: hospital) }
+        #expect(throws: AnnouncementError.handoverOutOfRange(t0.adding(minutes: 29))) {
+            try given(announced + arrival, when: .handOver(at: t0.adding(minutes: 29)), at: t0.adding(minutes: 45), by: hospital)
+        }
+        let handover = try given(announced + arrival, when: .handOver(at: nil), at: t0.adding(minutes: 42.5), by: hospital)
+        guard case let .handedOver(h)? = handover.first else { Issue.record("expected PatientHandedOver"); return }
+        #expect(h.handoverAt == t0.adding(minutes: 42.5) && h.offloadMinutes == 12.5)
+        #expect(throws: AnnouncementError.alreadyHandedOver) { try given(announced + arrival + handover, when: .handOver(at: nil), at: t0.adding(minutes: 50), by: hospital) }
+        // The hospital's own arrival report is arrival and hand-over at once, as before.
+        let both = try given(announced, when: .arrive(handoverAt: nil), at: arrivedAt, by: hospital)
+        guard case let .arrived(b)? = both.first else { Issue.record("expected PatientArrived"); return }
+        #expect(b.arrivedAt == arrivedAt && b.handoverAt == arrivedAt)
+    }
+
     @Test func announceRecordsEverythingOnce() throws {
         guard case let .announced(e)? = announced.first else { Issue.record("expected PatientAnnounced"); return }
         #expect(e.urgency == .red && e.pzc == "421701" && e.flags == [.ventilated, .traumaBay].sorted() && e.announcedBy == "dispatcher:ils")

@@ -101,7 +101,18 @@ struct AnnouncementController: APIController {
             },
             APIRoute(.post, "/v1/announcements/{id}/arrival", roles: [.hospital, .crew, .admin]) { request, context in
                 // The body is read only after the caller is known to be the receiving hospital or the announcing crew.
-                try await hospitalCommand(request, context, allowed: { p, a in p.mayReportArrival(header(a)) }) { .arrive(handoverAt: try await request.decodeStrict(ArrivalBody.self, context: context).handoverAt) }
+                // A hospital records arrival and hand-over at once; a crew the arrival, and the hospital the hand-over later.
+                try await hospitalCommand(request, context, allowed: { p, a in p.mayReportArrival(header(a)) }) {
+                    let b = try await request.decodeStrict(ArrivalBody.self, context: context)
+                    guard try context.requirePrincipal().role == .crew else { return .arrive(handoverAt: b.handoverAt) }
+                    guard b.handoverAt == nil else { throw Problem.unprocessable("Die Übergabe meldet die Klinik / the hospital records the hand-over", field: "handoverAt") }
+                    return .arriveAwaitingHandover
+                }
+            },
+            APIRoute(.post, "/v1/announcements/{id}/handover", roles: [.hospital, .admin]) { request, context in
+                try await hospitalCommand(request, context, allowed: { p, a in p.mayChange(hospital: a.hospitalId) }) {
+                    .handOver(at: try await request.decodeStrict(ArrivalBody.self, context: context).handoverAt)
+                }
             },
             APIRoute(.post, "/v1/announcements/{id}/cancellation", roles: [.dispatcher, .crew, .admin]) { request, context in
                 let p = try context.requirePrincipal()

@@ -1,5 +1,5 @@
 import {
-  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE,
+  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE, handoverText,
 } from "/ui/lotse.js";
 
 header("klinik");
@@ -190,11 +190,12 @@ async function loadArrivals() {
     el("td", {}, fmtTime(a.eta)),
     el("td", {}, a.unit),
     el("td", {}, a.flags.join(", ")),
-    el("td", {}, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert" : "") + (a.overrideReason ? ` · trotz Abmeldung: ${a.overrideReason}` : "")),
+    el("td", {}, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert" : "") + handoverText(a) + (a.overrideReason ? ` · trotz Abmeldung: ${a.overrideReason}` : "")),
     el("td", {},
       a.status === "announced" ? el("button", { type: "button", onclick: () => step(a, "acknowledgement"), "aria-label": `Voranmeldung ${a.pzc} quittieren` }, "Quittieren") : "",
       " ",
-      a.status === "announced" || a.status === "acknowledged" ? el("button", { type: "button", class: "secondary", onclick: () => step(a, "arrival"), "aria-label": `Patient ${a.pzc} angekommen` }, "Angekommen") : "")));
+      a.status === "announced" || a.status === "acknowledged" ? el("button", { type: "button", class: "secondary", onclick: () => step(a, "arrival"), "aria-label": `Patient ${a.pzc} angekommen` }, "Angekommen") : "",
+      a.status === "arrived" && !a.handoverAt ? el("button", { type: "button", onclick: () => step(a, "handover"), "aria-label": `Patient ${a.pzc} übernommen` }, "Übernommen") : "")));
   $("arrivals").replaceChildren(rows.length
     ? el("table", {}, el("thead", {}, el("tr", {}, ...["PZC", "ETA", "Einsatzmittel", "Hinweise", "Status", "Aktion"].map((t) => el("th", { scope: "col" }, t)))), el("tbody", {}, ...rows))
     : el("p", { class: "muted" }, "Keine Voranmeldungen."));
@@ -202,8 +203,8 @@ async function loadArrivals() {
 
 async function step(a, what) {
   try {
-    await api(`/v1/announcements/${a.id}/${what}`, { method: "POST", body: what === "arrival" ? {} : undefined });
-    say("message", what === "arrival" ? `Patient ${a.pzc} angekommen.` : `Voranmeldung ${a.pzc} quittiert.`);
+    await api(`/v1/announcements/${a.id}/${what}`, { method: "POST", body: what === "acknowledgement" ? undefined : {} });
+    say("message", { arrival: `Patient ${a.pzc} angekommen und übernommen.`, handover: `Patient ${a.pzc} übernommen.` }[what] || `Voranmeldung ${a.pzc} quittiert.`);
     loadArrivals();
   } catch (e) {
     say("message", e.message, true);

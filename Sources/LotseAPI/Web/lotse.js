@@ -5,6 +5,14 @@
 /** Where an announcement stands, in German. */
 export const ANNOUNCEMENT_STATE = { announced: "angemeldet – nicht quittiert", acknowledged: "quittiert", arrived: "angekommen", cancelled: "storniert" };
 
+/** Arrival and hand-over of an announced patient, with the offload delay (arrival → hand-over) once known. */
+export function handoverText(a) {
+  if (a.status !== "arrived" || !a.arrivedAt) return "";
+  if (!a.handoverAt) return ` · angekommen ${fmtTime(a.arrivedAt)}, Übergabe ausstehend (seit ${Math.max(0, Math.round((Date.now() - new Date(a.arrivedAt)) / 60000))} min)`;
+  const offload = Math.round((new Date(a.handoverAt) - new Date(a.arrivedAt)) / 60000);
+  return ` · übergeben ${fmtTime(a.handoverAt)}${offload > 0 ? ` (Übergabe nach ${offload} min)` : ""}`;
+}
+
 /** Telenotarzt: the kinds of request and the ways a consultation ends, in German. */
 export const TNA_KIND = {
   "crew-advice": "Beratung der Besatzung", "dispatched-with-ambulance": "mit RTW alarmiert", "bridging-until-nef": "Überbrückung bis NEF",

@@ -3,7 +3,7 @@
 // through an outbox kept on the device with their Idempotency-Key: made without a connection (Funkloch) they are
 // sent when it returns, shown as "wird gesendet" until confirmed, and never land twice.
 import {
-  api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, requireSession, say, ANNOUNCEMENT_STATE, DISPOSITION, TNA_KIND,
+  api, debounce, el, fmtTime, followEvents, handoverText, header, newIdempotencyKey, requireSession, say, ANNOUNCEMENT_STATE, DISPOSITION, TNA_KIND,
 } from "/ui/lotse.js";
 import { answerView, composePZC, fillReference, nearestPlace, placeNamed } from "/ui/dispatch.js";
 
@@ -236,7 +236,7 @@ async function loadAnnouncements() {
     return el("article", { class: `candidate ${a.status === "acknowledged" ? "available" : ""}`, "data-announcement": a.id, "data-status": a.status },
       el("h3", {}, `${a.hospitalName || a.hospitalId} · PZC ${a.pzc} · ETA ${fmtTime(a.eta)}`),
       el("p", { class: "state" }, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert (Klinik hat nicht quittiert)" : "")
-        + (a.acknowledgedAt ? ` · quittiert ${fmtTime(a.acknowledgedAt)}` : "")),
+        + (a.acknowledgedAt ? ` · quittiert ${fmtTime(a.acknowledgedAt)}` : "") + handoverText(a)),
       enRoute ? el("div", { class: "row" },
         el("button", { type: "button", onclick: () => command("POST", `/v1/announcements/${a.id}/arrival`, {}, "Ankunft", "refresh") }, "Angekommen"),
         el("label", { for: `storno-${a.id}` }, "Stornogrund", reason),

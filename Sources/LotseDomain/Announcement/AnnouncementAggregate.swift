@@ -32,7 +32,17 @@ public struct AnnouncementAggregate: Sendable {
             guard s.status.isEnRoute else { throw .closed(s.status) }
             let at = handoverAt ?? now
             guard at >= s.announcedAt, at <= now else { throw .handoverOutOfRange(at) }
-            return [.arrived(PatientArrived(header: header, handoverAt: at, occurredAt: now))]
+            return [.arrived(PatientArrived(header: header, arrivedAt: now, handoverAt: at, occurredAt: now))]
+        case .arriveAwaitingHandover:
+            guard s.status.isEnRoute else { throw .closed(s.status) }
+            return [.arrived(PatientArrived(header: header, arrivedAt: now, handoverAt: nil, occurredAt: now))]
+        case let .handOver(at):
+            guard s.status == .arrived, let arrived = s.arrivedAt else { throw s.status.isEnRoute ? .notArrived : .closed(s.status) }
+            guard s.handoverAt == nil else { throw .alreadyHandedOver }
+            let t = at ?? now
+            guard t >= arrived, t <= now else { throw .handoverOutOfRange(t) }
+            return [.handedOver(PatientHandedOver(header: header, handoverAt: t, offloadMinutes: (t.minutes(since: arrived) * 10).rounded() / 10,
+                                                  occurredAt: now))]
         case let .cancel(reason):
             guard s.status.isEnRoute else { throw .closed(s.status) }
             let r = reason.trimmedWhitespace
@@ -62,7 +72,9 @@ public struct AnnouncementAggregate: Sendable {
             s.acknowledgedBy = e.acknowledgedBy
         case let .arrived(e):
             s.status = .arrived
-            s.arrivedAt = e.occurredAt
+            s.arrivedAt = e.arrivedAt
+            s.handoverAt = e.handoverAt
+        case let .handedOver(e):
             s.handoverAt = e.handoverAt
         case let .cancelled(e):
             s.status = .cancelled

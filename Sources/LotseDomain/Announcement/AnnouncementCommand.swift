@@ -6,6 +6,10 @@ public enum AnnouncementCommand: Sendable, Equatable {
     case acknowledge
     /// The patient was handed over (at `handoverAt`, default now).
     case arrive(handoverAt: Timestamp?)
+    /// The crew reports that the patient is at the hospital; the hospital records the hand-over later.
+    case arriveAwaitingHandover
+    /// The hospital took over a patient whose arrival was reported (at `at`, default now).
+    case handOver(at: Timestamp?)
     /// Call it off with a reason.
     case cancel(reason: String)
     /// Timer: escalate a red announcement unacknowledged for `thresholdSeconds` (no-op otherwise).
@@ -16,6 +20,8 @@ public enum AnnouncementCommand: Sendable, Equatable {
         case .announce: "AnnouncePatient"
         case .acknowledge: "AcknowledgeAnnouncement"
         case .arrive: "RecordArrival"
+        case .arriveAwaitingHandover: "RecordArrivalAwaitingHandover"
+        case .handOver: "RecordHandover"
         case .cancel: "CancelAnnouncement"
         case .escalate: "EscalateAnnouncement"
         }
@@ -65,6 +71,10 @@ public enum AnnouncementError: Error, Equatable, Sendable, CustomStringConvertib
     case closed(AnnouncementStatus)
     /// The handover time must not lie before the announcement or in the future.
     case handoverOutOfRange(Timestamp)
+    /// A hand-over needs a reported arrival.
+    case notArrived
+    /// The hand-over is already on record.
+    case alreadyHandedOver
 
     public var description: String {
         switch self {
@@ -78,6 +88,8 @@ public enum AnnouncementError: Error, Equatable, Sendable, CustomStringConvertib
         case .alreadyAcknowledged: "Voranmeldung ist bereits bestätigt / already acknowledged"
         case let .closed(s): "Voranmeldung ist bereits abgeschlossen (\(s.rawValue)) / announcement closed"
         case let .handoverOutOfRange(t): "Übergabezeit \(GermanTime.dateTime(t)) unplausibel / handover time out of range"
+        case .notArrived: "Patient ist noch nicht angekommen – zuerst die Ankunft melden / not arrived yet"
+        case .alreadyHandedOver: "Übergabe ist bereits gemeldet / hand-over already recorded"
         }
     }
 }

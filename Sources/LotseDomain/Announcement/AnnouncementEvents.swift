@@ -4,6 +4,7 @@ public enum AnnouncementEvent: Sendable, Hashable {
     case announced(PatientAnnounced)
     case acknowledged(AnnouncementAcknowledged)
     case arrived(PatientArrived)
+    case handedOver(PatientHandedOver)
     case cancelled(AnnouncementCancelled)
     case escalated(AnnouncementEscalated)
 
@@ -12,6 +13,7 @@ public enum AnnouncementEvent: Sendable, Hashable {
         case let .announced(e): e.header
         case let .acknowledged(e): e.header
         case let .arrived(e): e.header
+        case let .handedOver(e): e.header
         case let .cancelled(e): e.header
         case let .escalated(e): e.header
         }
@@ -22,6 +24,7 @@ public enum AnnouncementEvent: Sendable, Hashable {
         case let .announced(e): e.occurredAt
         case let .acknowledged(e): e.occurredAt
         case let .arrived(e): e.occurredAt
+        case let .handedOver(e): e.occurredAt
         case let .cancelled(e): e.occurredAt
         case let .escalated(e): e.occurredAt
         }
@@ -33,6 +36,7 @@ public enum AnnouncementEvent: Sendable, Hashable {
         case .announced: PatientAnnounced.self
         case .acknowledged: AnnouncementAcknowledged.self
         case .arrived: PatientArrived.self
+        case .handedOver: PatientHandedOver.self
         case .cancelled: AnnouncementCancelled.self
         case .escalated: AnnouncementEscalated.self
         }
@@ -43,7 +47,8 @@ public enum AnnouncementEvent: Sendable, Hashable {
 
     /// Every announcement event type, once.
     public static let payloadTypes: [any EventPayload.Type] = [
-        PatientAnnounced.self, AnnouncementAcknowledged.self, PatientArrived.self, AnnouncementCancelled.self, AnnouncementEscalated.self,
+        PatientAnnounced.self, AnnouncementAcknowledged.self, PatientArrived.self, PatientHandedOver.self, AnnouncementCancelled.self,
+        AnnouncementEscalated.self,
     ]
 }
 
@@ -110,14 +115,38 @@ public struct AnnouncementAcknowledged: EventPayload {
 /// The patient arrived and was handed over.
 public struct PatientArrived: EventPayload {
     public static let eventType = "PatientArrived"
+    /// v2 (issue 13): `arrivedAt` added and `handoverAt` optional — a crew reports the arrival, the hospital the
+    /// hand-over later (offload delay). v1 rows are upcast with `arrivedAt = occurredAt` (when it was reported).
+    public static let schemaVersion = 2
+    public let header: AnnouncementHeader
+    /// When the patient reached the hospital.
+    public let arrivedAt: Timestamp
+    /// When the hospital took the patient over; nil until it says so (`PatientHandedOver`).
+    public let handoverAt: Timestamp?
+    public let occurredAt: Timestamp
+
+    public init(header: AnnouncementHeader, arrivedAt: Timestamp, handoverAt: Timestamp?, occurredAt: Timestamp) {
+        self.header = header
+        self.arrivedAt = arrivedAt
+        self.handoverAt = handoverAt
+        self.occurredAt = occurredAt
+    }
+}
+
+/// The hospital took over a patient whose arrival the crew had reported: arrival → hand-over is the offload delay.
+public struct PatientHandedOver: EventPayload {
+    public static let eventType = "PatientHandedOver"
     public static let schemaVersion = 1
     public let header: AnnouncementHeader
     public let handoverAt: Timestamp
+    /// Minutes from arrival to hand-over.
+    public let offloadMinutes: Double
     public let occurredAt: Timestamp
 
-    public init(header: AnnouncementHeader, handoverAt: Timestamp, occurredAt: Timestamp) {
+    public init(header: AnnouncementHeader, handoverAt: Timestamp, offloadMinutes: Double, occurredAt: Timestamp) {
         self.header = header
         self.handoverAt = handoverAt
+        self.offloadMinutes = offloadMinutes
         self.occurredAt = occurredAt
     }
 }
