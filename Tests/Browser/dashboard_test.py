@@ -395,6 +395,21 @@ def main():
         assert outline not in ("none", ""), f"focus not visible (outline {outline})"
         for d, name in [(leit, "leitstelle"), (klinik, "klinik"), (tna, "telenotarzt")]:
             axe_check(d, name)
+            d.set_window_size(375, 812)
+            time.sleep(0.3)
+            axe_check(d, f"{name} (375 px)")
+            d.set_window_size(1400, 1000)
+
+        step("crew page by keyboard only: Tab to „Zielklinik suchen“, Enter, the answer appears")
+        crew.execute_script("window.scrollTo(0, 0); document.getElementById('theme').focus()")
+        for _ in range(60):
+            if crew.switch_to.active_element.get_attribute("id") == "dispatch-button":
+                break
+            crew.switch_to.active_element.send_keys(Keys.TAB)
+        assert crew.switch_to.active_element.get_attribute("id") == "dispatch-button", "„Zielklinik suchen“ not reachable by Tab"
+        crew.execute_script("document.getElementById('answer').replaceChildren()")
+        crew.switch_to.active_element.send_keys(Keys.ENTER)
+        wait(crew, lambda d: BERGEN in first_candidate(d), what="answer after Enter")
 
         step("connection lost: every page says so, reconnects by itself and resumes")
         server.stop()
