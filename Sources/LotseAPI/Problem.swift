@@ -112,6 +112,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         case .overrideReasonRequired: .unprocessable(e.description, field: "overrideReason")
         case .reasonRequired: .unprocessable(e.description, field: "reason")
         case .handoverOutOfRange: .unprocessable(e.description, field: "handoverAt")
+        case .arrivalOutOfRange: .unprocessable(e.description, field: "arrivedAt")
         }
     }
 

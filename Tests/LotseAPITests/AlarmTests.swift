@@ -43,10 +43,22 @@ import Testing
 
             let id = try #require(list.first { $0["kind"] as? String == "announcement-escalated" }?["id"] as? String)
             #expect(try await client.execute(uri: "/v1/alarms/\(id)/acknowledgement", method: .post, headers: other).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/alarms/\(id)/acknowledgement", method: .post, headers: f.headers(.crew)).status == .forbidden)
+            // Who hears of the acknowledgement on the event stream: the district's dispatchers (and admins), no one else.
+            let port = try #require(client.port)
+            let head = try await f.store.head()
+            let streams = try [f.tokens[.dispatcher]!, otherDistrict, f.tokens[.hospital]!].map {
+                try RawHTTPStream(port: port, path: "/v1/events?after=\(head)", headers: ["Authorization": "Bearer \($0)"])
+            }
             let ack = try await client.execute(uri: "/v1/alarms/\(id)/acknowledgement", method: .post, headers: f.headers(.dispatcher))
             #expect(ack.status == .created && ack.json["newlyAcknowledged"] as? Bool == true, "\(ack.text)")
             let again = try await client.execute(uri: "/v1/alarms/\(id)/acknowledgement", method: .post, headers: f.headers(.dispatcher))
             #expect(again.status == .ok && again.json["newlyAcknowledged"] as? Bool == false)
+            _ = try await client.execute(uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital),
+                                         body: body(#"{"beds":{"normal":{"free":5,"operable":40}}}"#))
+            let seen = await streams.asyncMap { s in await s.read { $0.contains("event: BedCountsReported") } }
+            #expect(seen[0].contains("event: AlarmAcknowledged"))
+            #expect(!seen[1].contains("AlarmAcknowledged") && !seen[2].contains("AlarmAcknowledged"))
             // Acknowledged: still listed (who, when), after the open one.
             let position = try #require(ack.json["position"] as? Int)
             _ = try await client.execute(uri: "/v1/board?minPosition=\(position)", method: .get, headers: f.headers(.dispatcher))
@@ -56,6 +68,22 @@ import Testing
             // In the log: one AlarmAcknowledged, by the dispatcher.
             let acks = try await f.store.read(after: 0, limit: 100_000).filter { $0.type == "AlarmAcknowledged" }
             #expect(acks.count == 1 && String(decoding: acks[0].metadata, as: UTF8.self).contains("dispatcher:test-dispatcher"))
+
+            // A cause that resolves itself ends its alarm: a physician takes the request — no Telenotarzt alarm any more.
+            let cid = try #require(list.first { $0["kind"] as? String == "telenotarzt-unassigned" }?["consultationId"] as? String)
+            _ = try await client.execute(uri: "/v1/physicians/test-physician/sign-on", method: .post, headers: f.headers(.physician), body: body("{}"))
+            let took = try await client.execute(uri: "/v1/consultations/\(cid)/acceptance", method: .post, headers: f.headers(.physician))
+            #expect(took.status == .ok, "\(took.text)")
+            list = try await alarms(f.headers(.dispatcher))
+            #expect(list.count == 1 && list[0]["id"] as? String == id, "\(list)")
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await transform(e)) }
+        return out
     }
 }

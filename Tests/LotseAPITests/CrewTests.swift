@@ -69,6 +69,9 @@ import Testing
             let claim = try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: f.headers(.crew),
                                                  body: body(#"{"handoverAt":"2026-11-23T10:05:00Z"}"#))
             #expect(claim.status == .unprocessableContent && claim.json["field"] as? String == "handoverAt")
+            let ahead = try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: f.headers(.crew),
+                                                 body: body(#"{"arrivedAt":"2026-11-23T11:00:00Z"}"#))
+            #expect(ahead.status == .unprocessableContent && ahead.json["field"] as? String == "arrivedAt", "\(ahead.text)")
             #expect(try await client.execute(uri: "/v1/announcements/\(id)/handover", method: .post, headers: f.headers(.hospital), body: body("{}")).status == .conflict)
             let arrived = try await client.execute(uri: "/v1/announcements/\(id)/arrival", method: .post, headers: f.headers(.crew), body: body("{}"))
             #expect(arrived.status == .ok && arrived.json["events"] as? [String] == ["PatientArrived"], "\(arrived.text)")

@@ -72,6 +72,15 @@ import Testing
         let r = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: PatientAnnounced.eventType, schemaVersion: 1,
                               payload: Data(json.utf8), metadata: Data("{}".utf8))
         #expect(try codec.decodeAnnouncement(r) == (try codec.decodeAnnouncementWithJSONDecoder(r)))
+        // A PatientArrived of schema 1 (before the hand-over was separate): both paths upcast it the same way — the
+        // arrival is when it was reported, the hand-over as recorded.
+        let v1 = #"{"handoverAt":"2026-11-23T10:25:00Z","header":{"announcementId":"A-1","district":"Rostock","hospitalId":"771003","unit":"RTW 1"},"occurredAt":"2026-11-23T10:30:00Z"}"#
+        let old = RecordedEvent(position: 2, stream: StreamID("s"), streamVersion: 2, type: PatientArrived.eventType, schemaVersion: 1,
+                                payload: Data(v1.utf8), metadata: Data("{}".utf8))
+        let fastOld = FastEventDecoder.decodeAnnouncement(type: old.type, schemaVersion: 1, payload: old.payload)
+        #expect(fastOld != nil && fastOld == (try codec.decodeAnnouncementWithJSONDecoder(old)))
+        guard case let .arrived(a)? = fastOld else { Issue.record("expected PatientArrived"); return }
+        #expect(a.arrivedAt == Timestamp(iso8601: "2026-11-23T10:30:00Z") && a.handoverAt == Timestamp(iso8601: "2026-11-23T10:25:00Z"))
     }
 
     /// Property: the fast encoder writes exactly what JSONEncoder writes (payload and metadata, byte for byte),

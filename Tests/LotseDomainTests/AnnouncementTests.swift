@@ -26,7 +26,14 @@ struct AnnouncementTests {
     @Test func aCrewArrivalAwaitsTheHospitalsHandover() throws {
         let crew = Principal(role: .crew, id: "rtw-1")
         let arrivedAt = t0.adding(minutes: 30)
-        let arrival = try given(announced, when: .arriveAwaitingHandover, at: arrivedAt, by: crew)
+        let arrival = try given(announced, when: .arriveAwaitingHandover(at: nil), at: arrivedAt, by: crew)
+        // Sent late (after a Funkloch), the report keeps the time it was made; never before the announcement or ahead.
+        let late = try given(announced, when: .arriveAwaitingHandover(at: arrivedAt), at: arrivedAt.adding(minutes: 15), by: crew)
+        guard case let .arrived(l)? = late.first else { Issue.record("expected PatientArrived"); return }
+        #expect(l.arrivedAt == arrivedAt && l.occurredAt == arrivedAt.adding(minutes: 15))
+        #expect(throws: AnnouncementError.arrivalOutOfRange(t0.adding(minutes: -1))) {
+            try given(announced, when: .arriveAwaitingHandover(at: t0.adding(minutes: -1)), at: arrivedAt, by: crew)
+        }
         guard case let .arrived(a)? = arrival.first else { Issue.record("expected PatientArrived"); return }
         #expect(a.arrivedAt == arrivedAt && a.handoverAt == nil)
         #expect(throws: AnnouncementError.notArrived) { try given(announced, when: .handOver(at: nil), at: arrivedAt, by: hospital) }

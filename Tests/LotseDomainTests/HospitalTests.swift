@@ -35,7 +35,7 @@ struct HospitalTests {
         history += try given(history, when: .reportStatus(.ct, .limited), at: t1)
         history += try given(history, when: .close(.strokeUnit, reason: "Personalmangel", until: t0.adding(minutes: 120)), at: t1)
         // icu never reported.
-        let confirmed = try given(history, when: .confirmAll, at: later)
+        let confirmed = try given(history, when: .confirmAll(maxAgeMinutes: 720), at: later)
         let reported = confirmed.compactMap { e -> (ResourceKey, ReportedStatus, Timestamp)? in
             guard case let .statusReported(r) = e else { return nil }
             return (r.resource, r.status, r.occurredAt)
@@ -44,10 +44,12 @@ struct HospitalTests {
         #expect(reported.contains { $0 == (.ct, .limited, later) })
         #expect(reported.contains { $0 == (.strokeUnit, .available, later) })  // its closure ended at 12:00
         // While the closure runs it is not touched.
-        let during = try given(history, when: .confirmAll, at: t0.adding(minutes: 60))
+        let during = try given(history, when: .confirmAll(maxAgeMinutes: 720), at: t0.adding(minutes: 60))
         #expect(during.count == 1)
+        // A report past its time-to-live is shown as unknown: it is not confirmed blindly.
+        #expect(try given(history, when: .confirmAll(maxAgeMinutes: 720), at: t0.adding(minutes: 800)).count == 1)  // only the expired closure's "available" (since 12:00)
         // Nothing reported at all: nothing to confirm.
-        #expect(try given(registered, when: .confirmAll, at: later).isEmpty)
+        #expect(try given(registered, when: .confirmAll(maxAgeMinutes: 720), at: later).isEmpty)
     }
 
     @Test func registerTwiceIsRefused() {

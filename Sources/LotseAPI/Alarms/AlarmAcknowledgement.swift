@@ -55,8 +55,11 @@ public final class AlarmService: Sendable {
 
     public func acknowledge(_ alarmId: String, district: DistrictID, by principal: Principal, at now: Timestamp, idempotencyKey: String? = nil,
                             correlationId: String? = nil) async throws -> StreamCommandRunner<AlarmAcknowledgementAggregate>.Outcome {
-        try await runner.execute(.acknowledge(alarmId: alarmId, district: district), id: (), context: CommandContext(now: now, principal: principal),
-                                 idempotencyKey: idempotencyKey, correlationId: correlationId)
+        let o = try await runner.execute(.acknowledge(alarmId: alarmId, district: district), id: (), context: CommandContext(now: now, principal: principal),
+                                         idempotencyKey: idempotencyKey, correlationId: correlationId)
+        // On this node at once (the next page load must not show it open); other nodes when their projection applies it.
+        for e in o.events { record(e) }
+        return o
     }
 
     /// The acknowledgement of an alarm, if there is one.

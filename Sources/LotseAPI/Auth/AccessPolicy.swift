@@ -60,12 +60,12 @@ extension AuthenticatedPrincipal {
     }
 
     /// May this caller see the physicians of `centre` (who is on duty): their own centre (physician), the centres
-    /// serving their districts (dispatcher), admins.
+    /// serving their districts, backup centres included (dispatcher), admins.
     public func maySee(physicianOf centre: CentreID, in network: TNANetwork) -> Bool {
         switch role {
         case .admin: true
         case .physician: covers(centre.rawValue)
-        case .dispatcher: network.centres.contains { c in c.id == centre && scope.contains { c.districts.contains(DistrictID($0)) } }
+        case .dispatcher: covers("*") || scope.contains { network.serves(centre, DistrictID($0), overflow: true) }
         case .hospital, .crew: false
         }
     }

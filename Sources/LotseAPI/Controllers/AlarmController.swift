@@ -39,16 +39,20 @@ struct AlarmController: APIController {
         let newlyAcknowledged: Bool
     }
 
-    /// Every alarm the caller may see: open ones, and those acknowledged within the last 12 h; open first, newest first.
+    /// Every alarm the caller may see: open ones (their cause still open: the announcement still unacknowledged, the
+    /// request still without a physician), and those acknowledged within the last 12 h; open first, newest first. An
+    /// alarm whose cause resolved itself before anyone acknowledged it is no longer listed.
     func visibleAlarms(for p: AuthenticatedPrincipal) async -> [Alarm] {
         let now = clock.now()
         let index = projector.snapshot
         let tna = await telenotarzt.state
         var out: [Alarm] = []
-        func add(_ id: String, _ kind: String, _ district: DistrictID, _ at: Timestamp, _ text: String, announcement: String? = nil, consultation: String? = nil) {
+        func add(_ id: String, _ kind: String, _ district: DistrictID, _ at: Timestamp, _ text: String, open: Bool, announcement: String? = nil,
+                 consultation: String? = nil) {
             guard p.role == .admin || (p.role == .dispatcher && p.covers(district.rawValue)) else { return }
             let ack = alarms.acknowledgement(of: id)
             if let ack, now.minutes(since: ack.at) > 12 * 60 { return }
+            if ack == nil, !open { return }
             out.append(Alarm(id: id, kind: kind, district: district.rawValue, raisedAt: at, text: text, announcementId: announcement,
                              consultationId: consultation, acknowledgedAt: ack?.at, acknowledgedBy: ack?.by))
         }
@@ -57,14 +61,15 @@ struct AlarmController: APIController {
             let name = index[a.hospitalId]?.name ?? a.hospitalId.rawValue
             let state = a.status == .announced ? "noch nicht quittiert" : "inzwischen \(a.status.rawValue)"
             add("announcement-\(a.id.rawValue)", "announcement-escalated", a.district, at,
-                "Rote Voranmeldung (PZC \(a.pzc), \(a.unit), ETA \(a.eta.iso8601)) an \(name): \(state)", announcement: a.id.rawValue)
+                "Rote Voranmeldung (PZC \(a.pzc), \(a.unit), ETA \(a.eta.iso8601)) an \(name): \(state)", open: a.status == .announced,
+                announcement: a.id.rawValue)
         }
         for c in tna.consultations.values where c.leitstelleAlerted {
             let at = c.requestedAt.adding(seconds: tna.rules.leitstelleAlertSeconds)
             let state = c.status == .waiting || c.status == .offered ? "noch kein Telenotarzt" : "inzwischen \(c.status.rawValue)"
             add("consultation-\(c.request.id.rawValue)", "telenotarzt-unassigned", c.request.district, at,
                 "Telenotarzt-Anforderung von \(c.request.unit) (Priorität \(c.request.priority)) seit \(c.requestedAt.iso8601): \(state)",
-                consultation: c.request.id.rawValue)
+                open: c.status == .waiting || c.status == .offered, consultation: c.request.id.rawValue)
         }
         return out.sorted { a, b in
             if (a.acknowledgedAt == nil) != (b.acknowledgedAt == nil) { return a.acknowledgedAt == nil }

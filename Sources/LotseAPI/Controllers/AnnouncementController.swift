@@ -26,6 +26,13 @@ struct AnnouncementController: APIController {
     }
 
     struct ArrivalBody: StrictBody {
+        static let allowedKeys: Set<String> = ["handoverAt", "arrivedAt"]
+        let handoverAt: Timestamp?
+        /// The crew's arrival time when it reports later (after a Funkloch); default now.
+        let arrivedAt: Timestamp?
+    }
+
+    struct HandoverBody: StrictBody {
         static let allowedKeys: Set<String> = ["handoverAt"]
         let handoverAt: Timestamp?
     }
@@ -104,14 +111,17 @@ struct AnnouncementController: APIController {
                 // A hospital records arrival and hand-over at once; a crew the arrival, and the hospital the hand-over later.
                 try await hospitalCommand(request, context, allowed: { p, a in p.mayReportArrival(header(a)) }) {
                     let b = try await request.decodeStrict(ArrivalBody.self, context: context)
-                    guard try context.requirePrincipal().role == .crew else { return .arrive(handoverAt: b.handoverAt) }
+                    guard try context.requirePrincipal().role == .crew else {
+                        guard b.arrivedAt == nil else { throw Problem.unprocessable("Die Klinik meldet Ankunft und Übergabe zusammen (handoverAt) / use handoverAt", field: "arrivedAt") }
+                        return .arrive(handoverAt: b.handoverAt)
+                    }
                     guard b.handoverAt == nil else { throw Problem.unprocessable("Die Übergabe meldet die Klinik / the hospital records the hand-over", field: "handoverAt") }
-                    return .arriveAwaitingHandover
+                    return .arriveAwaitingHandover(at: b.arrivedAt)
                 }
             },
             APIRoute(.post, "/v1/announcements/{id}/handover", roles: [.hospital, .admin]) { request, context in
                 try await hospitalCommand(request, context, allowed: { p, a in p.mayChange(hospital: a.hospitalId) }) {
-                    .handOver(at: try await request.decodeStrict(ArrivalBody.self, context: context).handoverAt)
+                    .handOver(at: try await request.decodeStrict(HandoverBody.self, context: context).handoverAt)
                 }
             },
             APIRoute(.post, "/v1/announcements/{id}/cancellation", roles: [.dispatcher, .crew, .admin]) { request, context in

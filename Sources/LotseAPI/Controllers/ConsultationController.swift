@@ -128,8 +128,11 @@ struct ConsultationController: APIController {
                     .filter { $0.request.unit == unit && p.maySee($0.request, in: s.network) && ($0.status.isOpen || $0.requestedAt >= since) }
                     .sorted { ($0.requestedAt, $0.request.id) > ($1.requestedAt, $1.request.id) }
                 let views = mine.map { c in
-                    UnitConsultation(
-                        consultation: c, queuePosition: queue.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: queue.count,
+                    // The queue the request waits in: the requests of districts its centre(s) serve.
+                    let centres = s.network.primaryCentres(for: c.request.district)
+                    let own = queue.filter { !s.network.primaryCentres(for: $0.request.district).isDisjoint(with: centres) }
+                    return UnitConsultation(
+                        consultation: c, queuePosition: own.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: own.count,
                         waitingSeconds: Int(((c.acceptedAt ?? now).minutes(since: c.requestedAt) * 60).rounded()),
                         physician: c.physician.flatMap { doc in
                             s.physicians[doc].map { ph in

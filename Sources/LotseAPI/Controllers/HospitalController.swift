@@ -84,7 +84,7 @@ struct HospitalController: APIController {
             APIRoute(.post, "/v1/hospitals/{id}/status-confirmation", roles: [.hospital, .admin]) { request, context in
                 // "Alles unverändert bestätigen": every reported status again, in one command (one click per shift).
                 let (p, id) = try authorised(context)
-                return try await command(.confirmAll, id, p, request, context)
+                return try await command(.confirmAll(maxAgeMinutes: ttlMinutes), id, p, request, context)
             },
             APIRoute(.post, "/v1/beds", roles: [.hospital, .admin]) { request, context in
                 try await batchBeds(request, context)

@@ -66,8 +66,11 @@ public final class TokenRevocationService: Sendable {
     /// the projection step that reaches the returned position.
     public func revoke(jti: String, reason: String, by principal: Principal, at now: Timestamp, idempotencyKey: String? = nil,
                        correlationId: String? = nil) async throws -> StreamCommandRunner<TokenRevocationAggregate>.Outcome {
-        try await runner.execute(.revoke(jti: jti, reason: reason), id: (), context: CommandContext(now: now, principal: principal),
-                                 idempotencyKey: idempotencyKey, correlationId: correlationId)
+        let o = try await runner.execute(.revoke(jti: jti, reason: reason), id: (), context: CommandContext(now: now, principal: principal),
+                                         idempotencyKey: idempotencyKey, correlationId: correlationId)
+        // Refused on this node at once; on the others from their projection step.
+        for e in o.events { list.insert(e.jti) }
+        return o
     }
 
     /// Every revocation on record, oldest first.

@@ -87,11 +87,13 @@ export function newIdempotencyKey() {
   return `web-${Date.now()}-${++idem}-${Math.random().toString(36).slice(2)}`;
 }
 /** Calls the API with the session's token; commands get an Idempotency-Key. Returns parsed JSON. */
-export async function api(path, { method = "GET", body, token, idempotencyKey } = {}) {
+export async function api(path, { method = "GET", body, token, idempotencyKey, timeoutMs } = {}) {
   const headers = { Authorization: "Bearer " + (token || session({ expired: true })?.token || "") };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["Idempotency-Key"] = idempotencyKey || newIdempotencyKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // A time limit where asked (the crew's outbox): a request that hangs in a dead zone counts as no connection.
+  const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+  const r = await fetch(path, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }

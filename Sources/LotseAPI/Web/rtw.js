@@ -18,9 +18,9 @@ let where = null; // { lat, lon, district, label }
 // ---------- Theme (day / night) ----------
 
 function applyTheme(dark) {
+  // A toggle button keeps its name; "gedrückt" says night mode is on.
   document.body.classList.toggle("dark", dark);
   $("theme").setAttribute("aria-pressed", String(dark));
-  $("theme").textContent = dark ? "Tagmodus" : "Nachtmodus";
   localStorage.setItem("lotse.theme", dark ? "dark" : "light");
 }
 $("theme").addEventListener("click", () => applyTheme(!document.body.classList.contains("dark")));
@@ -28,13 +28,23 @@ applyTheme(localStorage.getItem("lotse.theme") === "dark");
 
 // ---------- Outbox: commands survive a Funkloch ----------
 
-const OUTBOX = "lotse.outbox";
+// One outbox per person on this device: a crew signing in later never sends the previous crew's commands. Two tabs
+// may send the same item; its Idempotency-Key makes the second a replay of the first.
+const OUTBOX = `lotse.outbox.${me.role}:${me.subject}`;
 const outbox = () => JSON.parse(localStorage.getItem(OUTBOX) || "[]");
 const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
 let flushing = false;
 
-/** Queues a command with a fresh Idempotency-Key and tries to send it; `done(result)` runs once it is confirmed. */
+/**
+ * Queues a command with a fresh Idempotency-Key and tries to send it; `done` names what to do once it is confirmed.
+ * The same command (method, path, body) already waiting is not queued twice: a second tap in a dead zone adds nothing.
+ */
 function command(method, path, body, label, done) {
+  const same = JSON.stringify([method, path, body ?? null]);
+  if (outbox().some((x) => JSON.stringify([x.method, x.path, x.body ?? null]) === same)) {
+    say(path.includes("consultation") ? "tna-message" : "dispatch-message", `${label}: wird bereits gesendet.`);
+    return;
+  }
   saveOutbox([...outbox(), { key: newIdempotencyKey(), method, path, body, label, madeAt: new Date().toISOString(), done }]);
   renderOutbox();
   flush();
@@ -55,10 +65,12 @@ async function flush() {
       const [item] = outbox();
       if (!item) break;
       try {
-        const r = await api(item.path, { method: item.method, body: item.body, idempotencyKey: item.key });
+        const r = await api(item.path, { method: item.method, body: item.body, idempotencyKey: item.key, timeoutMs: 15000 });
         confirmed[item.done]?.(r);
       } catch (err) {
-        if (err.status === undefined) break; // no connection: stays in the outbox
+        // No connection, a time-out, a server or proxy that cannot answer now (5xx, 408, 429) or an ended session
+        // (401: the page asks for a new token): the command stays and is sent again with the same key.
+        if (err.status === undefined || err.status === 401 || err.status === 408 || err.status === 429 || err.status >= 500) break;
         say(item.path.includes("consultation") ? "tna-message" : "dispatch-message", `${item.label}: ${err.message}`, true);
       }
       saveOutbox(outbox().filter((x) => x.key !== item.key));
@@ -130,9 +142,8 @@ $("tna-form").addEventListener("submit", (e) => {
 let shownConsultations = "";
 function stateText(v) {
   const c = v.consultation;
-  const mins = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} min`;
   switch (c.status) {
-    case "waiting": return `Wartet – Platz ${v.queuePosition ?? "?"} von ${v.queueLength}, seit ${mins(v.waitingSeconds)}`;
+    case "waiting": return `Wartet – Platz ${v.queuePosition ?? "?"} von ${v.queueLength}, seit ${fmtTime(c.requestedAt)}`;
     case "offered": return "Einem Telenotarzt angeboten – wartet auf Annahme";
     case "accepted": return `Angenommen von ${v.physician?.id ?? "?"} (${v.physician?.centreName ?? ""})`;
     case "connected": return `Verbunden mit ${v.physician?.id ?? "?"}`;
@@ -146,12 +157,14 @@ function stateText(v) {
 async function loadConsultations() {
   let list;
   try { list = await api(`/v1/units/${encodeURIComponent(unit)}/consultations`); } catch (e) { return; }
-  const key = JSON.stringify(list.consultations);
+  // The waiting time ticks on every answer: it is not a reason to redraw (which would drop a half-typed reason).
+  const key = JSON.stringify(list.consultations.map((v) => ({ ...v, waitingSeconds: undefined })));
   if (key === shownConsultations) return;
   shownConsultations = key;
+  const typed = new Map([...document.querySelectorAll("#consultations input")].map((i) => [i.id, i.value]));
   const cards = list.consultations.map((v) => {
     const c = v.consultation, id = c.request.id, open = ["waiting", "offered", "accepted", "connected"].includes(c.status);
-    const reason = el("input", { id: `cancel-${id}`, placeholder: "Grund", size: 16 });
+    const reason = el("input", { id: `cancel-${id}`, placeholder: "Grund", size: 16, value: typed.get(`cancel-${id}`) || "" });
     return el("article", { class: `candidate consultation ${open ? "" : "done"}`, "data-consultation": id, "data-status": c.status },
       el("h3", {}, `${TNA_KIND[c.request.kind] || c.request.kind} · Priorität ${c.request.priority} · ${fmtTime(c.requestedAt)}`),
       el("p", { class: "state" }, stateText(v)),
@@ -238,7 +251,7 @@ async function loadAnnouncements() {
       el("p", { class: "state" }, ANNOUNCEMENT_STATE[a.status] + (a.escalatedAt ? " · eskaliert (Klinik hat nicht quittiert)" : "")
         + (a.acknowledgedAt ? ` · quittiert ${fmtTime(a.acknowledgedAt)}` : "") + handoverText(a)),
       enRoute ? el("div", { class: "row" },
-        el("button", { type: "button", onclick: () => command("POST", `/v1/announcements/${a.id}/arrival`, {}, "Ankunft", "refresh") }, "Angekommen"),
+        el("button", { type: "button", onclick: () => command("POST", `/v1/announcements/${a.id}/arrival`, { arrivedAt: new Date().toISOString() }, "Ankunft", "refresh") }, "Angekommen"),
         el("label", { for: `storno-${a.id}` }, "Stornogrund", reason),
         el("button", { type: "button", class: "secondary", onclick: () => {
           if (!reason.value.trim()) { reason.focus(); return say("dispatch-message", "Für das Storno einen Grund angeben.", true); }

@@ -32,10 +32,13 @@ public struct AnnouncementAggregate: Sendable {
             guard s.status.isEnRoute else { throw .closed(s.status) }
             let at = handoverAt ?? now
             guard at >= s.announcedAt, at <= now else { throw .handoverOutOfRange(at) }
-            return [.arrived(PatientArrived(header: header, arrivedAt: now, handoverAt: at, occurredAt: now))]
-        case .arriveAwaitingHandover:
+            // Arrival and hand-over at once (the hospital reports both): one moment.
+            return [.arrived(PatientArrived(header: header, arrivedAt: at, handoverAt: at, occurredAt: now))]
+        case let .arriveAwaitingHandover(at):
             guard s.status.isEnRoute else { throw .closed(s.status) }
-            return [.arrived(PatientArrived(header: header, arrivedAt: now, handoverAt: nil, occurredAt: now))]
+            let t = at ?? now
+            guard t >= s.announcedAt, t <= now else { throw .arrivalOutOfRange(t) }
+            return [.arrived(PatientArrived(header: header, arrivedAt: t, handoverAt: nil, occurredAt: now))]
         case let .handOver(at):
             guard s.status == .arrived, let arrived = s.arrivedAt else { throw s.status.isEnRoute ? .notArrived : .closed(s.status) }
             guard s.handoverAt == nil else { throw .alreadyHandedOver }

@@ -6,8 +6,9 @@ public enum AnnouncementCommand: Sendable, Equatable {
     case acknowledge
     /// The patient was handed over (at `handoverAt`, default now).
     case arrive(handoverAt: Timestamp?)
-    /// The crew reports that the patient is at the hospital; the hospital records the hand-over later.
-    case arriveAwaitingHandover
+    /// The crew reports that the patient is at the hospital (at `at`, default now: a report sent after a Funkloch
+    /// keeps the time it was made); the hospital records the hand-over later.
+    case arriveAwaitingHandover(at: Timestamp?)
     /// The hospital took over a patient whose arrival was reported (at `at`, default now).
     case handOver(at: Timestamp?)
     /// Call it off with a reason.
@@ -71,6 +72,8 @@ public enum AnnouncementError: Error, Equatable, Sendable, CustomStringConvertib
     case closed(AnnouncementStatus)
     /// The handover time must not lie before the announcement or in the future.
     case handoverOutOfRange(Timestamp)
+    /// An arrival time before the announcement or in the future.
+    case arrivalOutOfRange(Timestamp)
     /// A hand-over needs a reported arrival.
     case notArrived
     /// The hand-over is already on record.
@@ -88,6 +91,7 @@ public enum AnnouncementError: Error, Equatable, Sendable, CustomStringConvertib
         case .alreadyAcknowledged: "Voranmeldung ist bereits bestätigt / already acknowledged"
         case let .closed(s): "Voranmeldung ist bereits abgeschlossen (\(s.rawValue)) / announcement closed"
         case let .handoverOutOfRange(t): "Übergabezeit \(GermanTime.dateTime(t)) unplausibel / handover time out of range"
+        case let .arrivalOutOfRange(t): "Ankunftszeit \(GermanTime.dateTime(t)) unplausibel / arrival time out of range"
         case .notArrived: "Patient ist noch nicht angekommen – zuerst die Ankunft melden / not arrived yet"
         case .alreadyHandedOver: "Übergabe ist bereits gemeldet / hand-over already recorded"
         }

@@ -51,9 +51,9 @@ public struct HospitalAggregate: Sendable {
                 }
             }
             return [.bedsReported(BedCountsReported(hospitalId: s.id, beds: beds, occurredAt: now))]
-        case .confirmAll:
+        case let .confirmAll(maxAge):
             return s.profile.keys.compactMap { key in
-                guard case let .reported(status, _) = s.condition(key).settled(at: now) else { return nil }
+                guard case let .reported(status, since) = s.condition(key).settled(at: now), now.minutes(since: since) <= maxAge else { return nil }
                 return .statusReported(ResourceStatusReported(hospitalId: s.id, resource: key, status: status, occurredAt: now))
             }
         }

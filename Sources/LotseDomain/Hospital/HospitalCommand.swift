@@ -15,8 +15,9 @@ public enum HospitalCommand: Sendable, Equatable {
     /// Report free and operable beds per category.
     case reportBeds([BedCategory: BedCount])
     /// "Alles unverändert": re-report every resource with its last reported status (available or limited) in one
-    /// command — closed resources keep their closure, never-reported ones stay unknown.
-    case confirmAll
+    /// command — closed resources keep their closure; never-reported ones, and reports older than `maxAgeMinutes`
+    /// (already shown as unknown: nobody sees their value to confirm), stay unknown and must be reported one by one.
+    case confirmAll(maxAgeMinutes: Double)
 
     /// The stable name recorded in the metadata of the events it causes.
     public var name: String {
