@@ -48,9 +48,10 @@ function warnExpiring() {
   const parts = [];
   if (soon.length) parts.push(`${soon.length} Meldung${soon.length > 1 ? "en werden" : " wird"} bald „unbekannt“: `
     + soon.map((r) => `${r.label} um ${fmtTime(new Date(new Date(r.reportedAt).getTime() + ttl).toISOString())}`).join(", "));
-  if (gone.length) parts.push(`abgelaufen: ${gone.map((r) => r.label).join(", ")}`);
+  if (soon.length) parts.push("„Alles unverändert bestätigen“ meldet sie neu");
+  if (gone.length) parts.push(`abgelaufen, bitte einzeln neu melden: ${gone.map((r) => r.label).join(", ")}`);
   $("ttl-warning").hidden = parts.length === 0;
-  $("ttl-warning").textContent = parts.length ? `${parts.join(" · ")} – „Alles unverändert bestätigen“ meldet alles neu.` : "";
+  $("ttl-warning").textContent = parts.join(" · ");
 }
 
 $("confirm-all").addEventListener("click", async () => {
