@@ -26,7 +26,7 @@ public enum ConsultationStatus: String, Sendable, Hashable, Codable {
 
 /// A consultation with the timestamps documentation requires.
 public struct ConsultationState: Sendable, Hashable, Codable {
-    public let request: ConsultationRequest
+    public private(set) var request: ConsultationRequest
     public var status: ConsultationStatus
     public let requestedAt: Timestamp
     public var physician: PhysicianID?
@@ -43,6 +43,18 @@ public struct ConsultationState: Sendable, Hashable, Codable {
     public var missedOffers: Int
     public var backupAlerted: Bool
     public var leitstelleAlerted: Bool
+}
+
+extension ConsultationState {
+    /// The same consultation without the crew's free text (personal data): for readers whose reads are not audited.
+    public var withoutNote: ConsultationState {
+        guard request.note != nil else { return self }
+        var copy = self
+        let r = request
+        copy.request = ConsultationRequest(id: r.id, kind: r.kind, priority: r.priority, district: r.district, position: r.position, pzc: r.pzc,
+                                           unit: r.unit, note: nil)
+        return copy
+    }
 }
 
 /// The whole dispatch state: folded from TNA events, so a restart from the log has the same queue and timers.

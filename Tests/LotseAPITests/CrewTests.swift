@@ -43,6 +43,11 @@ import Testing
             #expect(doc["id"] as? String == "test-physician" && doc["phone"] as? String == "+49 3834 000-0"
                     && doc["centreName"] as? String == "Telenotarzt-Zentrale Greifswald")
 
+            // The free text goes back to the unit's own crew only; a dispatcher reads it on the audited detail route.
+            let asDispatcher = try await client.execute(uri: "/v1/units/RTW-1/consultations", method: .get, headers: f.headers(.dispatcher))
+            let seen = try #require((asDispatcher.json["consultations"] as? [[String: Any]])?.first?["consultation"] as? [String: Any])
+            #expect((seen["request"] as? [String: Any])?["note"] == nil && (seen["request"] as? [String: Any])?["unit"] as? String == "RTW-1")
+
             // Another unit's crew sees neither the list nor the request; a note too long is refused.
             var other = f.headers(nil)
             other[.authorization] = "Bearer \(otherCrew)"

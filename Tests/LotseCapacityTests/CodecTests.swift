@@ -78,7 +78,8 @@ import Testing
         let old = RecordedEvent(position: 2, stream: StreamID("s"), streamVersion: 2, type: PatientArrived.eventType, schemaVersion: 1,
                                 payload: Data(v1.utf8), metadata: Data("{}".utf8))
         let fastOld = FastEventDecoder.decodeAnnouncement(type: old.type, schemaVersion: 1, payload: old.payload)
-        #expect(fastOld != nil && fastOld == (try codec.decodeAnnouncementWithJSONDecoder(old)))
+        let slowOld = try codec.decodeAnnouncementWithJSONDecoder(old)
+        #expect(fastOld != nil && fastOld == slowOld)
         guard case let .arrived(a)? = fastOld else { Issue.record("expected PatientArrived"); return }
         #expect(a.arrivedAt == Timestamp(iso8601: "2026-11-23T10:30:00Z") && a.handoverAt == Timestamp(iso8601: "2026-11-23T10:25:00Z"))
     }

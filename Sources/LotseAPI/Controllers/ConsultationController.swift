@@ -131,8 +131,9 @@ struct ConsultationController: APIController {
                     // The queue the request waits in: the requests of districts its centre(s) serve.
                     let centres = s.network.primaryCentres(for: c.request.district)
                     let own = queue.filter { !s.network.primaryCentres(for: $0.request.district).isDisjoint(with: centres) }
+                    // The crew's free text goes back to its own crew only; others read it on the audited detail route.
                     return UnitConsultation(
-                        consultation: c, queuePosition: own.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: own.count,
+                        consultation: p.role == .crew ? c : c.withoutNote, queuePosition: own.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: own.count,
                         waitingSeconds: Int(((c.acceptedAt ?? now).minutes(since: c.requestedAt) * 60).rounded()),
                         physician: c.physician.flatMap { doc in
                             s.physicians[doc].map { ph in
