@@ -20,6 +20,7 @@ struct Seed: AsyncParsableCommand {
             defer { log.close() }
             let s = log.store
             let now = try store.time()
+            if demo { try await DemoLog.claim(s, at: now) }
             let interactive = isatty(STDERR_FILENO) == 1
             let r = try await CapacityService(store: s).importHospitals(try Seeder.imports(), demo: demo, at: now) { done, total in
                 guard interactive else { return }

@@ -45,6 +45,8 @@ struct Serve: AsyncParsableCommand {
         // The log first (a wrong store is the first thing to hear about), then the keys.
         let log = try await EventLog.open(location)
         defer { log.close() }
+        // --demo only on an empty log or one started as a demo: never demo reports over real ones (nothing written).
+        if demo { try await DemoLog.claim(log.store, at: SystemClock().now()) }
         // The key files live beside an SQLite log by default; nodes on PostgreSQL share one JWKS file (--jwks/LOTSE_JWKS).
         let keyBase = PostgresStoreURL.isPostgres(location) ? dbPath : location
         let issuer = demo ? try await keys.demoIssuer(base: keyBase) : nil

@@ -189,6 +189,25 @@ import Testing
         try expectOneLineError(["serve", "--db", dir.appendingPathComponent("other.sqlite").path, "--port", "0"], contains: "lotse keys new")
     }
 
+    /// `--demo` never writes demo reports over real data: a log that was not started as a demo is refused (one line,
+    /// exit 1, nothing written — the log reads the same before and after, no key files appear); a demo log takes it again.
+    @Test func demoRefusesALogThatIsNotADemo() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let real = dir.appendingPathComponent("real.sqlite").path
+        #expect(try CLIRunner.run(["seed", "--db", real, "--now", t0]).status == 0)
+        #expect(try CLIRunner.run(["close", "--db", real, "--hospital", "772096", "--resource", "ct", "--reason", "Wartung", "--until", "+2h"]).status == 0)
+        let before = try CLIRunner.run(["events", "--db", real, "--limit", "1000000"]).stdout
+        try expectOneLineError(["serve", "--db", real, "--demo", "--port", "0"], contains: "kein Demo-Protokoll")
+        try expectOneLineError(["seed", "--db", real, "--demo"], contains: "kein Demo-Protokoll")
+        #expect(try CLIRunner.run(["events", "--db", real, "--limit", "1000000"]).stdout == before)
+        #expect(!FileManager.default.fileExists(atPath: real + ".jwks.json") && !FileManager.default.fileExists(atPath: real + ".signing-key.pem"))
+        // A demo log stays one.
+        let demo = dir.appendingPathComponent("demo.sqlite").path
+        #expect(try CLIRunner.run(["seed", "--db", demo, "--demo", "--now", t0]).status == 0)
+        #expect(try CLIRunner.run(["seed", "--db", demo, "--demo", "--now", t0]).status == 0)
+    }
+
     /// TLS files that cannot be used: one line saying what is wrong, exit 1, nothing served.
     @Test func tlsFilesThatCannotBeUsedAreOneLine() throws {
         let dir = try CLIRunner.temporaryDirectory()
