@@ -8,55 +8,21 @@ import Glibc
 
 /// An acknowledged append survives `kill -9` of the process (DESIGN §7), twice in a row on the same file.
 @Suite struct DurabilityTests {
-    struct Ack: Hashable {
-        let position: Int64
-        let stream: String
-        let version: Int64
-    }
-
     /// Starts `lotse-append-load`, reads acknowledgements until `acksBeforeKill`, sends SIGKILL, and returns every
     /// acknowledgement the child printed before it died.
-    func runAndKill(db: String, acksBeforeKill: Int) throws -> (acks: [Ack], killed: Bool) {
-        let p = Process()
-        p.executableURL = CLIRunner.executable("lotse-append-load")
-        p.arguments = ["--db", db, "--count", "10000000", "--writers", "8", "--batch", "3"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let handle = pipe.fileHandleForReading
-        var buffer = Data()
-        var acks: [Ack] = []
-        var killed = false
-        func parse() {
-            while let nl = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...nl)
-                let f = line.split(separator: " ")
-                if f.count == 4, f[0] == "ack", let pos = Int64(f[1]), let v = Int64(f[3]) {
-                    acks.append(Ack(position: pos, stream: String(f[2]), version: v))
-                }
-            }
-        }
-        while true {
-            let d = handle.availableData
-            if d.isEmpty { break }
-            buffer.append(d)
-            parse()
-            if !killed, acks.count >= acksBeforeKill {
-                kill(p.processIdentifier, SIGKILL)
-                killed = true
-            }
-        }
-        p.waitUntilExit()
-        return (acks, killed && p.terminationReason == .uncaughtSignal)
+    func runAndKill(db: String, acksBeforeKill: Int) throws -> (acks: [AppendLoadRun.Ack], killed: Bool) {
+        let load = try AppendLoadRun(db: db)
+        var acks = load.acks { $0.count >= acksBeforeKill }
+        let killed = load.kill9()
+        acks += load.acks { _ in false }  // what was printed before it died
+        return (acks, killed)
     }
 
     @Test func acknowledgedAppendsSurviveKill9() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("kill.sqlite").path
-        var allAcks: [Ack] = []
+        var allAcks: [AppendLoadRun.Ack] = []
         for round in 1...2 {
             let (acks, killed) = try runAndKill(db: db, acksBeforeKill: 1500 * round)
             #expect(killed, "the child must die by SIGKILL mid-stream")
