@@ -43,6 +43,8 @@ public struct APIConfiguration: Sendable {
     public var readyLagEvents: Int64 = 1000
     /// The node that holds the timers saves a snapshot of the capacity index after this many new events.
     public var snapshotEveryEvents: Int64 = 50_000
+    /// … or after this many minutes when at least one event came (nil: by count only).
+    public var snapshotEveryMinutes: Double? = 60
 
     public init(tokens: TokenVerifier) { self.tokens = tokens }
 }

@@ -50,7 +50,7 @@ public final class LotseAPIServices: Sendable {
         projector = CapacityProjector(store: store, observer: { r in
             revocations.apply(r)
             alarms.apply(r)
-        })
+        }, tableVersion: table.version)
         ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
         timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }

@@ -64,6 +64,9 @@ public enum LotseServer {
         }
         try WebPages().register(on: router)
         let stats = try await api.start()
+        if let why = stats.ignoredSnapshot {
+            logger.notice("snapshot ignored, index rebuilt from the log", metadata: ["lotse.reason": "\(why)"])
+        }
         logger.info("projection rebuilt", metadata: [
             "lotse.position": "\(stats.position)", "lotse.events_read": "\(stats.eventsRead)", "lotse.hospitals": "\(stats.hospitals)",
         ])
@@ -82,7 +85,7 @@ public enum LotseServer {
                 TimerLeaseService(lease: api.timerLease),
                 KeyReloadService(tokens: tokens, logger: logger, interval: configuration.keyReloadInterval),
                 SnapshotService(projector: api.projector, snapshots: api.snapshots, lease: api.timerLease,
-                                everyEvents: configuration.snapshotEveryEvents, logger: logger),
+                                everyEvents: configuration.snapshotEveryEvents, everyMinutes: configuration.snapshotEveryMinutes, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -13,12 +13,17 @@ public final class CapacityProjector: Sendable {
     /// Sees every event the projection applies, in the same step (before `waitUntil` returns for its position):
     /// what a node keeps beside the index in step with it (the token revocation list).
     private let observer: (@Sendable (RecordedEvent) -> Void)?
+    /// The format a snapshot must have to be used: the index's layout, the event schema versions it was folded with,
+    /// the requirement table's version (when the caller names one).
+    public let snapshotFormat: SnapshotFormat
     public static let snapshotName = "capacity-index"
 
-    public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec(), observer: (@Sendable (RecordedEvent) -> Void)? = nil) {
+    public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec(), observer: (@Sendable (RecordedEvent) -> Void)? = nil,
+                tableVersion: String? = nil) {
         self.store = store
         self.codec = codec
         self.observer = observer
+        snapshotFormat = SnapshotFormat.current(table: tableVersion)
     }
 
     /// Reads the current index.
@@ -36,6 +41,8 @@ public final class CapacityProjector: Sendable {
         public let position: Int64
         public let hospitals: Int
         public let seconds: Double
+        /// Why a stored snapshot was not used (another format): the index was rebuilt from the log instead.
+        public var ignoredSnapshot: String? = nil
     }
 
     /// Rebuilds the index from `snapshots` (when given and present) and the log after it.
@@ -44,10 +51,15 @@ public final class CapacityProjector: Sendable {
         let start = clock.now
         var fresh = CapacityIndex()
         var from: Int64? = nil
-        if let snapshots, let s = try await snapshots.load(name: Self.snapshotName),
-           let decoded = try? JSONDecoder().decode(CapacityIndex.self, from: s.data) {
-            fresh = decoded
-            from = s.position
+        var ignored: String? = nil
+        if let snapshots, let s = try await snapshots.load(name: Self.snapshotName) {
+            let stored = try? JSONDecoder().decode(SnapshotEnvelope.self, from: s.data)
+            if let stored, stored.format == snapshotFormat {
+                fresh = stored.index
+                from = s.position
+            } else {
+                ignored = stored.map { "Snapshot-Format \($0.format) ≠ \(snapshotFormat)" } ?? "Snapshot in einem älteren Format"
+            }
         }
         // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
         // both cores was measured slower here (allocator contention), so it stays sequential.
@@ -58,7 +70,7 @@ public final class CapacityProjector: Sendable {
         let d = clock.now - start
         return RebuildStats(
             fromSnapshotPosition: from, eventsRead: read, position: final.position, hospitals: final.hospitals.count,
-            seconds: d / .seconds(1))
+            seconds: d / .seconds(1), ignoredSnapshot: ignored)
     }
 
     /// The index as it was at `asOf` (time travel): every event that had occurred by then, in log order. Reads the
@@ -74,7 +86,8 @@ public final class CapacityProjector: Sendable {
         let current = snapshot
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        try await snapshots.save(Snapshot(name: Self.snapshotName, position: current.position, data: try enc.encode(current)))
+        let data = try enc.encode(SnapshotEnvelope(format: snapshotFormat, index: current))
+        try await snapshots.save(Snapshot(name: Self.snapshotName, position: current.position, data: data))
     }
 
     /// Applies new events as they are committed, until the task is cancelled.
@@ -100,4 +113,29 @@ public final class CapacityProjector: Sendable {
         }
         return true
     }
+}
+
+/// What a snapshot of the capacity index was made with; one made with anything else is not used (the index is
+/// rebuilt from the log, which is always right).
+public struct SnapshotFormat: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// The layout of `CapacityIndex` as encoded; raise it when the index's stored form changes.
+    public static let indexLayout = 1
+    public let layout: Int
+    /// Every event type with the schema version the index was folded from.
+    public let codec: String
+    /// The requirement table's version, when the server names one.
+    public let table: String?
+
+    public static func current(table: String?) -> SnapshotFormat {
+        let codec = LotseEventCodec.eventTypes.map { "\($0.name)@\($0.schemaVersion)" }.sorted().joined(separator: ",")
+        return SnapshotFormat(layout: indexLayout, codec: String(FNV1a.hex(codec).prefix(16)), table: table)
+    }
+
+    public var description: String { "v\(layout)/\(codec)/\(table ?? "-")" }
+}
+
+/// The stored form of a snapshot: its format beside the index.
+struct SnapshotEnvelope: Codable {
+    let format: SnapshotFormat
+    let index: CapacityIndex
 }

@@ -60,6 +60,7 @@ struct Replay: AsyncParsableCommand {
             }
             print("Neuaufbau: \(stats.eventsRead) Ereignisse gelesen in \(String(format: "%.3f", stats.seconds)) s"
                 + (stats.fromSnapshotPosition.map { " (ab Snapshot bei Position \($0))" } ?? "")
+                + (stats.ignoredSnapshot.map { " (Snapshot nicht genutzt: \($0))" } ?? "")
                 + " – Log-Position \(stats.position), \(index.hospitals.count) Kliniken.")
             for (t, n) in perType.sorted(by: { $0.key < $1.key }) { print("  \(t): \(n)") }
             if snapshot {

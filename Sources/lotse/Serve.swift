@@ -22,6 +22,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port, 0 = frei wählen (Umgebung: LOTSE_PORT).") var port: Int?
     @Flag(help: "MV-Demo: Kliniken importieren, alle Ressourcen verfügbar melden, Tokens ausgeben.") var demo = false
     @Option(help: "Anfragen je Token und Sekunde (Umgebung: LOTSE_RATE_LIMIT, Standard 200).") var rateLimit: Double?
+    @Option(help: "Snapshot des Kapazitätsindex nach so vielen neuen Ereignissen (Umgebung: LOTSE_SNAPSHOT_EVERY_EVENTS, Standard 50000).")
+    var snapshotEveryEvents: Int64?
+    @Option(help: "… oder nach so vielen Minuten, wenn etwas hinzukam; 0 = nur nach Anzahl (Umgebung: LOTSE_SNAPSHOT_EVERY_MINUTES, Standard 60).")
+    var snapshotEveryMinutes: Double?
     @Option(help: "Gleichzeitige Ereignisströme (/v1/events) je Token-Subjekt und Knoten (Umgebung: LOTSE_MAX_STREAMS, Standard 8).")
     var maxStreams: Int?
     @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
@@ -68,6 +72,14 @@ struct Serve: AsyncParsableCommand {
         if let p = jwksPollSeconds ?? env["LOTSE_JWKS_POLL_SECONDS"].flatMap(Double.init) {
             guard (0...3600).contains(p) else { throw CLIError("--jwks-poll-seconds muss 0–3600 sein") }
             config.keyReloadInterval = p == 0 ? nil : .milliseconds(Int64(p * 1000))
+        }
+        if let n = snapshotEveryEvents ?? env["LOTSE_SNAPSHOT_EVERY_EVENTS"].flatMap({ Int64($0) }) {
+            guard n >= 1000 else { throw CLIError("--snapshot-every-events muss ≥ 1000 sein") }
+            config.snapshotEveryEvents = n
+        }
+        if let m = snapshotEveryMinutes ?? env["LOTSE_SNAPSHOT_EVERY_MINUTES"].flatMap(Double.init) {
+            guard (0...10080).contains(m) else { throw CLIError("--snapshot-every-minutes muss 0–10080 sein") }
+            config.snapshotEveryMinutes = m == 0 ? nil : m
         }
         if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
             guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }

@@ -67,8 +67,14 @@ import Testing
         _ = try await rebuilt.rebuild()
         let restored = CapacityProjector(store: store)
         let stats = try await restored.rebuild(snapshots: snapshots)
-        #expect(stats.fromSnapshotPosition != nil)
+        #expect(stats.fromSnapshotPosition != nil && stats.ignoredSnapshot == nil)
         #expect(live.snapshot == rebuilt.snapshot)
+        // A snapshot of another format (here: another requirement table) is not used: the index comes from the log,
+        // the same as ever, and the reason is given.
+        let other = CapacityProjector(store: store, tableVersion: "andere-Tabelle")
+        let otherStats = try await other.rebuild(snapshots: snapshots)
+        #expect(otherStats.fromSnapshotPosition == nil && otherStats.ignoredSnapshot?.contains("andere-Tabelle") == true)
+        #expect(other.snapshot == rebuilt.snapshot)
         #expect(restored.snapshot == rebuilt.snapshot)
         #expect(!rebuilt.snapshot.announcements.isEmpty)
         // En-route counts agree with the announcements' states.
