@@ -24,6 +24,8 @@ public struct APIConfiguration: Sendable {
     public var rateLimitPerSecond: Double = 200
     /// Open event streams (`/v1/events`) per principal and node.
     public var maxStreamsPerPrincipal = 8
+    /// The structured access log (JSON lines): a file, `-` for standard output, nil for none.
+    public var accessLogPath: String?
     /// How often the JWKS file is checked for changes; nil: only on SIGHUP.
     public var keyReloadInterval: Duration? = .seconds(1)
     /// How often the timers look for closures that reached their `until` and announcements to escalate.

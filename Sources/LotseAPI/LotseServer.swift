@@ -41,6 +41,9 @@ public enum LotseServer {
     ) async throws -> some ApplicationProtocol {
         let tokens = api.configuration.tokens
         let router = Router(context: LotseRequestContext.self)
+        if let path = api.configuration.accessLogPath {
+            router.add(middleware: AccessLogMiddleware(log: try AccessLog(path: path)))
+        }
         router.add(middleware: SecurityHeadersMiddleware(hsts: api.configuration.tls != nil))
         router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ProblemMiddleware())

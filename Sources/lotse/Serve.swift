@@ -26,6 +26,8 @@ struct Serve: AsyncParsableCommand {
     var snapshotEveryEvents: Int64?
     @Option(help: "… oder nach so vielen Minuten, wenn etwas hinzukam; 0 = nur nach Anzahl (Umgebung: LOTSE_SNAPSHOT_EVERY_MINUTES, Standard 60).")
     var snapshotEveryMinutes: Double?
+    @Option(help: "Zugriffsprotokoll als JSON-Zeilen (Zeit, Anfrage-ID, Methode, Route, Status, Dauer, Aufrufer – nie Token oder Personendaten): Datei oder - für die Standardausgabe (Umgebung: LOTSE_ACCESS_LOG).")
+    var accessLog: String?
     @Option(help: "Gleichzeitige Ereignisströme (/v1/events) je Token-Subjekt und Knoten (Umgebung: LOTSE_MAX_STREAMS, Standard 8).")
     var maxStreams: Int?
     @Option(help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Umgebung: LOTSE_ESCALATION_SECONDS, Standard 120).")
@@ -81,6 +83,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...10080).contains(m) else { throw CLIError("--snapshot-every-minutes muss 0–10080 sein") }
             config.snapshotEveryMinutes = m == 0 ? nil : m
         }
+        config.accessLogPath = accessLog ?? env["LOTSE_ACCESS_LOG"].flatMap { $0.isEmpty ? nil : $0 }
         if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
             guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }
             config.maxStreamsPerPrincipal = m

@@ -33,7 +33,7 @@ struct APIFixture {
     let issuer: TokenIssuer
 
     static func make(rateLimit: Double = 10_000, maxBody: Int = APIConfiguration.defaultMaxBodyBytes,
-                     expirySeconds: Double = 3600, tnaNetwork: TNANetwork? = nil, maxStreams: Int = 8) async throws -> APIFixture {
+                     expirySeconds: Double = 3600, tnaNetwork: TNANetwork? = nil, maxStreams: Int = 8, accessLog: String? = nil) async throws -> APIFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteEventStore(path: dir.appendingPathComponent("e.sqlite").path, pollInterval: .milliseconds(50))
@@ -48,6 +48,7 @@ struct APIFixture {
         config.rateLimitPerSecond = rateLimit
         config.maxBodyBytes = maxBody
         config.maxStreamsPerPrincipal = maxStreams
+        config.accessLogPath = accessLog
         config.expiryIntervalSeconds = expirySeconds
         if let tnaNetwork { config.tnaNetwork = tnaNetwork }
         let api = try LotseAPIServices(store: store, snapshots: store, table: try ReferenceData.requirementTable(), configuration: config)

@@ -25,6 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
             throw Problem(.tooManyRequests, title: "Zu viele Anfragen", detail: "Ratenlimit überschritten – bitte kurz warten / rate limit exceeded")
         }
         context.principal = principal
+        AccessLog.caller?.principal.withLock { $0 = principal.principal.description }
         return try await next(request, context)
     }
 }
