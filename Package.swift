@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: - Event store port and adapters
         /// The event-store port, its in-memory twin, subscriptions and the event codec with upcasting.
-        .target(name: "LotseEventStore", swiftSettings: strict),
+        .target(name: "LotseEventStore", dependencies: ["LotseDomain"], swiftSettings: strict),
         /// The system libsqlite3 (Debian: libsqlite3-dev).
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         /// SQLite adapter: WAL, synchronous=FULL, group commit on one writer thread.

@@ -1,4 +1,5 @@
 import Foundation
+import LotseDomain
 
 /// Which claims of a token name the subject, the Lotse role and the scope — Lotse's own names by default, an
 /// identity provider's by configuration (`--claims-mapping FILE`, JSON; `Docs/SECURITY.md` shows Keycloak's).
@@ -52,9 +53,9 @@ public struct ClaimsMapping: Codable, Sendable, Equatable {
     }
 
     /// The value of a claim by name or dotted path.
-    static func value(_ name: String, in claims: [String: ClaimValue]) -> ClaimValue? {
+    static func value(_ name: String, in claims: [String: JSONValue]) -> JSONValue? {
         if let v = claims[name] { return v }
-        var current: ClaimValue = .object(claims)
+        var current: JSONValue = .object(claims)
         for part in name.split(separator: ".") {
             guard case let .object(o) = current, let next = o[String(part)] else { return nil }
             current = next
@@ -63,7 +64,7 @@ public struct ClaimsMapping: Codable, Sendable, Equatable {
     }
 
     /// The principal the claims name, or why they do not name one.
-    public func principal(from claims: [String: ClaimValue]) throws(TokenError) -> AuthenticatedPrincipal {
+    public func principal(from claims: [String: JSONValue]) throws(TokenError) -> AuthenticatedPrincipal {
         if let issuer, Self.value("iss", in: claims) != .string(issuer) { throw .wrongIssuer }
         if let audience, !(Self.value("aud", in: claims)?.strings.contains(audience) ?? false) { throw .wrongAudience }
         guard case let .string(sub)? = Self.value(subject, in: claims), !sub.isEmpty else { throw .missingClaim(subject) }

@@ -1,4 +1,5 @@
 import Foundation
+import LotseDomain
 import JWTKit
 import Synchronization
 
@@ -129,7 +130,7 @@ public final class TokenVerifier: Sendable {
         default:
             throw .algorithmNotAllowed(header.alg)
         }
-        let claims: [String: ClaimValue]
+        let claims: [String: JSONValue]
         do { claims = try await collection.verify(token, as: RawClaims.self).claims } catch { throw .badSignature }
         let (principal, jti, exp) = try check(claims, now: now)
         guard !revocations.contains(jti) else { throw .revoked }
@@ -138,7 +139,7 @@ public final class TokenVerifier: Sendable {
     }
 
     /// The lifetime rules and the mapping.
-    private func check(_ claims: [String: ClaimValue], now: Date) throws(TokenError) -> (AuthenticatedPrincipal, String, Date) {
+    private func check(_ claims: [String: JSONValue], now: Date) throws(TokenError) -> (AuthenticatedPrincipal, String, Date) {
         guard let exp = claims["exp"]?.number else { throw .missingClaim("exp") }
         guard let iat = claims["iat"]?.number else { throw .missingClaim("iat") }
         // A token id must be one that can be revoked (1–200 visible ASCII characters, as `TokenRevoked` takes).
@@ -163,20 +164,23 @@ public final class TokenVerifier: Sendable {
 
     /// `alg` and `kid` of the token's header (read before any key is chosen).
     static func header(of token: String) throws(TokenError) -> (alg: String, kid: String?) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = Data(base64URL: parts[0]),
-              let h = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let alg = h["alg"] as? String
-        else { throw .malformed }
+        guard let h = (try? JSONSerialization.jsonObject(with: try part(0, of: token))) as? [String: Any], let alg = h["alg"] as? String else {
+            throw .malformed
+        }
         return (alg, h["kid"] as? String)
     }
 
     /// The claims of a token without verifying it (to show an operator which `jti` a token has).
-    public static func unverifiedClaims(of token: String) throws(TokenError) -> [String: ClaimValue] {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = Data(base64URL: parts[1]),
-              let claims = try? JSONDecoder().decode([String: ClaimValue].self, from: data)
-        else { throw .malformed }
+    public static func unverifiedClaims(of token: String) throws(TokenError) -> [String: JSONValue] {
+        guard let claims = try? JSONDecoder().decode([String: JSONValue].self, from: try part(1, of: token)) else { throw .malformed }
         return claims
+    }
+
+    /// One of the three base64url parts of a JWT, decoded.
+    private static func part(_ i: Int, of token: String) throws(TokenError) -> Data {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Data(base64URL: parts[i]) else { throw .malformed }
+        return data
     }
 }
 

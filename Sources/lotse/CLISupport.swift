@@ -8,6 +8,11 @@ import LotsePostgres
 import LotseSeed
 import LotseTime
 
+/// An environment variable's value; an empty one counts as unset.
+func environment(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
 /// Options shared by every command that opens the log.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite-Datei des Ereignisprotokolls / event log file.")
@@ -20,7 +25,7 @@ struct StoreOptions: ParsableArguments {
     var now: String?
 
     /// The log named by `--store`, `LOTSE_STORE` or `--db`.
-    var location: String { store ?? ProcessInfo.processInfo.environment["LOTSE_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? db }
+    var location: String { store ?? environment("LOTSE_STORE") ?? db }
 
     func open() async throws -> EventLog { try await EventLog.open(location) }
 

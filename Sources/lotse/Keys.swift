@@ -8,15 +8,15 @@ import LotseTokens
 /// (the private key `lotse token` signs with; mode 0600). On PostgreSQL, name them (`--jwks`, `--key`).
 enum KeyFiles {
     static func jwks(_ option: String?, base: String) -> String {
-        option ?? ProcessInfo.processInfo.environment["LOTSE_JWKS"].flatMap { $0.isEmpty ? nil : $0 } ?? base + ".jwks.json"
+        option ?? environment("LOTSE_JWKS") ?? base + ".jwks.json"
     }
 
     static func signingKey(_ option: String?, base: String) -> String {
-        option ?? ProcessInfo.processInfo.environment["LOTSE_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? base + ".signing-key.pem"
+        option ?? environment("LOTSE_SIGNING_KEY") ?? base + ".signing-key.pem"
     }
 
     static func devSecret(_ option: String?) -> String? {
-        option ?? ProcessInfo.processInfo.environment["LOTSE_DEV_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        option ?? environment("LOTSE_DEV_SECRET")
     }
 
     /// `30m`, `8h`, `7d` in seconds (1 minute … 30 days).
@@ -41,17 +41,16 @@ struct VerificationOptions: ParsableArguments {
     var maxTokenTtl: String?
 
     func verifier(base: String) async throws -> TokenVerifier {
-        let env = ProcessInfo.processInfo.environment
         let path = KeyFiles.jwks(jwks, base: base)
         let dev = KeyFiles.devSecret(devSecret)
-        let jwksGiven = jwks != nil || env["LOTSE_JWKS"].map { !$0.isEmpty } == true
+        let jwksGiven = jwks != nil || environment("LOTSE_JWKS") != nil
         var c = TokenVerifier.Configuration(jwksPath: nil, devSecret: dev)
         if FileManager.default.fileExists(atPath: path) || jwksGiven || dev == nil { c.jwksPath = path }
         if c.jwksPath != nil, !FileManager.default.fileExists(atPath: path) {
             throw CLIError("Keine Prüfschlüssel: \(path) fehlt – zuerst `lotse keys new --jwks \(path)` (oder --demo) / no verification keys")
         }
-        if let m = claimsMapping ?? env["LOTSE_CLAIMS_MAPPING"].flatMap({ $0.isEmpty ? nil : $0 }) { c.mapping = try ClaimsMapping.load(path: m) }
-        if let t = maxTokenTtl ?? env["LOTSE_MAX_TOKEN_TTL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let m = claimsMapping ?? environment("LOTSE_CLAIMS_MAPPING") { c.mapping = try ClaimsMapping.load(path: m) }
+        if let t = maxTokenTtl ?? environment("LOTSE_MAX_TOKEN_TTL") {
             c.maxLifetimeSeconds = try KeyFiles.duration(t, option: "--max-token-ttl")
         }
         do { return try await TokenVerifier(c) } catch { throw CLIError("Token-Prüfung: \(error)") }
@@ -121,7 +120,7 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Entfernt einen Schlüssel aus der JWKS-Datei: mit ihm signierte Tokens werden ab dem nächsten Neulesen abgelehnt.")
         @OptionGroup var paths: Paths
-        @Option(help: "Die kid des Schlüssels (lotse keys list).") var kid: String
+        @Option(help: "Die kid des Schlüssels (lotse keys list); beginnt sie mit „-“: --kid=…") var kid: String
 
         func run() async throws {
             try await guarded {

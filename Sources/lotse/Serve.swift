@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "lotse")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let dbPath = db ?? env["LOTSE_DB"] ?? "lotse.sqlite"
-        let location = store ?? env["LOTSE_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? dbPath
+        let location = store ?? environment("LOTSE_STORE") ?? dbPath
         // The log first (a wrong store is the first thing to hear about), then the keys.
         let log = try await EventLog.open(location)
         defer { log.close() }
@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
         let issuer = demo ? try await keys.demoIssuer(base: keyBase) : nil
         var config = APIConfiguration(tokens: try await keys.verifier(base: keyBase))
         config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
-        switch (tlsCert ?? env["LOTSE_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }, tlsKey ?? env["LOTSE_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }) {
+        switch (tlsCert ?? environment("LOTSE_TLS_CERT"), tlsKey ?? environment("LOTSE_TLS_KEY")) {
         case let (cert?, key?): config.tls = try TLSSettings.server(certificate: cert, key: key)
         case (nil, nil): break
         default: throw CLIError("--tls-cert und --tls-key gehören zusammen / give both")
@@ -83,7 +83,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...10080).contains(m) else { throw CLIError("--snapshot-every-minutes muss 0–10080 sein") }
             config.snapshotEveryMinutes = m == 0 ? nil : m
         }
-        config.accessLogPath = accessLog ?? env["LOTSE_ACCESS_LOG"].flatMap { $0.isEmpty ? nil : $0 }
+        config.accessLogPath = accessLog ?? environment("LOTSE_ACCESS_LOG")
         if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
             guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }
             config.maxStreamsPerPrincipal = m

@@ -1,4 +1,5 @@
 import Foundation
+import LotseDomain
 import HTTPTypes
 import HummingbirdTesting
 import JWTKit
