@@ -24,12 +24,17 @@ final class ServerNode: @unchecked Sendable {
         process.standardError = pipe
         let handle = pipe.fileHandleForReading
         let output = self.output
-        handle.readabilityHandler = { h in
-            let d = h.availableData
-            if d.isEmpty { h.readabilityHandler = nil; return }
-            output.withLock { $0 += String(decoding: d, as: UTF8.self) }
-        }
         try process.run()
+        // A plain thread reads until end of file (the child exited). Not `readabilityHandler`: its dispatch read
+        // source can outlive the descriptor it watches when the pipe is released, and libdispatch then crashes
+        // the whole test process (signal 11 in `_dispatch_event_loop_drain`, seen once in CI).
+        Thread.detachNewThread {
+            while true {
+                let d = handle.availableData
+                if d.isEmpty { break }
+                output.withLock { $0 += String(decoding: d, as: UTF8.self) }
+            }
+        }
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let text = output.withLock { $0 }
