@@ -48,17 +48,21 @@ let package = Package(
 
         // MARK: - Event store port and adapters
         /// The event-store port, its in-memory twin, subscriptions and the event codec with upcasting.
-        .target(name: "LotseEventStore", dependencies: ["LotseDomain"], swiftSettings: strict),
+        .target(name: "LotseEventStore", dependencies: ["LotseDomain", "LotseCrypto"], swiftSettings: strict),
+        /// The system OpenSSL's libcrypto (Debian: libssl-dev), so security fixes arrive with the operating system's updates.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        /// SHA-256 (the log's hash chain), AES-256-GCM (personal fields), random keys — small Swift types on libcrypto.
+        .target(name: "LotseCrypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
         /// The system libsqlite3 (Debian: libsqlite3-dev).
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         /// SQLite adapter: WAL, synchronous=FULL, group commit on one writer thread.
-        .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore"], swiftSettings: strict),
+        .target(name: "LotseSQLite", dependencies: ["CSQLite", "LotseEventStore", "LotseCrypto"], swiftSettings: strict),
         /// PostgreSQL adapter (postgres-nio): several nodes on one log, gap-free positions in commit order, group commit,
         /// LISTEN/NOTIFY subscriptions with catch-up, leases for the timers, primary/standby host lists.
         .target(
             name: "LotsePostgres",
             dependencies: [
-                "LotseEventStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "LotseEventStore", "LotseCrypto", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
@@ -112,7 +116,7 @@ let package = Package(
             name: "lotse",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseSQLite", "LotsePostgres", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI",
-                "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime",
+                "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime", "LotseCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -200,6 +204,8 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "LotseDomainTests", dependencies: ["LotseDomain", "LotseSeed"], swiftSettings: strict),
+        /// libcrypto behind LotseCrypto: NIST test vectors for SHA-256 and AES-256-GCM.
+        .testTarget(name: "LotseCryptoTests", dependencies: ["LotseCrypto"], swiftSettings: strict),
         /// The command path and the log's compatibility: a fixture log written before the one command path replays unchanged.
         .testTarget(
             name: "LotseApplicationTests", dependencies: ["LotseApplication", "LotseCapacity", "LotseTelenotarzt"],

@@ -161,6 +161,17 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { big.discard() })
 
     Benchmark(
+        "lotse verify – 1 000 000 events: positions, hash chain, index rebuilt" + (url == nil ? " (SQLite)" : suffix),
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),
+        closure: { _ in
+            let chained = big.store as! any ChainedEventStore
+            let report = try await LogVerifier.verify(chained, snapshots: nil, format: SnapshotFormat.current(table: nil))
+            precondition(report.problem == nil && report.head >= 1_000_000)
+        },
+        setup: { big = try await oneMillionEvents(url: url) },
+        teardown: { big.discard() })
+
+    Benchmark(
         "Restart from snapshot + 10 000 newer events (of 1 010 035)" + suffix,
         configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 5),
         closure: { _ in

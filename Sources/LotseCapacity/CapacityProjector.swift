@@ -53,12 +53,12 @@ public final class CapacityProjector: Sendable {
         var from: Int64? = nil
         var ignored: String? = nil
         if let snapshots, let s = try await snapshots.load(name: Self.snapshotName) {
-            let stored = try? JSONDecoder().decode(SnapshotEnvelope.self, from: s.data)
-            if let stored, stored.format == snapshotFormat {
-                fresh = stored.index
+            switch snapshotFormat.decode(s.data) {
+            case let .success(index):
+                fresh = index
                 from = s.position
-            } else {
-                ignored = stored.map { "Snapshot-Format \($0.format) ≠ \(snapshotFormat)" } ?? "Snapshot in einem älteren Format"
+            case let .failure(why):
+                ignored = why.reason
             }
         }
         // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
@@ -84,10 +84,7 @@ public final class CapacityProjector: Sendable {
     /// Writes the current index as a snapshot.
     public func saveSnapshot(to snapshots: any SnapshotStore) async throws {
         let current = snapshot
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        let data = try enc.encode(SnapshotEnvelope(format: snapshotFormat, index: current))
-        try await snapshots.save(Snapshot(name: Self.snapshotName, position: current.position, data: data))
+        try await snapshots.save(Snapshot(name: Self.snapshotName, position: current.position, data: try snapshotFormat.encode(current)))
     }
 
     /// Applies new events as they are committed, until the task is cancelled.
@@ -132,6 +129,27 @@ public struct SnapshotFormat: Codable, Sendable, Equatable, CustomStringConverti
     }
 
     public var description: String { "v\(layout)/\(codec)/\(table ?? "-")" }
+
+    /// Why a stored snapshot is not used.
+    public struct Mismatch: Error, Sendable {
+        public let reason: String
+    }
+
+    /// The stored form of `index` in this format.
+    public func encode(_ index: CapacityIndex) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return try enc.encode(SnapshotEnvelope(format: self, index: index))
+    }
+
+    /// The index stored in `data`, when it was written in this format.
+    public func decode(_ data: Data) -> Result<CapacityIndex, Mismatch> {
+        guard let stored = try? JSONDecoder().decode(SnapshotEnvelope.self, from: data) else {
+            return .failure(Mismatch(reason: "Snapshot in einem älteren Format"))
+        }
+        guard stored.format == self else { return .failure(Mismatch(reason: "Snapshot-Format \(stored.format) ≠ \(self)")) }
+        return .success(stored.index)
+    }
 }
 
 /// The stored form of a snapshot: its format beside the index.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules of an append, in one place for every adapter that decides a batch of appends before it writes:
 /// an idempotency key seen before answers with its first result (or is refused for another stream), the expected
 /// version is checked against the stream's version, positions continue the head without gaps, and a refused
@@ -15,14 +17,21 @@ public struct AppendPlan: Sendable {
     public internal(set) var head: Int64
     /// The stream versions after the plan is written (those it read, updated by the plan).
     public internal(set) var versions: [StreamID: Int64]
+    /// The chain's hash of each event in `events` (`EventChain`), stored beside it.
+    public internal(set) var hashes: [Data] = []
+    /// The chain's hash after the plan is written (the head's).
+    public internal(set) var chainHash: Data
 
     /// Plans `requests` in order on top of a log at `head`.
     /// - Parameters:
     ///   - versions: the current version of every stream the requests name (missing: 0, no stream).
     ///   - storedKeys: the first results of the idempotency keys the requests carry, where stored.
-    public init(_ requests: [AppendRequest], head: Int64, versions: [StreamID: Int64], storedKeys: [String: (StreamID, AppendResult)]) {
+    ///   - previousHash: the chain's hash at `head`.
+    public init(_ requests: [AppendRequest], head: Int64, versions: [StreamID: Int64], storedKeys: [String: (StreamID, AppendResult)],
+                previousHash: Data) {
         self.head = head
         self.versions = versions
+        chainHash = previousHash
         results.reserveCapacity(requests.count)
         var seenKeys = storedKeys
         for r in requests {
@@ -43,9 +52,12 @@ public struct AppendPlan: Sendable {
             let first = self.head + 1
             for (i, e) in r.events.enumerated() {
                 self.head += 1
-                events.append(RecordedEvent(
+                let recorded = RecordedEvent(
                     position: self.head, stream: r.stream, streamVersion: current + Int64(i) + 1, type: e.type,
-                    schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata))
+                    schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata)
+                chainHash = EventChain.link(chainHash, recorded)
+                events.append(recorded)
+                hashes.append(chainHash)
             }
             let version = current + Int64(r.events.count)
             if !r.events.isEmpty { self.versions[r.stream] = version }

@@ -1,12 +1,14 @@
+import Foundation
 import Synchronization
 
 /// The in-memory twin of the event store: same contract, no durability. For tests and the simulator.
-public final class InMemoryEventStore: EventStore {
+public final class InMemoryEventStore: ChainedEventStore {
     private struct State {
         var events: [RecordedEvent] = []
         var streamVersions: [StreamID: Int64] = [:]
         var streamPositions: [StreamID: [Int]] = [:]
         var idempotency: [String: (StreamID, AppendResult)] = [:]
+        var hashes: [Data] = []
     }
 
     private let state = Mutex(State())
@@ -18,8 +20,11 @@ public final class InMemoryEventStore: EventStore {
         let request = AppendRequest(stream: stream, events: events, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
         let result: AppendResult = try state.withLock { s in
             let stored = idempotencyKey.flatMap { k in s.idempotency[k].map { [k: $0] } } ?? [:]
-            let plan = AppendPlan([request], head: Int64(s.events.count), versions: [stream: s.streamVersions[stream] ?? 0], storedKeys: stored)
+            let plan = AppendPlan(
+                [request], head: Int64(s.events.count), versions: [stream: s.streamVersions[stream] ?? 0], storedKeys: stored,
+                previousHash: s.hashes.last ?? EventChain.genesis)
             let r = try plan.results[0].get()
+            s.hashes.append(contentsOf: plan.hashes)
             for e in plan.events {
                 s.events.append(e)
                 s.streamPositions[stream, default: []].append(s.events.count - 1)
@@ -54,6 +59,16 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func head() async throws -> Int64 { state.withLock { Int64($0.events.count) } }
+
+    public func readChained(after position: Int64, limit: Int) async throws -> [ChainedEvent] {
+        state.withLock { s in
+            let from = Int(max(0, position))
+            guard from < s.events.count else { return [] }
+            return (from..<min(s.events.count, from + limit)).map { ChainedEvent(event: s.events[$0], hash: s.hashes[$0]) }
+        }
+    }
+
+    public func chainAnchor() async throws -> ChainAnchor { .fromGenesis }
 
     public func subscribe(after position: Int64) -> EventSubscription {
         EventSubscription(after: position, pollInterval: nil, signal: signal) { [self] after, limit in

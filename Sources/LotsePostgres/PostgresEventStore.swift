@@ -16,7 +16,7 @@ import Synchronization
 /// - Subscriptions: woken by `LISTEN/NOTIFY` (the new head, sent at commit), always followed by a read by position,
 ///   so a lost notification, a reconnect or a restart loses nothing; polling (`pollInterval`) when notifications are
 ///   unavailable (a hot standby refuses `LISTEN`). A subscription outlives an outage of the server: it retries.
-public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
+public final class PostgresEventStore: ChainedEventStore, SnapshotStore, LeaseStore {
     public let url: PostgresStoreURL
     /// How often subscribers re-read without a notification.
     public let pollInterval: Duration
@@ -104,6 +104,7 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
             }
             if create {
                 for sql in PostgresSchema.statements(schema: tables.schema) { try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await PostgresChain.migrate(conn, tables: tables, logger: logger)
                 try await conn.query("COMMIT", logger: logger)
             }
             return try await conn.query(PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1"), logger: logger)
@@ -238,6 +239,36 @@ public final class PostgresEventStore: EventStore, SnapshotStore, LeaseStore {
         binds.append(holder)
         let query = PostgresQuery(unsafeSQL: "DELETE FROM \(tables.leases) WHERE name = $1 AND holder = $2", binds: binds)
         try await reading { conn, logger in _ = try await conn.query(query, logger: logger) }
+    }
+
+    public func readChained(after position: Int64, limit: Int) async throws -> [ChainedEvent] {
+        var binds = PostgresBindings()
+        binds.append(position)
+        binds.append(Int64(limit))
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata, hash FROM \(tables.events) WHERE position > $1 ORDER BY position LIMIT $2",
+            binds: binds)
+        return try await reading { conn, logger in
+            var out: [ChainedEvent] = []
+            for try await (position, stream, version, type, schema, payload, metadata, hash) in try await conn.query(query, logger: logger).decode(
+                (Int64, String, Int64, String, Int32, ByteBuffer, ByteBuffer, ByteBuffer?).self)
+            {
+                out.append(ChainedEvent(
+                    event: RecordedEvent(
+                        position: position, stream: StreamID(stream), streamVersion: version, type: type, schemaVersion: Int(schema),
+                        payload: Data(payload.readableBytesView), metadata: Data(metadata.readableBytesView)),
+                    hash: hash.map { Data($0.readableBytesView) }))
+            }
+            return out
+        }
+    }
+
+    public func chainAnchor() async throws -> ChainAnchor {
+        let tables = self.tables
+        guard let anchor = try await reading({ conn, logger in try await PostgresChain.anchor(conn, tables: tables, logger: logger) }) else {
+            throw EventStoreError.storage("Das Protokoll hat noch keine Hash-Kette (ein schreibender Knoten legt sie beim Start an) / log not chained yet")
+        }
+        return anchor
     }
 
     // MARK: Reading

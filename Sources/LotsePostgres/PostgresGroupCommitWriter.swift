@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import LotseEventStore
 import NIOCore
@@ -27,6 +28,8 @@ final class PostgresGroupCommitWriter: Sendable {
         var head: Int64 = -1
         /// The head row's commit counter after this node's last commit.
         var commits: Int64 = -1
+        /// The chain's hash at `head`.
+        var hash = EventChain.genesis
         var versions: [StreamID: Int64] = [:]
     }
 
@@ -133,13 +136,14 @@ final class PostgresGroupCommitWriter: Sendable {
             var mine = VersionCache()
             mine.head = c.head
             mine.commits = c.commits
+            mine.hash = c.hash
             for r in requests { if let v = c.versions[r.stream] { mine.versions[r.stream] = v } }
             return mine
         }
         if known.commits >= 0, requests.allSatisfy({ known.versions[$0.stream] != nil }) {
             // Nobody else wrote (as far as this node knows): plan on the cached versions, and write in one statement
             // that checks it under the head's lock. One round trip; when another node did write, the full path.
-            let plan = AppendPlan(requests, head: known.head, versions: known.versions, storedKeys: [:])
+            let plan = AppendPlan(requests, head: known.head, versions: known.versions, storedKeys: [:], previousHash: known.hash)
             if try await fastPath(plan, requests: requests, known: known) { return plan }
         }
         return try await fullPath(requests, known: known)
@@ -190,10 +194,16 @@ final class PostgresGroupCommitWriter: Sendable {
             var planned: AppendPlan?
             do {
                 try await conn.query("BEGIN", logger: logger)
-                var head: Int64 = 0, commits: Int64 = 0
-                for try await (h, c) in try await conn.query(
-                    PostgresQuery(unsafeSQL: "SELECT position, commits FROM \(tables.head) WHERE id = 1 FOR UPDATE"), logger: logger
-                ).decode((Int64, Int64).self) { (head, commits) = (h, c) }
+                var head: Int64 = 0, commits: Int64 = 0, hash = EventChain.genesis
+                for try await (h, c, x) in try await conn.query(
+                    PostgresQuery(unsafeSQL: "SELECT position, commits, hash FROM \(tables.head) WHERE id = 1 FOR UPDATE"), logger: logger
+                ).decode((Int64, Int64, ByteBuffer?).self) {
+                    (head, commits) = (h, c)
+                    if let x { hash = Data(x.readableBytesView) }
+                }
+                guard head == 0 || hash != EventChain.genesis else {
+                    throw EventStoreError.storage("Hash-Kette: der Kopf bei Position \(head) hat keinen Hash – lotse verify / head without chain hash")
+                }
                 var versions: [StreamID: Int64] = [:]
                 var unknown: [String] = []
                 var seen = Set<StreamID>()
@@ -220,7 +230,7 @@ final class PostgresGroupCommitWriter: Sendable {
                         stored[key] = (StreamID(stream), AppendResult(streamVersion: version, firstPosition: first, lastPosition: last, deduplicated: true))
                     }
                 }
-                let plan = AppendPlan(requests, head: head, versions: versions, storedKeys: stored)
+                let plan = AppendPlan(requests, head: head, versions: versions, storedKeys: stored, previousHash: hash)
                 planned = plan
                 if !plan.events.isEmpty || !plan.keys.isEmpty {
                     try await conn.query(Self.insert(plan, tables: tables, expecting: nil), logger: logger)
@@ -275,9 +285,10 @@ final class PostgresGroupCommitWriter: Sendable {
     static func insert(_ plan: AppendPlan, tables: PostgresTables, expecting: (head: Int64, commits: Int64, keys: [String])?) -> PostgresQuery {
         let n = plan.events.count
         var positions: [Int64] = [], streams: [String] = [], versions: [Int64] = [], types: [String] = [], schemas: [Int32] = []
-        var payloads: [ByteBuffer] = [], metadata: [ByteBuffer] = []
+        var payloads: [ByteBuffer] = [], metadata: [ByteBuffer] = [], hashes: [ByteBuffer] = []
         positions.reserveCapacity(n); streams.reserveCapacity(n); versions.reserveCapacity(n); types.reserveCapacity(n)
-        schemas.reserveCapacity(n); payloads.reserveCapacity(n); metadata.reserveCapacity(n)
+        schemas.reserveCapacity(n); payloads.reserveCapacity(n); metadata.reserveCapacity(n); hashes.reserveCapacity(n)
+        for h in plan.hashes { hashes.append(ByteBuffer(bytes: h)) }
         for e in plan.events {
             positions.append(e.position)
             streams.append(e.stream.rawValue)
@@ -287,7 +298,7 @@ final class PostgresGroupCommitWriter: Sendable {
             payloads.append(ByteBuffer(bytes: e.payload))
             metadata.append(ByteBuffer(bytes: e.metadata))
         }
-        var binds = PostgresBindings(capacity: 14)
+        var binds = PostgresBindings(capacity: 19)
         binds.append(positions)
         binds.append(streams)
         binds.append(versions)
@@ -302,16 +313,18 @@ final class PostgresGroupCommitWriter: Sendable {
         binds.append(plan.keys.map(\.result.lastPosition))
         binds.append(plan.head)
         binds.append(tables.channel)
+        binds.append(hashes)
+        binds.append(ByteBuffer(bytes: plan.chainHash))
         guard let expecting else {
             return PostgresQuery(unsafeSQL: """
                 WITH ev AS (
-                    INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata)
-                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[])
+                    INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata, hash)
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[], $15::bytea[])
                 ), idem AS (
                     INSERT INTO \(tables.idempotency) (key, stream_id, stream_version, first_position, last_position)
                     SELECT * FROM unnest($8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
                 )
-                UPDATE \(tables.head) SET position = $13, commits = commits + 1 WHERE id = 1 RETURNING pg_notify($14, $13::text)
+                UPDATE \(tables.head) SET position = $13, commits = commits + 1, hash = $16 WHERE id = 1 RETURNING pg_notify($14, $13::text)
                 """, binds: binds)
         }
         binds.append(expecting.head)
@@ -321,19 +334,19 @@ final class PostgresGroupCommitWriter: Sendable {
             WITH h AS (
                 SELECT position, commits FROM \(tables.head) WHERE id = 1 FOR UPDATE
             ), ok AS (
-                SELECT h.position = $15 AND h.commits = $16
-                       AND NOT EXISTS (SELECT 1 FROM \(tables.idempotency) WHERE key = ANY($17::text[])) AS ok
+                SELECT h.position = $17 AND h.commits = $18
+                       AND NOT EXISTS (SELECT 1 FROM \(tables.idempotency) WHERE key = ANY($19::text[])) AS ok
                 FROM h
             ), ev AS (
-                INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata)
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[])
+                INSERT INTO \(tables.events) (position, stream_id, stream_version, type, schema_version, payload, metadata, hash)
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bytea[], $7::bytea[], $15::bytea[])
                 WHERE (SELECT ok FROM ok)
             ), idem AS (
                 INSERT INTO \(tables.idempotency) (key, stream_id, stream_version, first_position, last_position)
                 SELECT * FROM unnest($8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
                 WHERE (SELECT ok FROM ok)
             ), upd AS (
-                UPDATE \(tables.head) SET position = $13, commits = commits + 1 WHERE id = 1 AND (SELECT ok FROM ok)
+                UPDATE \(tables.head) SET position = $13, commits = commits + 1, hash = $16 WHERE id = 1 AND (SELECT ok FROM ok)
                 RETURNING commits, pg_notify($14, $13::text)
             )
             SELECT (SELECT commits FROM upd)
@@ -347,6 +360,7 @@ final class PostgresGroupCommitWriter: Sendable {
             if c.head != head || c.versions.count > 50_000 { c.versions.removeAll(keepingCapacity: true) }
             c.head = plan.head
             c.commits = commits
+            c.hash = plan.chainHash
             c.versions.merge(plan.versions) { $1 }
         }
     }

@@ -1,8 +1,9 @@
-/// The schema of the PostgreSQL event store (version 1). Append-only is enforced by triggers; the head row is the
+/// The schema of the PostgreSQL event store (version 2: events carry the hash chain's `hash`; version 1 had none and
+/// is migrated on start, see `PostgresChain`). Append-only is enforced by triggers; the head row is the
 /// single-writer discipline that makes positions gap-free in commit order (see ADR 0006).
 enum PostgresSchema {
     /// The schema version this build writes and reads. A database of a newer version is refused.
-    static let version = 1
+    static let version = 2
     /// The identity recorded in `lotse_meta`, so that a database of something else is never written to.
     static let application = "lotse-event-store"
 
@@ -109,6 +110,10 @@ enum PostgresSchema {
             INSERT INTO \(schema).lotse_meta (key, value) VALUES ('application', '\(application)'), ('schema_version', '\(version)')
             ON CONFLICT (key) DO NOTHING
             """,
+            // Version 2: the hash chain (`EventChain`); the head row keeps the chain's hash at the head.
+            "ALTER TABLE \(schema).lotse_events ADD COLUMN IF NOT EXISTS hash bytea",
+            "ALTER TABLE \(schema).lotse_head ADD COLUMN IF NOT EXISTS hash bytea",
+            "UPDATE \(schema).lotse_meta SET value = '\(version)' WHERE key = 'schema_version' AND value::integer < \(version)",
         ]
     }
 }

@@ -29,26 +29,32 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// that finds another head than the one this writer left drops it (another process appended).
     private var versions: [StreamID: Int64] = [:]
     private var knownHead: Int64 = -1
+    /// The chain's hash at `knownHead` (writer thread only).
+    private var knownHash = EventChain.genesis
+    private let anchor: ChainAnchor
 
     // Prepared once, used only on the writer thread.
     private let selectHead: Statement
     private let selectStreamVersion: Statement
     private let selectIdempotency: Statement
+    private let selectHash: Statement
     private let insertEvent: Statement
     private let insertIdempotency: Statement
 
     /// Largest number of appends committed in one transaction (bounds the latency of the first in a batch).
     let maxBatch = 4096
 
-    init(connection: SQLiteConnection, signal: HeadSignal) throws {
+    init(connection: SQLiteConnection, signal: HeadSignal, anchor: ChainAnchor) throws {
         self.connection = connection
         self.signal = signal
+        self.anchor = anchor
+        selectHash = try connection.prepare("SELECT hash FROM events WHERE position = ?")
         selectHead = try connection.prepare("SELECT coalesce(max(position), 0) FROM events")
         selectStreamVersion = try connection.prepare("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = ?")
         selectIdempotency = try connection.prepare(
             "SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
         insertEvent = try connection.prepare(
-            "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         insertIdempotency = try connection.prepare(
             "INSERT INTO idempotency(key, stream_id, stream_version, first_position, last_position) VALUES (?, ?, ?, ?, ?)")
         let t = Thread { [self] in run() }
@@ -127,7 +133,10 @@ final class GroupCommitWriter: @unchecked Sendable {
             _ = try selectHead.step()
             let head = selectHead.int(0)
             selectHead.reset()  // an unfinished statement would keep an old read snapshot open
-            if head != knownHead { versions.removeAll(keepingCapacity: true) }
+            if head != knownHead {
+                versions.removeAll(keepingCapacity: true)
+                knownHash = try chainHash(at: head)
+            }
             var current: [StreamID: Int64] = [:]
             var stored: [String: (StreamID, AppendResult)] = [:]
             for p in batch {
@@ -135,8 +144,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                 if current[r.stream] == nil { current[r.stream] = try versions[r.stream] ?? streamVersion(r.stream) }
                 if let key = r.idempotencyKey, stored[key] == nil, let found = try storedKey(key) { stored[key] = found }
             }
-            let plan = AppendPlan(batch.map(\.request), head: head, versions: current, storedKeys: stored)
-            for e in plan.events {
+            let plan = AppendPlan(batch.map(\.request), head: head, versions: current, storedKeys: stored, previousHash: knownHash)
+            for (e, hash) in zip(plan.events, plan.hashes) {
                 insertEvent.reset()
                 insertEvent.bind(1, e.position)
                 insertEvent.bind(2, e.stream.rawValue)
@@ -145,6 +154,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 insertEvent.bind(5, Int64(e.schemaVersion))
                 insertEvent.bind(6, e.payload)
                 insertEvent.bind(7, e.metadata)
+                insertEvent.bind(8, hash)
                 try insertEvent.step()
             }
             for k in plan.keys {
@@ -159,6 +169,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             try connection.exec("COMMIT")
             versions.merge(plan.versions) { $1 }
             knownHead = plan.head
+            knownHash = plan.chainHash
             return (plan.results.map { $0.mapError { $0 as any Error } }, plan.head)
         } catch {
             try? connection.exec("ROLLBACK")
@@ -171,6 +182,20 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func finish(_ batch: [Pending], _ results: [Result<AppendResult, any Error>], head: Int64) {
         signal.advance(to: head)
         for (p, r) in zip(batch, results) { p.continuation.resume(with: r) }
+    }
+
+    /// The chain's hash at `head`: stored beside the event, or the anchor just before the chain's start. An event
+    /// after the start without a hash (written by a program that does not chain) is refused rather than papered over.
+    private func chainHash(at head: Int64) throws -> Data {
+        if head == anchor.start - 1 { return anchor.hash }
+        if head == 0 { return EventChain.genesis }
+        selectHash.reset()
+        selectHash.bind(1, head)
+        defer { selectHash.reset() }
+        guard try selectHash.step(), !selectHash.isNull(0) else {
+            throw EventStoreError.storage("Hash-Kette: Position \(head) ohne Hash – lotse verify / event without chain hash")
+        }
+        return selectHash.blob(0)
     }
 
     private func streamVersion(_ stream: StreamID) throws -> Int64 {

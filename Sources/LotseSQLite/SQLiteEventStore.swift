@@ -13,13 +13,15 @@ import Synchronization
 ///   itself fails is the batch rolled back and retried one append per transaction.
 /// - Gap-free positions: only that writer assigns positions, inside `BEGIN IMMEDIATE` (which also serialises
 ///   writers of other processes), as `max(position) + 1`.
-public final class SQLiteEventStore: EventStore, SnapshotStore {
+public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     public let path: String
     private let writer: GroupCommitWriter
     private let readers = Mutex<[ReaderBox]>([])
     private let signal: HeadSignal
     /// How often subscribers re-read when nothing was signalled (appends of other processes).
     public let pollInterval: Duration
+    /// Where the log's hash chain begins (`EventChain`).
+    public let anchor: ChainAnchor
 
     /// Opens (and creates) the store at `path`.
     public init(path: String, pollInterval: Duration = .milliseconds(250)) throws {
@@ -35,9 +37,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
             throw EventStoreError.storage("WAL journal mode is not available for \(path)")
         }
         for sql in SQLiteSchema.statements { try connection.exec(sql) }
+        anchor = try SQLiteChain.anchor(connection)
         let head = try connection.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0
         signal = HeadSignal(head: head)
-        writer = try GroupCommitWriter(connection: connection, signal: signal)
+        writer = try GroupCommitWriter(connection: connection, signal: signal, anchor: anchor)
     }
 
     deinit { writer.stop() }
@@ -92,6 +95,21 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
+    public func readChained(after position: Int64, limit: Int) async throws -> [ChainedEvent] {
+        try withReader { c in
+            let s = try c.cached(
+                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata, hash FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            defer { s.reset() }
+            s.bind(1, position)
+            s.bind(2, Int64(limit))
+            var out: [ChainedEvent] = []
+            while try s.step() { out.append(ChainedEvent(event: Self.event(s), hash: s.isNull(7) ? nil : s.blob(7))) }
+            return out
+        }
+    }
+
+    public func chainAnchor() async throws -> ChainAnchor { anchor }
+
     public func subscribe(after position: Int64) -> EventSubscription {
         EventSubscription(after: position, pollInterval: pollInterval, signal: signal) { [self] after, limit in
             try await self.read(after: after, limit: limit)
@@ -130,12 +148,16 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     private static func rows(_ s: Statement) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
-        while try s.step() {
-            out.append(RecordedEvent(
-                position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.text(3),
-                schemaVersion: Int(s.int(4)), payload: s.blob(5), metadata: s.blob(6)))
-        }
+        while try s.step() { out.append(event(s)) }
         return out
+    }
+
+    /// The event in the current row of a statement selecting position, stream_id, stream_version, type,
+    /// schema_version, payload, metadata (in that order).
+    static func event(_ s: Statement) -> RecordedEvent {
+        RecordedEvent(
+            position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.text(3),
+            schemaVersion: Int(s.int(4)), payload: s.blob(5), metadata: s.blob(6))
     }
 }
 

@@ -10,6 +10,7 @@ enum SQLiteSchema {
             schema_version INTEGER NOT NULL,
             payload        BLOB    NOT NULL,
             metadata       BLOB    NOT NULL,
+            hash           BLOB,
             UNIQUE (stream_id, stream_version)
         )
         """,
@@ -33,6 +34,21 @@ enum SQLiteSchema {
         """
         CREATE TRIGGER IF NOT EXISTS idempotency_no_update BEFORE UPDATE ON idempotency
         BEGIN SELECT RAISE(ABORT, 'idempotency records are append-only'); END
+        """,
+        // What the log is: the start of its hash chain and the hash before it (`EventChain`), written once.
+        """
+        CREATE TABLE IF NOT EXISTS lotse_meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS lotse_meta_no_update BEFORE UPDATE ON lotse_meta
+        BEGIN SELECT RAISE(ABORT, 'lotse_meta is written once'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS lotse_meta_no_delete BEFORE DELETE ON lotse_meta
+        BEGIN SELECT RAISE(ABORT, 'lotse_meta is written once'); END
         """,
         """
         CREATE TABLE IF NOT EXISTS snapshots (

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import LotseCapacity
 import LotsePostgres
 import LotseSQLite
 
-/// `lotse backup`: a consistent copy of the SQLite log while `lotse serve` keeps writing, checked on its own
-/// (integrity, positions without a gap, the capacity projection rebuilt from it). Restoring is starting on the copy.
+/// `lotse backup`: a consistent copy of the SQLite log while `lotse serve` keeps writing, then verified on its own
+/// as `lotse verify` does (integrity, positions without a gap, the hash chain, the index rebuilt). Restoring is
+/// starting on the copy.
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sichert das SQLite-Protokoll im laufenden Betrieb in eine neue Datei und prüft die Kopie (Wiederherstellen: mit der Kopie starten).")
@@ -20,13 +20,15 @@ struct Backup: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: store.location) else { throw CLIError("Protokoll \(store.location) existiert nicht / log file not found") }
             let started = Date()
             let check = try SQLiteBackup.copy(from: store.location, to: to)
-            // The copy must also make sense to Lotse: the capacity index rebuilds from it.
-            let copy = try SQLiteEventStore(path: to)
+            print("Sicherung \(to): \(check.events) Ereignisse bis Log-Position \(check.head) kopiert "
+                + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s (SQLite-Integrität geprüft). Prüfung der Kopie:")
+            // The copy must verify on its own, as `lotse verify` would: chain, readable events, the index rebuilt.
+            let copy = try await EventLog.open(to)
             defer { copy.close() }
-            let rebuilt = try await CapacityProjector(store: copy).rebuild()
-            guard rebuilt.position == check.head else { throw CLIError("Kopie unvollständig gelesen (\(rebuilt.position) von \(check.head))") }
-            print("Sicherung \(to): \(check.events) Ereignisse bis Log-Position \(check.head), geprüft (Integrität, lückenlose Positionen, "
-                + "\(rebuilt.hospitals) Kliniken neu aufgebaut) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+            let report = try await Verify.verify(copy)
+            guard report.problem == nil, report.head == check.head else {
+                throw CLIError("Die Sicherung \(to) ist nicht brauchbar – nicht verwenden / backup does not verify")
+            }
         }
     }
 }

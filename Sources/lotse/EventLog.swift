@@ -22,6 +22,14 @@ struct EventLog: Sendable {
         }
     }
 
+    /// The same store with its hash chain (`lotse verify`).
+    var chained: any ChainedEventStore {
+        switch adapter {
+        case let .sqlite(s): s
+        case let .postgres(s): s
+        }
+    }
+
     var snapshots: any SnapshotStore {
         switch adapter {
         case let .sqlite(s): s

@@ -155,6 +155,8 @@ struct PostgresAdapterTests {
         for (_, events) in Dictionary(grouping: all, by: \.stream) {
             #expect(events.map(\.streamVersion) == (1...Int64(events.count)).map { $0 })
         }
+        // Three nodes wrote, each chaining on the hash it last knew or read under the head's lock: one unbroken chain.
+        #expect(try await EventChainTests.walk(observer).0 == nil)
     }
 
     @Test func aNodeReadsItsOwnWritesFromMemoryExactlyAsTheServerHasThem() async throws {

@@ -1,0 +1,58 @@
+import Foundation
+import LotseCrypto
+import LotseEventStore
+
+/// The hash chain of an SQLite log (`EventChain`): its anchor in `lotse_meta`, and the migration of a log written
+/// before the chain existed — the `hash` column is added, the hash of every event already there is computed once
+/// and recorded as the anchor, and events from the next position on carry their hash. Old events are not rewritten.
+enum SQLiteChain {
+    static let startKey = "chain_start"
+    static let anchorKey = "chain_anchor"
+
+    /// Reads the anchor, migrating the log first when it has none. Inside `BEGIN IMMEDIATE`, so two processes
+    /// opening an old log at once migrate it once.
+    static func anchor(_ c: SQLiteConnection) throws -> ChainAnchor {
+        if let a = try read(c) { return a }
+        try c.exec("BEGIN IMMEDIATE")
+        do {
+            if let a = try read(c) {
+                try c.exec("COMMIT")
+                return a
+            }
+            let columns = try c.prepare("PRAGMA table_info(events)")
+            var hasHash = false
+            while try columns.step() { if columns.text(1) == "hash" { hasHash = true } }
+            if !hasHash { try c.exec("ALTER TABLE events ADD COLUMN hash BLOB") }
+            var check = ChainCheck(anchor: ChainAnchor(start: Int64.max, hash: EventChain.genesis))
+            let rows = try c.prepare(
+                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events ORDER BY position")
+            while try rows.step() {
+                let e = SQLiteEventStore.event(rows)
+                if let problem = check.check(ChainedEvent(event: e, hash: nil)) {
+                    throw EventStoreError.storage("Hash-Kette kann nicht beginnen: \(problem)")
+                }
+            }
+            let anchor = ChainAnchor(start: check.head + 1, hash: check.hash)
+            let insert = try c.prepare("INSERT INTO lotse_meta(key, value) VALUES (?, ?)")
+            for (k, v) in [(startKey, "\(anchor.start)"), (anchorKey, anchor.hash.hexString)] {
+                insert.reset()
+                insert.bind(1, k)
+                insert.bind(2, v)
+                try insert.step()
+            }
+            try c.exec("COMMIT")
+            return anchor
+        } catch {
+            try? c.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    private static func read(_ c: SQLiteConnection) throws -> ChainAnchor? {
+        guard let start = try c.scalarText("SELECT value FROM lotse_meta WHERE key = '\(startKey)'").flatMap({ Int64($0) }) else { return nil }
+        guard let hex = try c.scalarText("SELECT value FROM lotse_meta WHERE key = '\(anchorKey)'"), let hash = Data(hexString: hex),
+              hash.count == SHA256Digest.byteCount
+        else { throw EventStoreError.storage("lotse_meta: Anker der Hash-Kette unlesbar / chain anchor unreadable") }
+        return ChainAnchor(start: start, hash: hash)
+    }
+}
