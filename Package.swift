@@ -71,7 +71,7 @@ let package = Package(
 
         // MARK: - Projections and application
         /// The one command path: the `Aggregate` protocol, `StreamCommandRunner`, `EventMetadata`, event types, the JSON writer.
-        .target(name: "LotseApplication", dependencies: ["LotseDomain", "LotseEventStore"], swiftSettings: strict),
+        .target(name: "LotseApplication", dependencies: ["LotseDomain", "LotseEventStore", "LotseCrypto"], swiftSettings: strict),
         /// Capacity index (projection), dispatch ranking, application service.
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).

@@ -30,8 +30,9 @@ ms() { date +%s%3N; }
 echo "== primary with a synchronous standby (scripts/postgres-standby.sh)"
 URL=$(bash scripts/postgres-standby.sh start)
 
-# The nodes share one JWKS file; the first node's --demo creates it with the signing key of the printed tokens.
-export LOTSE_JWKS="$work/jwks.json" LOTSE_SIGNING_KEY="$work/signing-key.pem"
+# The nodes share one JWKS file (the first node's --demo creates it with the signing key of the printed tokens) and one
+# master key file (the first node creates it).
+export LOTSE_JWKS="$work/jwks.json" LOTSE_SIGNING_KEY="$work/signing-key.pem" LOTSE_MASTER_KEY="$work/master-key"
 echo "== a lotse node on $URL, and the append load (8 writers, retrying with the same idempotency key)"
 .build/debug/lotse serve --store "$URL" --demo --port 0 > "$work/node.log" 2>&1 &
 node=$!

@@ -3,6 +3,8 @@ import LotseCapacity
 import LotseDispatch
 import LotseDomain
 import LotseEventStore
+import LotseApplication
+import LotseCrypto
 import LotseTelenotarzt
 import Synchronization
 
@@ -20,6 +22,10 @@ public final class LotseAPIServices: Sendable {
     let broadcaster: EventBroadcaster
     public let telenotarzt: TNAService
     public let audit: ConsultationAuditService
+    /// Who read which announcements and consultations (lists, details, streams).
+    public let reads: PersonalDataAuditService
+    /// Seals personal fields under a key per case and opens them for authorised readers.
+    public let vault: any PersonalDataVault
     /// Token revocations: commands, and the node's revocation list kept in step with the projection.
     public let revocations: TokenRevocationService
     /// Acknowledged alarms (escalated red announcements, Telenotarzt requests nobody took).
@@ -28,9 +34,12 @@ public final class LotseAPIServices: Sendable {
     let timerLease: TimerLease
     private let rebuilt = Mutex(false)
 
-    /// - Parameter leases: where nodes agree on who runs the timers (the PostgreSQL store); nil: this process alone.
+    /// - Parameters:
+    ///   - leases: where nodes agree on who runs the timers (the PostgreSQL store); nil: this process alone.
+    ///   - vault: the case keys beside the log; nil: keys in memory under a random master key (tests — a restart
+    ///     makes every sealed field unreadable, so `lotse serve` always passes the store's vault).
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, leases: (any LeaseStore)? = nil, table: RequirementTable,
-                configuration: APIConfiguration) throws {
+                configuration: APIConfiguration, vault: (any PersonalDataVault)? = nil) throws {
         let store = MeteredEventStore(store, metrics: metrics)
         self.store = store
         self.snapshots = snapshots
@@ -43,6 +52,8 @@ public final class LotseAPIServices: Sendable {
         telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: clock,
                                  observer: { events, state in metrics.observe(events, state) })
         audit = ConsultationAuditService(store: store)
+        reads = PersonalDataAuditService(store: store)
+        self.vault = try vault ?? CaseKeyVault(store: InMemoryCaseKeyStore(), keyring: MasterKeyring(keys: [SecureRandom.bytes(32)]))
         let revocations = TokenRevocationService(store: store, list: configuration.tokens.revocations)
         self.revocations = revocations
         let alarms = AlarmService(store: store)

@@ -12,20 +12,22 @@ public enum LotseServer {
     static func controllers(_ api: LotseAPIServices) -> [any APIController] {
         let clock = api.configuration.clock
         let ttl = api.ranking.parameters.statusTTLMinutes
+        let reads = ReadAudit(service: api.reads, clock: clock)
         return [
             HealthController(store: api.store, projector: api.projector, isReady: { api.isRebuilt }, holdsTimers: { api.holdsTimers },
                              node: api.configuration.nodeName, maxLag: api.configuration.readyLagEvents),
             HospitalController(projector: api.projector, capacity: api.service, clock: clock, ttlMinutes: ttl),
             DispatchController(projector: api.projector, ranking: api.ranking, clock: clock),
             BoardController(projector: api.projector, clock: clock, ttlMinutes: ttl, store: api.store),
-            AnnouncementController(announcements: api.announcements, projector: api.projector, clock: clock, ttlMinutes: ttl),
+            AnnouncementController(announcements: api.announcements, projector: api.projector, clock: clock, ttlMinutes: ttl, reads: reads),
             EventStreamController(store: api.store, broadcaster: api.broadcaster, telenotarzt: api.telenotarzt, metrics: api.metrics,
-                                  streams: StreamLimiter(perPrincipal: api.configuration.maxStreamsPerPrincipal), tokens: api.configuration.tokens),
+                                  streams: StreamLimiter(perPrincipal: api.configuration.maxStreamsPerPrincipal), tokens: api.configuration.tokens,
+                                  reads: reads),
             MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
-            ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, clock: clock),
+            ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, vault: api.vault, reads: reads, clock: clock),
             ReferenceController(table: api.ranking.table),
             RevocationController(revocations: api.revocations, clock: clock),
-            AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock),
+            AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock, reads: reads),
         ]
     }
 

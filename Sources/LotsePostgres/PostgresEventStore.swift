@@ -273,7 +273,7 @@ public final class PostgresEventStore: ChainedEventStore, SnapshotStore, LeaseSt
 
     // MARK: Reading
 
-    private func reading<T: Sendable>(_ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
+    func reading<T: Sendable>(_ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
         do {
             let r = try await readers.withConnection { try await body($0, logger) }
             succeeded()

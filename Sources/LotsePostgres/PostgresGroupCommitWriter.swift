@@ -375,6 +375,7 @@ struct PostgresTables: Sendable {
     var snapshots: String { "\(schema).lotse_snapshots" }
     var leases: String { "\(schema).lotse_leases" }
     var meta: String { "\(schema).lotse_meta" }
+    var caseKeys: String { "\(schema).lotse_case_keys" }
     /// The channel `pg_notify` announces a new head on (one per schema).
     var channel: String { schema == "public" ? "lotse_head" : "lotse_head_\(schema)" }
 }

@@ -58,6 +58,16 @@ enum PostgresSchema {
                 data     bytea  NOT NULL
             )
             """,
+            // The case keys (crypto-shredding): beside the log and, unlike it, changeable.
+            """
+            CREATE TABLE IF NOT EXISTS \(schema).lotse_case_keys (
+                case_id       text   PRIMARY KEY,
+                wrapped       bytea,
+                master_key_id text   NOT NULL,
+                created_at    bigint NOT NULL,
+                erased_at     bigint
+            )
+            """,
             """
             CREATE TABLE IF NOT EXISTS \(schema).lotse_leases (
                 name       text        PRIMARY KEY,

@@ -140,7 +140,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     // MARK: Reading
 
     /// Runs `body` on a pooled connection (WAL: readers never block the writer).
-    private func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let box = try readers.withLock { $0.popLast() } ?? ReaderBox(SQLiteConnection(path: path))
         defer { readers.withLock { $0.append(box) } }
         return try body(box.connection)

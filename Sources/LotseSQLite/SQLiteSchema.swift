@@ -50,6 +50,16 @@ enum SQLiteSchema {
         CREATE TRIGGER IF NOT EXISTS lotse_meta_no_delete BEFORE DELETE ON lotse_meta
         BEGIN SELECT RAISE(ABORT, 'lotse_meta is written once'); END
         """,
+        // The case keys (crypto-shredding): beside the log and, unlike it, changeable — erasing a key is the point.
+        """
+        CREATE TABLE IF NOT EXISTS case_keys (
+            case_id       TEXT PRIMARY KEY,
+            wrapped       BLOB,
+            master_key_id TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL,
+            erased_at     INTEGER
+        ) WITHOUT ROWID
+        """,
         """
         CREATE TABLE IF NOT EXISTS snapshots (
             name     TEXT PRIMARY KEY,

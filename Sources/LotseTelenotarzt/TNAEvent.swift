@@ -10,11 +10,12 @@ public struct ConsultationRequest: Sendable, Hashable, Codable {
     public let position: GeoPoint?
     public let pzc: String?
     public let unit: String
-    /// The crew's short free text (≤ 200 characters; personal data — Docs/EVENTS.md). Absent in older events.
-    public let note: String?
+    /// The crew's short free text (≤ 200 characters; personal data — Docs/EVENTS.md): sealed under the case's key
+    /// since schema version 3, clear in older events, absent when none was given.
+    public let note: PersonalNote?
 
     public init(id: ConsultationID, kind: ConsultationKind, priority: Int, district: DistrictID, position: GeoPoint?, pzc: String?, unit: String,
-                note: String? = nil) {
+                note: PersonalNote? = nil) {
         self.id = id
         self.kind = kind
         self.priority = priority
@@ -49,4 +50,18 @@ public enum TNAEvent: Sendable, Hashable, Codable {
     case backupAlerted(ConsultationID, at: Timestamp)
     /// Waiting past 5 min: the Leitstelle should consider a physical Notarzt.
     case leitstelleAlerted(ConsultationID, at: Timestamp)
+}
+
+extension TNAEvent {
+    /// The consultation the event is about (nil for a physician's own events).
+    public var consultationId: ConsultationID? {
+        switch self {
+        case let .requested(r, _): r.id
+        case .physicianSignedOn, .physicianPaused, .physicianResumed, .physicianSignedOff: nil
+        case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
+             let .ended(id, _, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
+             let .leitstelleAlerted(id, _):
+            id
+        }
+    }
 }

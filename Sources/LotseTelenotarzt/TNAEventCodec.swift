@@ -42,6 +42,8 @@ public struct TNAEventCodec: Sendable {
                 for (key, value) in fields { o[renamed[key] ?? key] = value }
             }
         }
+        // v2 → v3: the same fields; a v2 note is a string, which `PersonalNote` reads as clear text.
+        u.register(type: ConsultationRequested.eventType, from: 2) { _ in }
         return u
     }()
 

@@ -40,7 +40,8 @@ public struct PhysicianSignedOff: EventPayload {
 /// A crew or Leitstelle asked for the Telenotarzt.
 public struct ConsultationRequested: EventPayload {
     public static let eventType = "TNA.ConsultationRequested"
-    public static let schemaVersion = 2
+    /// 3: `request.note` is sealed (`{"case", "sealed"}`); 2 held it as clear text (read as `PersonalNote.clear`).
+    public static let schemaVersion = 3
     public let request: ConsultationRequest
     public let occurredAt: Timestamp
 }

@@ -47,12 +47,15 @@ public struct ConsultationState: Sendable, Hashable, Codable {
 
 extension ConsultationState {
     /// The same consultation without the crew's free text (personal data): for readers whose reads are not audited.
-    public var withoutNote: ConsultationState {
-        guard request.note != nil else { return self }
+    public var withoutNote: ConsultationState { with(note: nil) }
+
+    /// The same consultation with `note` in place of its stored free text (the opened text, for an authorised reader).
+    public func with(note: PersonalNote?) -> ConsultationState {
+        guard request.note != note else { return self }
         var copy = self
         let r = request
         copy.request = ConsultationRequest(id: r.id, kind: r.kind, priority: r.priority, district: r.district, position: r.position, pzc: r.pzc,
-                                           unit: r.unit, note: nil)
+                                           unit: r.unit, note: note)
         return copy
     }
 }

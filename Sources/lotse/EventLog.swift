@@ -30,6 +30,14 @@ struct EventLog: Sendable {
         }
     }
 
+    /// The case keys beside the log (crypto-shredding).
+    var caseKeys: any CaseKeyStore {
+        switch adapter {
+        case let .sqlite(s): s
+        case let .postgres(s): s
+        }
+    }
+
     var snapshots: any SnapshotStore {
         switch adapter {
         case let .sqlite(s): s

@@ -35,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Telenotarzt-Zentren und ihre Bereiche als JSON (Beispiel: Sources/LotseTelenotarzt/Resources/tna-mv.json; Standard: Greifswald für alle 8).")
     var tnaConfig: String?
     @OptionGroup var keys: VerificationOptions
+    @OptionGroup var master: MasterKeyOptions
     @Option(help: "Sekunden zwischen zwei Prüfungen der JWKS-Datei auf Änderungen; 0 = nur bei SIGHUP (Umgebung: LOTSE_JWKS_POLL_SECONDS, Standard 1).")
     var jwksPollSeconds: Double?
     @Option(help: "TLS-Zertifikat (Kette, PEM); mit --tls-key nur noch HTTPS (Umgebung: LOTSE_TLS_CERT).") var tlsCert: String?
@@ -104,8 +105,13 @@ struct Serve: AsyncParsableCommand {
             let r = try await CapacityService(store: log.store).importHospitals(try Seeder.imports(), demo: true, at: SystemClock().now())
             print("Demo: \(r.registered) Kliniken neu, \(r.statusReports) Statusmeldungen, \(r.bedReports) Bettenmeldungen – Log-Position \(r.lastPosition).")
         }
+        let vault = try await master.vault(log, base: keyBase, create: true)
+        if vault.created {
+            logger.notice("Hauptschlüssel neu angelegt: \(vault.path) – getrennt vom Protokoll sichern (Docs/OPERATIONS.md)")
+        }
         let api = try LotseAPIServices(
-            store: log.store, snapshots: log.snapshots, leases: log.leases, table: try ReferenceData.requirementTable(), configuration: config)
+            store: log.store, snapshots: log.snapshots, leases: log.leases, table: try ReferenceData.requirementTable(), configuration: config,
+            vault: vault.vault)
         let host = config.host, node = config.nodeName, scheme = config.tls == nil ? "http" : "https"
         let app = try await LotseServer.buildApplication(api: api, logger: logger) { port in
             print("Lotse läuft auf \(scheme)://\(host):\(port)  (Protokoll: \(log.description), Knoten \(node))")

@@ -31,6 +31,8 @@ import Testing
         var statuses: Set<Int> = []
         var hasBody = false
         var query: Set<String> = []
+        /// `x-personal-data: true`: the operation returns patient-related records, and every call is on record.
+        var personalData = false
     }
 
     /// The operations of the document by "METHOD path" (the document's own layout: responses 8 spaces deep,
@@ -57,6 +59,7 @@ import Testing
             guard let op = current else { continue }
             if indent == 6 { section = String(body.prefix { $0 != ":" }) }
             if indent == 6, body.hasPrefix("requestBody:") { ops[op]?.hasBody = true }
+            if indent == 6, body == "x-personal-data: true" { ops[op]?.personalData = true }
             if section == "responses", indent == 8, body.hasPrefix("\""), let code = Int(body.dropFirst().prefix(3)) { ops[op]?.statuses.insert(code) }
             if section == "parameters" {
                 for m in body.matches(of: /name: ([A-Za-z]+), in: query/) { ops[op]?.query.insert(String(m.1)) }

@@ -57,8 +57,11 @@ import Testing
             let details = try await client.execute(uri: "/v1/consultations/\(id)?reason=Dokumentation", method: .get, headers: f.headers(.physician))
             #expect(details.status == .ok && details.json["status"] as? String == "ended" && details.json["connectedAt"] != nil && details.json["destination"] as? String == "771436")
             let audit = try await client.execute(uri: "/v1/audit?consultationId=\(id)", method: .get, headers: f.headers(.admin))
-            let entries = try #require(audit.json["entries"] as? [[String: Any]])
+            let all = try #require(audit.json["entries"] as? [[String: Any]])
+            let entries = all.filter { $0["route"] as? String == "/v1/consultations/{id}" }
             #expect(entries.count == 1 && entries[0]["principal"] as? String == "physician:test-physician" && entries[0]["reason"] as? String == "Dokumentation")
+            // The centre's event stream that watched the case is on record as well (issue 14).
+            #expect(all.contains { $0["route"] as? String == "/v1/events" }, "\(all)")
             #expect(try await client.execute(uri: "/v1/audit", method: .get, headers: f.headers(.physician)).status == .forbidden)
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: f.headers(.admin)).text
             #expect(metrics.contains("lotse_tna_request_to_offer_seconds_count 1") && metrics.contains("lotse_tna_request_to_connected_seconds_count 1"), "\(metrics)")

@@ -14,7 +14,7 @@ struct MultiNodeTests {
     let keys: [String: String] = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-keys-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return ["LOTSE_JWKS": dir + "/jwks.json", "LOTSE_SIGNING_KEY": dir + "/signing-key.pem"]
+        return ["LOTSE_JWKS": dir + "/jwks.json", "LOTSE_SIGNING_KEY": dir + "/signing-key.pem", "LOTSE_MASTER_KEY": dir + "/master-key"]
     }()
 
     func storeURL() -> String {

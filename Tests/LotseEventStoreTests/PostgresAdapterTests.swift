@@ -225,10 +225,11 @@ struct PostgresAdapterTests {
         let url = try PostgresTestServer.freshURL()
         let a = try await PostgresEventStore.open(url), b = try await PostgresEventStore.open(url)
         defer { a.close(); b.close() }
-        #expect(try await a.acquire("timers", holder: "node-a", ttl: .milliseconds(300)))
-        #expect(try await !b.acquire("timers", holder: "node-b", ttl: .milliseconds(300)))
-        #expect(try await a.acquire("timers", holder: "node-a", ttl: .milliseconds(300)))  // renewal
-        try await Task.sleep(for: .milliseconds(400))
+        // Long enough that a loaded machine cannot let it lapse between two statements (CI saw 300 ms lapse once).
+        #expect(try await a.acquire("timers", holder: "node-a", ttl: .seconds(10)))
+        #expect(try await !b.acquire("timers", holder: "node-b", ttl: .seconds(10)))
+        #expect(try await a.acquire("timers", holder: "node-a", ttl: .milliseconds(200)))  // renewal, now short
+        try await Task.sleep(for: .milliseconds(500))
         #expect(try await b.acquire("timers", holder: "node-b", ttl: .seconds(30)))
         #expect(try await !a.acquire("timers", holder: "node-a", ttl: .seconds(30)))
         try await b.release("timers", holder: "node-b")

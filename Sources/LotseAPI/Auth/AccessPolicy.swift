@@ -78,10 +78,8 @@ extension AuthenticatedPrincipal {
         case let .physicianSignedOn(_, centre, _, _): return role == .physician && covers(centre.rawValue)
         case let .physicianPaused(id, _), let .physicianResumed(id, _), let .physicianSignedOff(id, _):
             return role == .physician && s.physicians[id].map { covers($0.centre.rawValue) } == true
-        case let .offered(id, _, _, _), let .offerMissed(id, _, _), let .offerDeclined(id, _, _), let .accepted(id, _, _), let .connected(id, _),
-             let .ended(id, _, _, _), let .cancelled(id, _, _), let .escalated(id, _), let .requeued(id, _, _), let .backupAlerted(id, _),
-             let .leitstelleAlerted(id, _):
-            guard let c = s.consultations[id] else { return false }
+        default:
+            guard let id = e.consultationId, let c = s.consultations[id] else { return false }
             return maySee(c.request, in: s.network)
         }
     }

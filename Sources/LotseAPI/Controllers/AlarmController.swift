@@ -15,6 +15,7 @@ struct AlarmController: APIController {
     let telenotarzt: TNAService
     let alarms: AlarmService
     let clock: any LotseClock
+    let reads: ReadAudit
 
     struct Alarm: Codable {
         let id: String
@@ -80,7 +81,10 @@ struct AlarmController: APIController {
     var routes: [APIRoute] {
         [
             APIRoute(.get, "/v1/alarms", roles: [.dispatcher, .admin]) { _, context in
-                try context.json(AlarmList(alarms: await visibleAlarms(for: try context.requirePrincipal())))
+                let p = try context.requirePrincipal()
+                let alarms = await visibleAlarms(for: p)
+                try await reads.record(p, route: "/v1/alarms", cases: alarms.compactMap { $0.announcementId ?? $0.consultationId })
+                return try context.json(AlarmList(alarms: alarms))
             },
             APIRoute(.post, "/v1/alarms/{id}/acknowledgement", roles: [.dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()

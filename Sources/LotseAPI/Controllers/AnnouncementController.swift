@@ -13,6 +13,7 @@ struct AnnouncementController: APIController {
     let projector: CapacityProjector
     let clock: any LotseClock
     let ttlMinutes: Double
+    let reads: ReadAudit
 
     struct AnnounceBody: StrictBody {
         static let allowedKeys: Set<String> = ["hospitalId", "pzc", "flags", "eta", "unit", "district", "overrideReason"]
@@ -97,10 +98,12 @@ struct AnnouncementController: APIController {
                 let visible = all.filter { a in
                     p.maySee(header(a)) && (hospital == nil || a.hospitalId == hospital) && (status == nil || a.status == status)
                 }.sorted { ($0.eta, $0.id) < ($1.eta, $1.id) }
+                try await reads.record(p, route: "/v1/announcements", cases: visible.map(\.id.rawValue))
                 return try context.json(List(logPosition: position, announcements: visible))
             },
             APIRoute(.get, "/v1/announcements/{id}", roles: [.hospital, .dispatcher, .crew, .admin]) { _, context in
                 let a = try await visibleAnnouncement(context)
+                try await reads.record(try context.requirePrincipal(), route: "/v1/announcements/{id}", cases: [a.id.rawValue])
                 return try context.json(View(announcement: a, logPosition: projector.position))
             },
             APIRoute(.post, "/v1/announcements/{id}/acknowledgement", roles: [.hospital, .admin]) { request, context in

@@ -13,6 +13,8 @@ import LotseTokens
 struct ConsultationController: APIController {
     let telenotarzt: TNAService
     let audit: ConsultationAuditService
+    let vault: any PersonalDataVault
+    let reads: ReadAudit
     let clock: any LotseClock
 
     struct RequestBody: StrictBody {
@@ -70,6 +72,20 @@ struct ConsultationController: APIController {
         let events: [String]
     }
 
+    /// One read on record: who, when, by which route, why, which cases.
+    struct AuditEntry: Codable {
+        let at: Timestamp
+        let principal: String
+        let route: String
+        let reason: String
+        let cases: [String]
+    }
+
+    struct AuditList: Codable {
+        let `case`: String?
+        let entries: [AuditEntry]
+    }
+
     struct UnitList: Codable {
         let unit: String
         let consultations: [UnitConsultation]
@@ -94,13 +110,16 @@ struct ConsultationController: APIController {
                     }
                     position = g
                 }
-                var note: String? = nil
+                var text: String? = nil
                 if let raw = b.note?.trimmedWhitespace, !raw.isEmpty {
                     guard raw.count <= 200 else { throw Problem.unprocessable("Freitext höchstens 200 Zeichen / note too long", field: "note") }
-                    note = raw
+                    text = raw
                 }
                 let key = try request.idempotencyKey()
                 let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().uuidString.lowercased()))
+                // The free text is personal data: only sealed under the case's key does it reach the log.
+                var note: PersonalNote? = nil
+                if let text { note = .sealed(try await vault.seal(text, case: id.rawValue, at: clock.now())) }
                 let r = ConsultationRequest(id: id, kind: b.kind, priority: b.priority, district: b.district, position: position, pzc: b.pzc, unit: b.unit, note: note)
                 let events = try await run(.request(r), p, key)
                 return try context.json(Result(consultationId: id.rawValue, events: events.map(\.caseName)), status: .created)
@@ -110,10 +129,13 @@ struct ConsultationController: APIController {
                 let s = await telenotarzt.state
                 let now = clock.now()
                 let visible = { (c: ConsultationState) in p.maySee(c.request, in: s.network) }
-                return try context.json(Live(
-                    queue: s.queue(at: now).filter(visible),
-                    open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id },
-                    physicians: s.physicians.values.filter { p.maySee(physicianOf: $0.centre, in: s.network) }.sorted { $0.id < $1.id }))
+                // Lists carry no free text (it is read on the audited detail route); the read of the cases is on record.
+                let live = Live(
+                    queue: s.queue(at: now).filter(visible).map(\.withoutNote),
+                    open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id }.map(\.withoutNote),
+                    physicians: s.physicians.values.filter { p.maySee(physicianOf: $0.centre, in: s.network) }.sorted { $0.id < $1.id })
+                try await reads.record(p, route: "/v1/consultations", cases: (live.queue + live.open).map(\.request.id.rawValue))
+                return try context.json(live)
             },
             APIRoute(.get, "/v1/units/{unit}/consultations", roles: [.crew, .dispatcher, .admin]) { _, context in
                 // A unit's own requests of the last 12 h with their live state (the crew page). Crews see their unit only.
@@ -127,13 +149,15 @@ struct ConsultationController: APIController {
                 let mine = s.consultations.values
                     .filter { $0.request.unit == unit && p.maySee($0.request, in: s.network) && ($0.status.isOpen || $0.requestedAt >= since) }
                     .sorted { ($0.requestedAt, $0.request.id) > ($1.requestedAt, $1.request.id) }
-                let views = mine.map { c in
+                var views: [UnitConsultation] = []
+                for c in mine {
                     // The queue the request waits in: the requests of districts its centre(s) serve.
                     let centres = s.network.primaryCentres(for: c.request.district)
                     let own = queue.filter { !s.network.primaryCentres(for: $0.request.district).isDisjoint(with: centres) }
                     // The crew's free text goes back to its own crew only; others read it on the audited detail route.
-                    return UnitConsultation(
-                        consultation: p.role == .crew ? c : c.withoutNote, queuePosition: own.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: own.count,
+                    let shown = p.role == .crew ? c.with(note: await vault.display(c.request.note)) : c.withoutNote
+                    views.append(UnitConsultation(
+                        consultation: shown, queuePosition: own.firstIndex { $0.request.id == c.request.id }.map { $0 + 1 }, queueLength: own.count,
                         waitingSeconds: Int(((c.acceptedAt ?? now).minutes(since: c.requestedAt) * 60).rounded()),
                         physician: c.physician.flatMap { doc in
                             s.physicians[doc].map { ph in
@@ -141,8 +165,9 @@ struct ConsultationController: APIController {
                                 return PhysicianContact(id: doc.rawValue, centre: ph.centre.rawValue, centreName: centre?.name ?? ph.centre.rawValue,
                                                         phone: centre?.phone)
                             }
-                        })
+                        }))
                 }
+                try await reads.record(p, route: "/v1/units/{unit}/consultations", cases: views.map(\.consultation.request.id.rawValue))
                 return try context.json(UnitList(unit: unit, consultations: views))
             },
             APIRoute(.get, "/v1/consultations/{id}", roles: [.physician, .dispatcher, .crew, .admin], query: ["reason"]) { request, context in
@@ -153,12 +178,18 @@ struct ConsultationController: APIController {
                     throw Problem.badRequest("Grund des Zugriffs fehlt (?reason=…, höchstens 200 Zeichen) / reason required", field: "reason")
                 }
                 try await audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: clock.now())
-                return try context.json(c)
+                return try context.json(c.with(note: await vault.display(c.request.note)))
             },
-            APIRoute(.get, "/v1/audit", roles: [.admin], query: ["consultationId"]) { request, context in
-                let filter = request.uri.queryParameters["consultationId"].map(String.init)
-                let entries = try await audit.reads(of: filter)
-                return try context.json(["entries": entries])
+            APIRoute(.get, "/v1/audit", roles: [.admin], query: ["case", "consultationId"]) { request, context in
+                // "Who saw this case": the detail reads (with their reason) and every list and stream that returned it.
+                let filter = (request.uri.queryParameters["case"] ?? request.uri.queryParameters["consultationId"]).map(String.init)
+                let details = try await audit.reads(of: filter).map {
+                    AuditEntry(at: $0.at, principal: $0.principal, route: "/v1/consultations/{id}", reason: $0.reason, cases: [$0.consultationId])
+                }
+                let lists = try await reads.service.reads(of: filter).map {
+                    AuditEntry(at: $0.at, principal: $0.principal, route: $0.route, reason: $0.reason, cases: $0.cases)
+                }
+                return try context.json(AuditList(case: filter, entries: (details + lists).sorted { $0.at < $1.at }))
             },
             APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()

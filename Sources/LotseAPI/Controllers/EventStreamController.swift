@@ -19,6 +19,7 @@ struct EventStreamController: APIController {
     let metrics: LotseMetrics
     let streams: StreamLimiter
     let tokens: TokenVerifier
+    let reads: ReadAudit
 
     var routes: [APIRoute] {
         [
@@ -48,6 +49,9 @@ struct EventStreamController: APIController {
                     // The items come from the shared broadcaster (one subscription for all clients). Graceful
                     // shutdown ends the items; a client too slow to keep up is disconnected and resumes by
                     // Last-Event-ID, nothing is lost.
+                    // Patient-related events (announcements, consultations) are on record before they are delivered: an entry
+                    // when the stream first delivers a case (later events of that case are covered by it).
+                    var recorded = Set<String>()
                     try await withGracefulShutdownHandler {
                         for try await item in items {
                             // A revoked or expired token's stream ends (at its revocation event, or the next heartbeat).
@@ -63,6 +67,10 @@ struct EventStreamController: APIController {
                             if let a = item.announcement, !principal.maySee(a) { continue }
                             // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
                             if let t = item.tna, !principal.maySee(t, in: await telenotarzt.state) { continue }
+                            if let c = item.announcement?.announcementId.rawValue ?? item.tna?.consultationId?.rawValue, !recorded.contains(c) {
+                                try await reads.record(principal, route: "/v1/events", cases: [c])
+                                recorded.insert(c)
+                            }
                             try await writer.write(ByteBuffer(string: item.frame))
                         }
                     } onGracefulShutdown: {

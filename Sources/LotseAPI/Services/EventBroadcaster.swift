@@ -1,3 +1,4 @@
+import LotseApplication
 import Foundation
 import LotseCapacity
 import LotseDomain
@@ -60,7 +61,8 @@ final class EventBroadcaster: Service, Sendable {
         let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
         let revoked = e.stream == TokenRevocationAggregate.stream ? (try? revocations.decode(e))??.jti : nil
         return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
-                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable,
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == PersonalDataAuditAggregate.stream
+                        || e.stream == TokenRevocationAggregate.stream || unreadable,
                     dispatcherDistrict: e.stream == AlarmAcknowledgementAggregate.stream ? ((try? acknowledgements.decode(e))??.district ?? "") : nil,
                     revokedTokenID: revoked)
     }

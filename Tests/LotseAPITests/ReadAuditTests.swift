@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LotseAPI
+import LotseTokens
+import Testing
+
+/// Every read of patient-related records is on record: the test walks the OpenAPI document's operations marked
+/// `x-personal-data`, calls each, and finds the read in "who saw this case" (`GET /v1/audit?case=…`).
+@Suite struct ReadAuditTests {
+    @Test func everyOperationWithPersonalDataLeavesAnAuditRecordOfItsCases() async throws {
+        let ops = try OpenAPITests.documentedOperations().filter { $0.value.personalData }.keys.sorted()
+        #expect(ops == [
+            "GET /v1/alarms", "GET /v1/announcements", "GET /v1/announcements/{id}", "GET /v1/consultations", "GET /v1/consultations/{id}",
+            "GET /v1/events", "GET /v1/units/{unit}/consultations",
+        ])
+        let f = try await APIFixture.make(expirySeconds: 0.05)
+        try await f.run { client in
+            let red = #"{"hospitalId":"771436","pzc":"421701","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#
+            let a = try await client.execute(uri: "/v1/announcements", method: .post, headers: f.headers(.dispatcher), body: body(red))
+            let announcement = try #require(a.json["announcementId"] as? String, "\(a.text)")
+            let c = try await client.execute(uri: "/v1/consultations", method: .post, headers: f.headers(.crew),
+                                             body: body(#"{"kind":"crew-advice","priority":1,"district":"Vorpommern-Rügen","unit":"RTW-1","note":"Sturz"}"#))
+            let consultation = try #require(c.json["consultationId"] as? String, "\(c.text)")
+            // Both become alarms (an escalated red announcement, a request nobody took), so the alarm list has cases too.
+            f.clock.advance(minutes: 6)
+            for _ in 0..<100 {
+                let r = try await client.execute(uri: "/v1/alarms", method: .get, headers: f.headers(.admin))
+                if (r.json["alarms"] as? [Any])?.count == 2 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let port = try #require(client.port)
+            for op in ops {
+                let template = String(op.dropFirst(4))
+                let path = template.replacingOccurrences(of: "{unit}", with: "RTW-1")
+                    .replacingOccurrences(of: "{id}", with: template.hasPrefix("/v1/announcements") ? announcement : consultation)
+                if template == "/v1/events" {
+                    let stream = try RawHTTPStream(port: port, path: "/v1/events?after=0", headers: ["Authorization": "Bearer \(f.tokens[.dispatcher]!)"])
+                    let text = await stream.read { $0.contains(announcement) && $0.contains(consultation) }
+                    #expect(text.contains(announcement) && text.contains(consultation))
+                } else {
+                    let r = try await client.execute(uri: path + (template == "/v1/consultations/{id}" ? "?reason=Test" : ""), method: .get,
+                                                     headers: f.headers(.dispatcher))
+                    #expect(r.status == .ok, "\(op): \(r.text)")
+                }
+            }
+            func audit(_ id: String) async throws -> [[String: Any]] {
+                let r = try await client.execute(uri: "/v1/audit?case=\(id)", method: .get, headers: f.headers(.admin))
+                #expect(r.status == .ok, "\(r.text)")
+                return r.json["entries"] as? [[String: Any]] ?? []
+            }
+            let seenA = try await audit(announcement), seenC = try await audit(consultation)
+            func routes(_ entries: [[String: Any]]) -> Set<String> {
+                Set(entries.filter { $0["principal"] as? String == "dispatcher:test-dispatcher" }.compactMap { $0["route"] as? String })
+            }
+            #expect(routes(seenA) == ["/v1/announcements", "/v1/announcements/{id}", "/v1/alarms", "/v1/events"], "\(seenA)")
+            #expect(routes(seenC) == ["/v1/consultations", "/v1/units/{unit}/consultations", "/v1/consultations/{id}", "/v1/alarms", "/v1/events"],
+                    "\(seenC)")
+            // Why: the role's standing purpose for lists and streams, the reason given for a detail read.
+            #expect(seenA.contains { $0["route"] as? String == "/v1/announcements" && $0["reason"] as? String == "Einsatzlenkung der Leitstelle" })
+            #expect(seenC.contains { $0["route"] as? String == "/v1/consultations/{id}" && $0["reason"] as? String == "Test" })
+            // The admin's own polling above is on record too; a case nobody read has no entry; the log holds the reads.
+            #expect(seenC.contains { $0["principal"] as? String == "admin:test-admin" && $0["route"] as? String == "/v1/alarms" })
+            #expect(try await audit("A-unknown").isEmpty)
+            #expect(try await client.execute(uri: "/v1/audit?case=\(announcement)", method: .get, headers: f.headers(.dispatcher)).status == .forbidden)
+        }
+    }
+}
