@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        // Settings from flags, the environment and a file in one place (already under Hummingbird).
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.2", traits: []),
         // Tests only: a throwaway CA for the HTTPS tests (both are already under jwt-kit).
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
@@ -118,6 +120,7 @@ let package = Package(
                 "LotseDomain", "LotseEventStore", "LotseSQLite", "LotsePostgres", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI",
                 "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime", "LotseCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict
         ),

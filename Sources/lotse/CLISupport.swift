@@ -8,15 +8,17 @@ import LotsePostgres
 import LotseSeed
 import LotseTime
 
-/// An environment variable's value; an empty one counts as unset.
+/// A setting's value from the environment (`LOTSE_…`) or the configuration file (`Settings`); an empty one counts
+/// as unset. `name` is the environment variable's name.
 func environment(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    if let key = Settings.keys.first(where: { $0.environment == name }) { return Settings.value(key.name) }
+    return ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// Options shared by every command that opens the log.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite-Datei des Ereignisprotokolls / event log file.")
-    var db: String = "lotse.sqlite"
+    @Option(name: .customLong("db"), help: "SQLite-Datei des Ereignisprotokolls (Umgebung: LOTSE_DB; Standard: lotse.sqlite) / event log file.")
+    var dbOption: String?
 
     @Option(name: .long, help: "Ereignisprotokoll: SQLite-Datei oder postgres://benutzer@host:port/db (Umgebung: LOTSE_STORE; Vorrang vor --db).")
     var store: String?
@@ -24,7 +26,10 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Zeitpunkt statt der Systemzeit (ISO 8601), für reproduzierbare Ausgaben.", visibility: .hidden))
     var now: String?
 
-    /// The log named by `--store`, `LOTSE_STORE` or `--db`.
+    /// The SQLite file named by `--db`, `LOTSE_DB` (or the configuration file), or the default.
+    var db: String { dbOption ?? environment("LOTSE_DB") ?? "lotse.sqlite" }
+
+    /// The log named by `--store`, `LOTSE_STORE`, or the SQLite file.
     var location: String { store ?? environment("LOTSE_STORE") ?? db }
 
     func open() async throws -> EventLog { try await EventLog.open(location) }

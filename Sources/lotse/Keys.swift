@@ -81,7 +81,9 @@ struct Keys: AsyncParsableCommand {
 
     struct Paths: ParsableArguments {
         @Option(help: "JWKS-Datei der Server (Umgebung: LOTSE_JWKS; Standard: <db>.jwks.json).") var jwks: String?
-        @Option(help: "Protokoll, neben dem die Schlüsseldateien standardmäßig liegen.") var db: String = "lotse.sqlite"
+        @Option(name: .customLong("db"), help: "Protokoll, neben dem die Schlüsseldateien standardmäßig liegen (Umgebung: LOTSE_DB; Standard: lotse.sqlite).")
+        var dbOption: String?
+        var db: String { dbOption ?? environment("LOTSE_DB") ?? "lotse.sqlite" }
         var jwksPath: String { KeyFiles.jwks(jwks, base: db) }
     }
 

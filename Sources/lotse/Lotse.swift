@@ -8,14 +8,21 @@ struct Lotse: AsyncParsableCommand {
         abstract: "Lotse – Kapazitätsregister und Zuweisung für die Notfallversorgung in MV.",
         subcommands: [
             Seed.self, Dispatch.self, Hospitals.self, Report.self, Close.self, Reopen.self, Beds.self,
-            Events.self, Replay.self, Serve.self, Token.self, Keys.self, Revoke.self, Backup.self, Verify.self, Retention.self, Audit.self, TNAReportCommand.self,
+            Events.self, Replay.self, Serve.self, Token.self, Keys.self, Revoke.self, Backup.self, Verify.self, Retention.self, Audit.self, ConfigCommand.self, TNAReportCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but a usage error is one line (`Fehler: …`), as every other error of lotse;
     /// `--help` still prints the full help.
     static func main() async {
+        let arguments: [String]
         do {
-            var command = try parseAsRoot()
+            arguments = try Settings.loadFromArguments(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("Fehler: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

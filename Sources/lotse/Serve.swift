@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         var logger = Logger(label: "lotse")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let dbPath = db ?? env["LOTSE_DB"] ?? "lotse.sqlite"
+        let dbPath = db ?? environment("LOTSE_DB") ?? "lotse.sqlite"
         let location = store ?? environment("LOTSE_STORE") ?? dbPath
         // The log first (a wrong store is the first thing to hear about), then the keys.
         let log = try await EventLog.open(location)
@@ -58,42 +58,42 @@ struct Serve: AsyncParsableCommand {
         let keyBase = PostgresStoreURL.isPostgres(location) ? dbPath : location
         let issuer = demo ? try await keys.demoIssuer(base: keyBase) : nil
         var config = APIConfiguration(tokens: try await keys.verifier(base: keyBase))
-        config.host = host ?? env["LOTSE_HOST"] ?? "127.0.0.1"
+        config.host = host ?? environment("LOTSE_HOST") ?? "127.0.0.1"
         switch (tlsCert ?? environment("LOTSE_TLS_CERT"), tlsKey ?? environment("LOTSE_TLS_KEY")) {
         case let (cert?, key?): config.tls = try TLSSettings.server(certificate: cert, key: key)
         case (nil, nil): break
         default: throw CLIError("--tls-cert und --tls-key gehören zusammen / give both")
         }
-        if let p = port ?? env["LOTSE_PORT"].flatMap(Int.init) {
+        if let p = port ?? environment("LOTSE_PORT").flatMap(Int.init) {
             guard (0...65535).contains(p) else { throw CLIError("Port \(p) ungültig (0–65535)") }
             config.port = p
         }
-        if let r = rateLimit ?? env["LOTSE_RATE_LIMIT"].flatMap(Double.init) {
+        if let r = rateLimit ?? environment("LOTSE_RATE_LIMIT").flatMap(Double.init) {
             guard r > 0 else { throw CLIError("--rate-limit muss > 0 sein") }
             config.rateLimitPerSecond = r
         }
-        if let p = jwksPollSeconds ?? env["LOTSE_JWKS_POLL_SECONDS"].flatMap(Double.init) {
+        if let p = jwksPollSeconds ?? environment("LOTSE_JWKS_POLL_SECONDS").flatMap(Double.init) {
             guard (0...3600).contains(p) else { throw CLIError("--jwks-poll-seconds muss 0–3600 sein") }
             config.keyReloadInterval = p == 0 ? nil : .milliseconds(Int64(p * 1000))
         }
-        if let n = snapshotEveryEvents ?? env["LOTSE_SNAPSHOT_EVERY_EVENTS"].flatMap({ Int64($0) }) {
+        if let n = snapshotEveryEvents ?? environment("LOTSE_SNAPSHOT_EVERY_EVENTS").flatMap({ Int64($0) }) {
             guard n >= 1000 else { throw CLIError("--snapshot-every-events muss ≥ 1000 sein") }
             config.snapshotEveryEvents = n
         }
-        if let m = snapshotEveryMinutes ?? env["LOTSE_SNAPSHOT_EVERY_MINUTES"].flatMap(Double.init) {
+        if let m = snapshotEveryMinutes ?? environment("LOTSE_SNAPSHOT_EVERY_MINUTES").flatMap(Double.init) {
             guard (0...10080).contains(m) else { throw CLIError("--snapshot-every-minutes muss 0–10080 sein") }
             config.snapshotEveryMinutes = m == 0 ? nil : m
         }
         config.accessLogPath = accessLog ?? environment("LOTSE_ACCESS_LOG")
-        if let m = maxStreams ?? env["LOTSE_MAX_STREAMS"].flatMap(Int.init) {
+        if let m = maxStreams ?? environment("LOTSE_MAX_STREAMS").flatMap(Int.init) {
             guard (1...1000).contains(m) else { throw CLIError("--max-streams muss 1–1000 sein") }
             config.maxStreamsPerPrincipal = m
         }
-        if let e = escalationSeconds ?? env["LOTSE_ESCALATION_SECONDS"].flatMap({ Int64($0) }) {
+        if let e = escalationSeconds ?? environment("LOTSE_ESCALATION_SECONDS").flatMap({ Int64($0) }) {
             guard (10...3600).contains(e) else { throw CLIError("--escalation-seconds muss 10–3600 sein") }
             config.escalationSeconds = e
         }
-        if let path = tnaConfig ?? env["LOTSE_TNA_CONFIG"] {
+        if let path = tnaConfig ?? environment("LOTSE_TNA_CONFIG") {
             do { config.tnaNetwork = try TNANetwork.load(json: try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
                 throw CLIError("Telenotarzt-Konfiguration \(path) ungültig: \(error)")
             }

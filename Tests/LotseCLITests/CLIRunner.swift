@@ -21,10 +21,12 @@ enum CLIRunner {
         let stderr: String
     }
 
-    static func run(_ args: [String]) throws -> Result {
+    /// Runs `lotse` with `args`; `environment` is added to (and overrides) this process's environment.
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
