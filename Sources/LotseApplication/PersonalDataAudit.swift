@@ -3,8 +3,7 @@ import LotseDomain
 import LotseEventStore
 
 /// One read of patient-related records by a list, a detail route or an event stream: who, when, why, which route,
-/// which cases (announcement and consultation ids). A stream writes one as soon as it first delivers a case, then
-/// one per half minute for the cases it delivered since.
+/// which cases (announcement and consultation ids). A stream writes one before it first delivers a case.
 public struct PersonalDataRead: EventPayload {
     public static let eventType = "PersonalDataRead"
     public static let schemaVersion = 1
@@ -77,7 +76,8 @@ public final class PersonalDataAuditService: Sendable {
     /// Every read on record that included `caseId` (all reads when nil), oldest first.
     public func reads(of caseId: String? = nil) async throws -> [PersonalDataRead] {
         let aggregate = runner.aggregate
-        return try await runner.store.readStream(PersonalDataAuditAggregate.stream).compactMap { try? aggregate.decode($0) }
+        // A record that does not read is an error, not a gap in the answer to a data subject.
+        return try await runner.store.readStream(PersonalDataAuditAggregate.stream).compactMap { try aggregate.decode($0) }
             .filter { caseId == nil || $0.cases.contains(caseId!) }
     }
 }

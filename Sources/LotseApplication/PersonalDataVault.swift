@@ -126,6 +126,23 @@ public final class CaseKeyVault: PersonalDataVault {
         return k
     }
 
+    /// The record that ties the store to one master key: made with the first node's key; a node whose keyring cannot
+    /// open it refuses to start (two nodes that each made their own master key would seal cases the other cannot read).
+    public static let checkRecord = "lotse:master-key-check"
+
+    /// Makes the check record when there is none (a read-only node leaves that to a writing one) and proves that
+    /// this keyring opens it.
+    public func checkMasterKey(at now: Timestamp) async throws {
+        if try await store.caseKey(Self.checkRecord) == nil { _ = try? await caseKey(Self.checkRecord, at: now) }
+        guard let r = try await store.caseKey(Self.checkRecord), let wrapped = r.wrapped else { return }
+        guard let master = masterKey(r.masterKeyId) else { throw VaultError.masterKeyMissing(r.masterKeyId) }
+        do {
+            _ = try AESGCM.open(wrapped, key: master.bytes, aad: Self.wrapAAD(Self.checkRecord))
+        } catch {
+            throw VaultError.crypto("Hauptschlüssel \(r.masterKeyId) öffnet den Prüfeintrag nicht")
+        }
+    }
+
     /// Master-key ids that wrap stored case keys but are not in the keyring: their cases could not be read.
     public func missingMasterKeys() async throws -> Set<String> {
         let ids = Set(try await store.allCaseKeys().filter { $0.wrapped != nil }.map(\.masterKeyId))
@@ -134,7 +151,8 @@ public final class CaseKeyVault: PersonalDataVault {
     }
 
     /// Re-wraps every case key not wrapped by `newRing`'s current key with it (master-key rotation). Every old key
-    /// needed must be in this vault's keyring. Resumable: what is already re-wrapped is skipped. Returns how many.
+    /// needed must be in this vault's keyring. Resumable: what is already re-wrapped is skipped. Returns how many case
+    /// keys (the check record not counted).
     public func rewrap(to newRing: MasterKeyring) async throws -> Int {
         let target = newRing.current
         var n = 0
@@ -143,7 +161,7 @@ public final class CaseKeyVault: PersonalDataVault {
             guard let old = masterKey(r.masterKeyId) ?? newRing.key(id: r.masterKeyId) else { throw VaultError.masterKeyMissing(r.masterKeyId) }
             let key = try AESGCM.open(wrapped, key: old.bytes, aad: Self.wrapAAD(r.caseId))
             try await store.rewrapCaseKey(r.caseId, wrapped: try AESGCM.seal(key, key: target.bytes, aad: Self.wrapAAD(r.caseId)), masterKeyId: target.id)
-            n += 1
+            if r.caseId != Self.checkRecord { n += 1 }
         }
         ring.withLock { $0 = newRing }
         return n

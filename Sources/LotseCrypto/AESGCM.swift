@@ -44,13 +44,16 @@ public enum AESGCM {
                     plaintext.withUnsafeBytes { p in
                         ciphertext.withUnsafeMutableBytes { c in
                             tag.withUnsafeMutableBytes { t in
-                                var len: Int32 = 0
+                                // `written` counts the output bytes only (the AAD update reports its own length in `aadLen`).
+                                var aadLen: Int32 = 0, written: Int32 = 0, last: Int32 = 0
                                 guard EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1 else { return "EVP_EncryptInit_ex" }
                                 guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceCount), nil) == 1 else { return "SET_IVLEN" }
                                 guard EVP_EncryptInit_ex(ctx, nil, nil, k.bytes, n.bytes) == 1 else { return "EVP_EncryptInit_ex(key)" }
-                                if a.count > 0, EVP_EncryptUpdate(ctx, nil, &len, a.bytes, Int32(a.count)) != 1 { return "EVP_EncryptUpdate(aad)" }
-                                if p.count > 0, EVP_EncryptUpdate(ctx, c.mutableBytes, &len, p.bytes, Int32(p.count)) != 1 { return "EVP_EncryptUpdate" }
-                                guard EVP_EncryptFinal_ex(ctx, c.mutableBytes + Int(len), &len) == 1 else { return "EVP_EncryptFinal_ex" }
+                                if a.count > 0, EVP_EncryptUpdate(ctx, nil, &aadLen, a.bytes, Int32(a.count)) != 1 { return "EVP_EncryptUpdate(aad)" }
+                                if p.count > 0, EVP_EncryptUpdate(ctx, c.mutableBytes, &written, p.bytes, Int32(p.count)) != 1 { return "EVP_EncryptUpdate" }
+                                guard EVP_EncryptFinal_ex(ctx, c.mutableBytes + Int(written), &last) == 1, Int(written + last) == p.count else {
+                                    return "EVP_EncryptFinal_ex"
+                                }
                                 guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagCount), t.baseAddress) == 1 else { return "GET_TAG" }
                                 return nil
                             }
@@ -78,14 +81,14 @@ public enum AESGCM {
                     ciphertext.withUnsafeBytes { c in
                         plaintext.withUnsafeMutableBytes { p in
                             tagCopy.withUnsafeMutableBytes { t in
-                                var len: Int32 = 0
+                                var aadLen: Int32 = 0, written: Int32 = 0, last: Int32 = 0
                                 guard EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1 else { return .library("EVP_DecryptInit_ex") }
                                 guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceCount), nil) == 1 else { return .library("SET_IVLEN") }
                                 guard EVP_DecryptInit_ex(ctx, nil, nil, k.bytes, n.bytes) == 1 else { return .library("EVP_DecryptInit_ex(key)") }
-                                if a.count > 0, EVP_DecryptUpdate(ctx, nil, &len, a.bytes, Int32(a.count)) != 1 { return .library("EVP_DecryptUpdate(aad)") }
-                                if c.count > 0, EVP_DecryptUpdate(ctx, p.mutableBytes, &len, c.bytes, Int32(c.count)) != 1 { return .library("EVP_DecryptUpdate") }
+                                if a.count > 0, EVP_DecryptUpdate(ctx, nil, &aadLen, a.bytes, Int32(a.count)) != 1 { return .library("EVP_DecryptUpdate(aad)") }
+                                if c.count > 0, EVP_DecryptUpdate(ctx, p.mutableBytes, &written, c.bytes, Int32(c.count)) != 1 { return .library("EVP_DecryptUpdate") }
                                 guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagCount), t.baseAddress) == 1 else { return .library("SET_TAG") }
-                                guard EVP_DecryptFinal_ex(ctx, p.mutableBytes + Int(len), &len) > 0 else { return .authenticationFailed }
+                                guard EVP_DecryptFinal_ex(ctx, p.mutableBytes + Int(written), &last) > 0 else { return .authenticationFailed }
                                 return nil
                             }
                         }

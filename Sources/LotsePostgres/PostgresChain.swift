@@ -19,6 +19,12 @@ enum PostgresChain {
         let head = try await conn.query(
             PostgresQuery(unsafeSQL: "SELECT position FROM \(tables.head) WHERE id = 1 FOR UPDATE"), logger: logger
         ).collectFirst(Int64.self) ?? 0
+        let hashed = try await conn.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(tables.events) WHERE hash IS NOT NULL"), logger: logger
+        ).collectFirst(Int64.self) ?? 0
+        guard hashed == 0 else {
+            throw EventStoreError.storage("lotse_meta: der Anker der Hash-Kette fehlt, obwohl Ereignisse Hashes tragen – Protokoll verändert? lotse verify / chain anchor missing")
+        }
         var check = ChainCheck(anchor: ChainAnchor(start: Int64.max, hash: EventChain.genesis))
         var after: Int64 = 0
         while after < head {
@@ -49,7 +55,8 @@ enum PostgresChain {
         try await conn.query(PostgresQuery(unsafeSQL: "INSERT INTO \(tables.meta) (key, value) VALUES ($1, $2), ($3, $4)", binds: binds), logger: logger)
         var hash = PostgresBindings()
         hash.append(ByteBuffer(bytes: check.hash))
-        try await conn.query(PostgresQuery(unsafeSQL: "UPDATE \(tables.head) SET hash = $1 WHERE id = 1", binds: hash), logger: logger)
+        // The commit counter moves too: a node that cached the head before (an older version) must read it anew.
+        try await conn.query(PostgresQuery(unsafeSQL: "UPDATE \(tables.head) SET hash = $1, commits = commits + 1 WHERE id = 1", binds: hash), logger: logger)
         if head > 0 { logger.notice("Hash-Kette: \(head) vorhandene Ereignisse verankert, Kette ab Position \(head + 1)") }
     }
 

@@ -123,6 +123,16 @@ enum PostgresSchema {
             // Version 2: the hash chain (`EventChain`); the head row keeps the chain's hash at the head.
             "ALTER TABLE \(schema).lotse_events ADD COLUMN IF NOT EXISTS hash bytea",
             "ALTER TABLE \(schema).lotse_head ADD COLUMN IF NOT EXISTS hash bytea",
+            // New events must carry their hash (an older Lotse writing to this database fails loudly instead of breaking
+            // the chain); NOT VALID: events from before the chain's start keep theirs empty.
+            """
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'lotse_events_hash_required'
+                               AND conrelid = '\(schema).lotse_events'::regclass) THEN
+                    ALTER TABLE \(schema).lotse_events ADD CONSTRAINT lotse_events_hash_required CHECK (hash IS NOT NULL) NOT VALID;
+                END IF;
+            END $$
+            """,
             "UPDATE \(schema).lotse_meta SET value = '\(version)' WHERE key = 'schema_version' AND value::integer < \(version)",
         ]
     }

@@ -12,7 +12,10 @@ enum SQLiteChain {
     /// Reads the anchor, migrating the log first when it has none. Inside `BEGIN IMMEDIATE`, so two processes
     /// opening an old log at once migrate it once.
     static func anchor(_ c: SQLiteConnection) throws -> ChainAnchor {
-        if let a = try read(c) { return a }
+        if let a = try read(c) {
+            try c.exec(requireHash)
+            return a
+        }
         try c.exec("BEGIN IMMEDIATE")
         do {
             if let a = try read(c) {
@@ -23,6 +26,10 @@ enum SQLiteChain {
             var hasHash = false
             while try columns.step() { if columns.text(1) == "hash" { hasHash = true } }
             if !hasHash { try c.exec("ALTER TABLE events ADD COLUMN hash BLOB") }
+            // Hashed events without a recorded anchor: the anchor was removed, not a log from before the chain.
+            if try c.scalarInt("SELECT count(*) FROM events WHERE hash IS NOT NULL") ?? 0 > 0 {
+                throw EventStoreError.storage("lotse_meta: der Anker der Hash-Kette fehlt, obwohl Ereignisse Hashes tragen – Protokoll verändert? lotse verify / chain anchor missing")
+            }
             var check = ChainCheck(anchor: ChainAnchor(start: Int64.max, hash: EventChain.genesis))
             let rows = try c.prepare(
                 "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events ORDER BY position")
@@ -40,6 +47,7 @@ enum SQLiteChain {
                 insert.bind(2, v)
                 try insert.step()
             }
+            try c.exec(requireHash)
             try c.exec("COMMIT")
             return anchor
         } catch {
@@ -47,6 +55,13 @@ enum SQLiteChain {
             throw error
         }
     }
+
+    /// From the chain's start on, an event without its hash is refused by the database itself (an older Lotse writing
+    /// to this file fails loudly instead of breaking the chain).
+    static let requireHash = """
+        CREATE TRIGGER IF NOT EXISTS events_need_hash BEFORE INSERT ON events WHEN NEW.hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'events need their chain hash - update Lotse'); END
+        """
 
     private static func read(_ c: SQLiteConnection) throws -> ChainAnchor? {
         guard let start = try c.scalarText("SELECT value FROM lotse_meta WHERE key = '\(startKey)'").flatMap({ Int64($0) }) else { return nil }

@@ -75,7 +75,7 @@ public final class ConsultationAuditService: Sendable {
     /// Every read on record, oldest first; only those of one consultation when given.
     public func reads(of consultation: String? = nil) async throws -> [ConsultationDetailsRead] {
         let aggregate = runner.aggregate
-        return try await runner.store.readStream(ConsultationAuditAggregate.stream).compactMap { try? aggregate.decode($0) }
+        return try await runner.store.readStream(ConsultationAuditAggregate.stream).compactMap { try aggregate.decode($0) }
             .filter { consultation == nil || $0.consultationId == consultation }
     }
 }

@@ -22,6 +22,9 @@ struct MasterKeyOptions: ParsableArguments {
         let loaded: (ring: MasterKeyring, created: Bool)
         do { loaded = try MasterKeyring.load(path: path, create: create) } catch { throw CLIError(error.description) }
         let vault = CaseKeyVault(store: log.caseKeys, keyring: loaded.ring, keyringPath: path)
+        do { try await vault.checkMasterKey(at: SystemClock().now()) } catch let e as VaultError {
+            throw CLIError("\(e) – \(path) passt nicht zu diesem Protokoll (die Datei der anderen Knoten verwenden: --master-key) / wrong master key")
+        }
         let missing = try await vault.missingMasterKeys()
         guard missing.isEmpty else {
             throw CLIError("Hauptschlüssel \(missing.sorted().joined(separator: ", ")) fehlt in \(path) – die Fallschlüssel wären unlesbar; "
@@ -58,7 +61,7 @@ struct Retention: AsyncParsableCommand {
                 let log = try await store.openExisting()
                 defer { log.close() }
                 let closed = try await TNARetention.closedCases(in: log.store)
-                let keys = try await log.caseKeys.allCaseKeys().filter { $0.wrapped != nil }
+                let keys = try await log.caseKeys.allCaseKeys().filter { $0.wrapped != nil && $0.caseId != CaseKeyVault.checkRecord }
                 let due = keys.filter { k in closed[k.caseId].map { $0 < cutoff } ?? false }.map(\.caseId)
                 let open = keys.filter { closed[$0.caseId] == nil }.count
                 let erased = dryRun ? 0 : try await log.caseKeys.eraseCaseKeys(due, at: current)
@@ -95,6 +98,12 @@ struct Retention: AsyncParsableCommand {
                 defer { log.close() }
                 let base = PostgresStoreURL.isPostgres(store.location) ? store.db : store.location
                 let (vault, path, _) = try await master.vault(log, base: base, create: false)
+                // One rotation at a time: two would each drop the other's new key.
+                let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o600)
+                guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                    throw CLIError("Eine andere Rotation von \(path) läuft gerade / another rotation is running")
+                }
+                defer { close(lock) }
                 var ring = vault.keyring
                 // A rotation that stopped half-way left [new, old…] in the file: it is continued, not begun again.
                 if ring.keys.count == 1 {
@@ -103,12 +112,19 @@ struct Retention: AsyncParsableCommand {
                         ring = try MasterKeyring.read(path)
                     } catch { throw CLIError("\(error)") }
                 }
-                // Servers re-read the file before they make a new case key; a key made just before still gets re-wrapped
-                // by the second pass.
+                // Servers re-read the file before they make a new case key; one that began just before the file changed
+                // is caught by the next pass: passes until one finds nothing, then the old key leaves the file, then one
+                // more pass (this process still holds the old key) for a seal that ended after the last.
                 var rewrapped = try await vault.rewrap(to: ring)
+                for _ in 0..<30 {
+                    try await Task.sleep(for: .seconds(1))
+                    let n = try await vault.rewrap(to: ring)
+                    rewrapped += n
+                    if n == 0 { break }
+                }
+                do { try MasterKeyring.write([ring.current.bytes], to: path, exclusive: false) } catch { throw CLIError("\(error)") }
                 try await Task.sleep(for: .seconds(1))
                 rewrapped += try await vault.rewrap(to: ring)
-                do { try MasterKeyring.write([ring.current.bytes], to: path, exclusive: false) } catch { throw CLIError("\(error)") }
                 print("Hauptschlüssel gewechselt: \(rewrapped) Fallschlüssel neu eingewickelt, aktueller Schlüssel \(ring.current.id) in \(path) (der alte ist entfernt).")
             }
         }

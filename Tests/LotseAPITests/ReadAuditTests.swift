@@ -62,6 +62,19 @@ import Testing
             // The admin's own polling above is on record too; a case nobody read has no entry; the log holds the reads.
             #expect(seenC.contains { $0["principal"] as? String == "admin:test-admin" && $0["route"] as? String == "/v1/alarms" })
             #expect(try await audit("A-unknown").isEmpty)
+            // A page re-fetching its list does not grow the record: the same reader, route and case once per 10 minutes.
+            func listReads() async throws -> Int {
+                try await audit(announcement).filter { $0["route"] as? String == "/v1/announcements" && $0["principal"] as? String == "dispatcher:test-dispatcher" }.count
+            }
+            for _ in 0..<3 { _ = try await client.execute(uri: "/v1/announcements", method: .get, headers: f.headers(.dispatcher)) }
+            #expect(try await listReads() == 1)
+            f.clock.advance(minutes: 11)
+            _ = try await client.execute(uri: "/v1/announcements", method: .get, headers: f.headers(.dispatcher))
+            #expect(try await listReads() == 2)
+            // The records of reads are not sent on the event stream (a page would read again on each): admins ask /v1/audit.
+            let admin = try RawHTTPStream(port: port, path: "/v1/events?after=0", headers: ["Authorization": "Bearer \(f.tokens[.admin]!)"])
+            let all = await admin.read { $0.contains("ConsultationDetailsRead") }
+            #expect(all.contains("ConsultationDetailsRead") && !all.contains("PersonalDataRead"))
             #expect(try await client.execute(uri: "/v1/audit?case=\(announcement)", method: .get, headers: f.headers(.dispatcher)).status == .forbidden)
         }
     }

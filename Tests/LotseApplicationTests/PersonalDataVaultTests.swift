@@ -46,6 +46,16 @@ import Testing
         #expect(!(await other.open(sealed).display.contains("Notiz")))
     }
 
+    @Test func aStoreBelongsToTheFirstMasterKeyThatChecksIt() async throws {
+        let keys = InMemoryCaseKeyStore()
+        let first = try vault(keys), second = try vault(keys)
+        try await first.checkMasterKey(at: t0)
+        try await first.checkMasterKey(at: t0)
+        // Another node that made its own master key is refused before it seals anything.
+        await #expect(throws: VaultError.self) { try await second.checkMasterKey(at: t0) }
+        #expect(try await keys.allCaseKeys().map(\.caseId) == [CaseKeyVault.checkRecord])
+    }
+
     @Test func rotationRewrapsEveryCaseKeyAndKeepsEveryCaseReadable() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lotse-vault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -87,6 +87,6 @@ import Testing
         // A server given another master key refuses to start rather than show nothing readable.
         let other = dir.appendingPathComponent("other.master-key").path
         let refused = try CLIRunner.run(["serve", "--db", db, "--master-key", other, "--port", "0"])
-        #expect(refused.status == 1 && refused.stderr.contains("fehlt in \(other)"), "\(refused.stderr)")
+        #expect(refused.status == 1 && refused.stderr.contains("\(other) passt nicht zu diesem Protokoll"), "\(refused.stderr)")
     }
 }

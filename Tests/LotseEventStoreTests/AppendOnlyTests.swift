@@ -5,16 +5,7 @@ import Testing
 
 /// Append-only is enforced by the database itself (triggers), not only by the adapter's code.
 @Suite struct AppendOnlyTests {
-    func exec(_ path: String, _ sql: String) -> (Int32, String) {
-        var db: OpaquePointer?
-        sqlite3_open(path, &db)
-        defer { sqlite3_close(db) }
-        var err: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(db, sql, nil, nil, &err)
-        let message = err.map { String(cString: $0) } ?? ""
-        sqlite3_free(err)
-        return (rc, message)
-    }
+    func exec(_ path: String, _ sql: String) -> (Int32, String) { sqliteExec(path, sql) }
 
     @Test func updatesAndDeletesAreRejectedByTheDatabase() async throws {
         let f = try await StoreFixture(.sqlite)

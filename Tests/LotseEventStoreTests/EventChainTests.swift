@@ -108,13 +108,7 @@ import Testing
     }
 
     func exec(_ path: String, _ sql: String) throws {
-        var db: OpaquePointer?
-        sqlite3_open(path, &db)
-        defer { sqlite3_close(db) }
-        var err: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(db, sql, nil, nil, &err)
-        let message = err.map { String(cString: $0) } ?? ""
-        sqlite3_free(err)
+        let (rc, message) = sqliteExec(path, sql)
         guard rc == SQLITE_OK else { throw EventStoreError.storage(message) }
     }
 
@@ -147,11 +141,17 @@ import Testing
         let again = try SQLiteEventStore(path: path)
         #expect(again.anchor == ChainAnchor(start: 21, hash: expected))
         again.close()
+        // From the chain's start on, the database itself refuses an event without its hash (an older Lotse writing).
+        #expect(sqliteExec(path, "INSERT INTO events (position, stream_id, stream_version, type, schema_version, payload, metadata) VALUES (23, 'old', 23, 'TestEvent', 1, x'00', x'00')").1
+            .contains("chain hash"))
         // An old event altered afterwards is found: the anchor no longer fits.
         try exec(path, "DROP TRIGGER events_no_update; UPDATE events SET payload = x'\(event(99).payload.hex)' WHERE position = 3")
         let third = try SQLiteEventStore(path: path)
-        defer { third.close() }
         #expect(try await Self.walk(third).0?.position == 20)
+        third.close()
+        // An anchor removed from a chained log is not quietly made anew: the log no longer opens.
+        try exec(path, "DROP TRIGGER lotse_meta_no_delete; DELETE FROM lotse_meta WHERE key LIKE 'chain_%'")
+        #expect(throws: EventStoreError.self) { try SQLiteEventStore(path: path) }
     }
 
     @Test(.enabled(if: PostgresTestServer.url != nil, "LOTSE_TEST_POSTGRES not set"))
@@ -176,6 +176,13 @@ import Testing
         defer { store.close() }
         let anchor = try await store.chainAnchor()
         #expect(anchor.start == 6)
+        // The database refuses a new event without its hash (an older Lotse still running during the upgrade).
+        await #expect(throws: (any Error).self) {
+            try await conn.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO \(url.schema).lotse_events (position, stream_id, stream_version, type, schema_version, payload, metadata)
+                VALUES (99, 'p', 99, 'TestEvent', 1, '\\x00', '\\x00')
+                """), logger: logger)
+        }
         _ = try await store.append([event(6)], to: StreamID("p"), expectedVersion: .exact(5), idempotencyKey: nil)
         let (problem, check) = try await Self.walk(store)
         #expect(problem == nil)

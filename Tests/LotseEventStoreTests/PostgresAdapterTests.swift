@@ -99,8 +99,8 @@ struct PostgresAdapterTests {
                     try await conn.query("BEGIN", logger: logger)
                     try await conn.query(PostgresQuery(unsafeSQL: """
                         WITH h AS (UPDATE \(url.schema).lotse_head SET position = position + 3 WHERE id = 1 RETURNING position)
-                        INSERT INTO \(url.schema).lotse_events (position, stream_id, stream_version, type, schema_version, payload, metadata)
-                        SELECT h.position - 2 + k, 'rolled-back-\(i)', 1 + k, 'Doomed', 1, '\\x00'::bytea, '\\x00'::bytea FROM h, generate_series(0, 2) k
+                        INSERT INTO \(url.schema).lotse_events (position, stream_id, stream_version, type, schema_version, payload, metadata, hash)
+                        SELECT h.position - 2 + k, 'rolled-back-\(i)', 1 + k, 'Doomed', 1, '\\x00'::bytea, '\\x00'::bytea, '\\x00'::bytea FROM h, generate_series(0, 2) k
                         """), logger: logger)
                     try await Task.sleep(for: .milliseconds(Int.random(in: 1...4)))
                     try await conn.query("ROLLBACK", logger: logger)

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import LotseEventStore
 import LotsePostgres
@@ -81,4 +82,17 @@ final class StoreFixture: @unchecked Sendable {
 
 func event(_ n: Int, type: String = "TestEvent") -> EventData {
     EventData(type: type, schemaVersion: 1, payload: Data("{\"n\":\(n)}".utf8), metadata: Data("{\"principal\":\"test:t\"}".utf8))
+}
+
+/// Runs `sql` on the SQLite file at `path` with its own connection (what Lotse itself never does): the result code
+/// and SQLite's message.
+func sqliteExec(_ path: String, _ sql: String) -> (Int32, String) {
+    var db: OpaquePointer?
+    sqlite3_open(path, &db)
+    defer { sqlite3_close(db) }
+    var err: UnsafeMutablePointer<CChar>?
+    let rc = sqlite3_exec(db, sql, nil, nil, &err)
+    let message = err.map { String(cString: $0) } ?? ""
+    sqlite3_free(err)
+    return (rc, message)
 }

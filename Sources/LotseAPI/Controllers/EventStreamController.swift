@@ -61,6 +61,7 @@ struct EventStreamController: APIController {
                                 try await writer.write(ByteBuffer(string: item.frame))
                                 continue
                             }
+                            if item.hidden { continue }
                             // Announcements only to those who may see them (hospital, district, unit, admin).
                             if item.adminOnly, principal.role != .admin { continue }
                             if let d = item.dispatcherDistrict, principal.role != .admin, !(principal.role == .dispatcher && principal.covers(d)) { continue }
@@ -68,7 +69,13 @@ struct EventStreamController: APIController {
                             // Telenotarzt events only to those responsible for the consultation (or the physician's centre).
                             if let t = item.tna, !principal.maySee(t, in: await telenotarzt.state) { continue }
                             if let c = item.announcement?.announcementId.rawValue ?? item.tna?.consultationId?.rawValue, !recorded.contains(c) {
-                                try await reads.record(principal, route: "/v1/events", cases: [c])
+                                do {
+                                    try await reads.record(principal, route: "/v1/events", cases: [c])
+                                } catch {
+                                    // Not on record, not delivered (a read-only node cannot record): the stream says so and ends.
+                                    try await writer.write(ByteBuffer(string: ": Lesezugriff nicht protokollierbar – Ereignisstrom endet (\(error))\n\n"))
+                                    break
+                                }
                                 recorded.insert(c)
                             }
                             try await writer.write(ByteBuffer(string: item.frame))

@@ -26,6 +26,9 @@ final class EventBroadcaster: Service, Sendable {
         var revokedTokenID: String? = nil
         /// A keep-alive comment, not an event: lets a stream notice a client that left and re-check its token.
         var isHeartbeat = false
+        /// Sent to nobody: the records of list and stream reads (every page re-fetches its lists on an event, so a read
+        /// on the stream would cause the next read). Admins ask `GET /v1/audit`.
+        var hidden = false
 
         static let heartbeat = Item(position: 0, frame: ": \n\n", announcement: nil, tna: nil, adminOnly: false, isHeartbeat: true)
     }
@@ -61,10 +64,9 @@ final class EventBroadcaster: Service, Sendable {
         let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
         let revoked = e.stream == TokenRevocationAggregate.stream ? (try? revocations.decode(e))??.jti : nil
         return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
-                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == PersonalDataAuditAggregate.stream
-                        || e.stream == TokenRevocationAggregate.stream || unreadable,
+                    tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable,
                     dispatcherDistrict: e.stream == AlarmAcknowledgementAggregate.stream ? ((try? acknowledgements.decode(e))??.district ?? "") : nil,
-                    revokedTokenID: revoked)
+                    revokedTokenID: revoked, hidden: e.stream == PersonalDataAuditAggregate.stream)
     }
 
     /// Follows the log from its current head and hands every event to every listener; a heartbeat between.
