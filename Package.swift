@@ -77,7 +77,7 @@ let package = Package(
         /// Capacity index (projection), dispatch ranking, application service.
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).
-        .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
+        .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], resources: [.copy("Resources")], swiftSettings: strict),
         /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
         /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(

@@ -7,7 +7,10 @@ import LotseSeed
 /// State shared by the benchmarks, built once in `setup`.
 /// `nonisolated(unsafe)`: written only in the setup hook, before any benchmark runs, then only read.
 nonisolated(unsafe) var fixtures: [String: (index: CapacityIndex, peer: SQLPeer, queries: [DispatchQuery])] = [:]
+/// The ranking with the great-circle travel rule the SQL peer implements (the peer must agree before it is timed).
 nonisolated(unsafe) var ranking: DispatchRanking!
+/// The ranking as Lotse ships it: the calibrated travel model (issue 15), timed in the same run.
+nonisolated(unsafe) var calibrated: DispatchRanking!
 nonisolated(unsafe) var table: RequirementTable!
 
 let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
@@ -35,18 +38,28 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark.setup = {
         table = try ReferenceData.requirementTable()
-        ranking = try DispatchRanking(table: table)
+        ranking = try DispatchRanking(table: table, travel: GreatCircleTravelTime(parameters: DispatchParameters()))
+        calibrated = try DispatchRanking(table: table)
         try prepare("MV", registrations: try Seeder.registrations().map(\.0), lat: 53.1...54.7, lon: 10.6...14.4)
         try prepare("DE", registrations: try GermanySites.registrations(), lat: 47.3...55.0, lon: 5.9...15.0)
     }
 
     for scope in ["MV", "DE"] {
-        Benchmark("Dispatch \(scope) stroke – Lotse") { benchmark in
+        Benchmark("Dispatch \(scope) stroke – Lotse, great-circle rule (as the peer)") { benchmark in
             let f = fixtures[scope]!
             var i = 0
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
                 blackHole(try ranking.rank(f.queries[i & 1023], in: f.index, at: now))
+                i += 1
+            }
+        }
+        Benchmark("Dispatch \(scope) stroke – Lotse, calibrated travel model") { benchmark in
+            let f = fixtures[scope]!
+            var i = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now))
                 i += 1
             }
         }

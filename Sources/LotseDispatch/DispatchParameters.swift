@@ -37,27 +37,3 @@ public struct DispatchParameters: Sendable, Codable, Hashable {
         return self
     }
 }
-
-/// How long the drive from a position to a hospital takes. Pluggable: an imported matrix can replace the default.
-public protocol TravelTimeModel: Sendable {
-    /// Drive minutes and road kilometres from `origin` to a hospital at `destination`. `hospital` is the site's
-    /// id when `needsHospitalID` is true (a matrix model looks it up), else nil (spares the hot loop a retain).
-    func drive(from origin: UnitVector, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double)
-    var needsHospitalID: Bool { get }
-    /// A name for the answer (`great-circle`, `matrix:…`).
-    var name: String { get }
-}
-
-/// The default model: great-circle distance × detour factor at the urgency's average speed.
-public struct GreatCircleTravelTime: TravelTimeModel {
-    public let parameters: DispatchParameters
-    public init(parameters: DispatchParameters) { self.parameters = parameters }
-    public var name: String { "great-circle" }
-    public var needsHospitalID: Bool { false }
-
-    @inline(__always)
-    public func drive(from origin: UnitVector, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
-        let km = origin.distanceKm(to: destination) * parameters.detourFactor
-        return (km / parameters.speedKmh(urgency) * 60, km)
-    }
-}

@@ -11,7 +11,7 @@ public struct DispatchRanking: Sendable {
     public init(table: RequirementTable, parameters: DispatchParameters = DispatchParameters(), travel: (any TravelTimeModel)? = nil) throws(DispatchError) {
         self.table = table
         self.parameters = try parameters.validated()
-        self.travel = travel ?? GreatCircleTravelTime(parameters: parameters)
+        self.travel = travel ?? CalibratedTravelTime.shipped
     }
 
     /// The requirement for a query, refusing codes that must not be ranked.
@@ -81,6 +81,7 @@ public struct DispatchRanking: Sendable {
         }
         let requiredBits = required.bits
         let needsID = travel.needsHospitalID
+        let from = travel.origin(origin)
         // Load penalty: patients en route beyond the free beds of the category this patient needs.
         let pool = BedCategory.needed(for: required).pooled.map(\.index)
         let perPatient = parameters.loadPenaltyMinutesPerPatient
@@ -101,7 +102,7 @@ public struct DispatchRanking: Sendable {
                         bits &= bits - 1
                     }
                     let (drive, km) = travel.drive(
-                        from: origin, to: needsID ? index.hospitals[slot].id : nil, at: h.vector, urgency: q.urgency)
+                        from: from, to: needsID ? index.hospitals[slot].id : nil, at: h.vector, urgency: q.urgency)
                     if takes {
                         var load = 0.0
                         if perPatient > 0 {

@@ -41,9 +41,13 @@ enum GermanAnswerFormatter {
         }
         let p = a.parameters
         out.append("")
-        out.append("Parameter: Umwegfaktor \(num(p.detourFactor, 2)) · \(num(p.speedKmhUrgency1, 0)) km/h (D1), \(num(p.speedKmhUrgency2, 0)) km/h (D2), "
-            + "\(num(p.speedKmhUrgency3, 0)) km/h (D3) · +\(num(p.limitedPenaltyMinutes, 0)) min je eingeschränkter Ressource · "
-            + "Meldungen gültig \(num(p.statusTTLMinutes / 60, 0)) h · Fahrzeitmodell \(a.travelTimeModel)")
+        // The speeds and the detour factor belong to the great-circle rule; the calibrated model has its own (its file).
+        let travel = a.travelTimeModel == "great-circle"
+            ? "Fahrzeitmodell great-circle (Umwegfaktor \(num(p.detourFactor, 2)), \(num(p.speedKmhUrgency1, 0)) km/h D1, \(num(p.speedKmhUrgency2, 0)) km/h D2, "
+                + "\(num(p.speedKmhUrgency3, 0)) km/h D3)"
+            : "Fahrzeitmodell \(a.travelTimeModel) (kalibriert auf Straßennetz-Fahrzeiten, Docs/RANKING.md)"
+        out.append("Parameter: \(travel) · +\(num(p.limitedPenaltyMinutes, 0)) min je eingeschränkter Ressource · "
+            + "Meldungen gültig \(num(p.statusTTLMinutes / 60, 0)) h")
         return out.joined(separator: "\n")
     }
 

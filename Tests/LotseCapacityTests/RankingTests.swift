@@ -26,6 +26,35 @@ import Testing
         return 2 * r * asin(min(1, h.squareRoot()))
     }
 
+    /// The shipped travel model, computed independently from its file (haversine, the grid read by hand).
+    struct ModelFile: Decodable, Sendable {
+        struct Grid: Decodable, Sendable { let lat0, lon0, step, outsideMinutes: Double; let rows, columns: Int; let minutes: [Double] }
+        let parameters: [String: Double]
+        let originGrid: Grid
+        let sondersignalFactor: Double
+    }
+
+    static let model: ModelFile = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/LotseDispatch/Resources/travel-model.json")
+        return try! JSONDecoder().decode(ModelFile.self, from: Data(contentsOf: url))
+    }()
+
+    func driveMinutes(_ from: GeoPoint, _ to: GeoPoint, _ urgency: Urgency) -> Double {
+        let p = Self.model.parameters, g = Self.model.originGrid
+        let r = (from.lat - g.lat0) / g.step, c = (from.lon - g.lon0) / g.step
+        var origin = g.outsideMinutes
+        if r >= 0, c >= 0, r <= Double(g.rows - 1), c <= Double(g.columns - 1) {
+            let r0 = min(Int(r), g.rows - 2), c0 = min(Int(c), g.columns - 2), fr = r - Double(r0), fc = c - Double(c0)
+            func at(_ i: Int, _ j: Int) -> Double { g.minutes[i * g.columns + j] }
+            origin = (at(r0, c0) * (1 - fc) + at(r0, c0 + 1) * fc) * (1 - fr) + (at(r0 + 1, c0) * (1 - fc) + at(r0 + 1, c0 + 1) * fc) * fr
+        }
+        let road = haversineKm(from, to) * p["detour"]!
+        let speed = p["vLong"]! - (p["vLong"]! - p["vShort"]!) * exp(-road / p["dHalf"]!)
+        let minutes = max(0, origin) + road / speed * 60
+        return urgency == .red ? minutes * Self.model.sondersignalFactor : minutes
+    }
+
     @Test func strokeNearDranskeRanksByDriveTime() async throws {
         let idx = try await index(try await seededStore())
         let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: idx, at: t0)
@@ -33,8 +62,9 @@ import Testing
         #expect(a.suitableTotal == 10 && a.excluded.isEmpty)
         let first = a.candidates[0]
         let bergen = try #require(idx[HospitalID("772096")!])
-        let expected = haversineKm(dranske, bergen.position) * 1.3 / 75 * 60
+        let expected = driveMinutes(dranske, bergen.position, .red)
         #expect(abs(first.driveMinutes - expected) < 0.06)
+        #expect(a.travelTimeModel.hasPrefix("calibrated-mv/"))
         #expect(first.score == first.driveMinutes && first.scoreParts.limitedPenaltyMinutes == 0)
         #expect(first.resources.map(\.status) == [.available, .available] && first.dataAgeMinutes == 0)
         #expect(a.rulesVersion == (try ReferenceData.requirementTable()).version)
@@ -158,7 +188,7 @@ import Testing
             var naiveUnsuitable = 0
             for h in idx.hospitals where h.profile.isSuperset(of: required) && h.notfallstufe >= req.minNotfallstufe {
                 let statuses = required.keys.map { h.condition($0).status(at: at, ttlMinutes: 720) }
-                let drive = haversineKm(pos, h.position) * 1.3 / a.parameters.speedKmh(urgency) * 60
+                let drive = driveMinutes(pos, h.position, urgency)
                 if statuses.allSatisfy(\.takesPatients) {
                     let limited = statuses.filter { if case .limited = $0 { return true } else { return false } }.count
                     naiveSuitable.append((drive + Double(limited) * 10, drive, h.id.rawValue))

@@ -7,6 +7,8 @@ import LotseSeed
 /// and derived Rettungswachen (no public station list exists; see `deriveStations`).
 public struct Geography: Sendable {
     public struct Municipality: Sendable, Hashable {
+        /// The official municipality key (Amtlicher Gemeindeschlüssel).
+        public let ags: String
         public let name: String
         public let district: DistrictID
         public let population: Int
@@ -41,7 +43,7 @@ public struct Geography: Sendable {
         for r in csv.dropFirst() where r.count == header.count {
             guard let lat = Double(r[col["lat"]!]), let lon = Double(r[col["lon"]!]), let p = GeoPoint(lat: lat, lon: lon),
                   let pop = Int(r[col["population"]!]), let area = Double(r[col["area_km2"]!]) else { continue }
-            ms.append(Municipality(name: r[col["name"]!], district: DistrictID(r[col["kreis"]!]), population: pop, areaKm2: area, position: p))
+            ms.append(Municipality(ags: r[col["ags"]!], name: r[col["name"]!], district: DistrictID(r[col["kreis"]!]), population: pop, areaKm2: area, position: p))
         }
         let hospitals = try Seeder.registrations().map { (registration: $0.0, source: $0.1) }
         return Geography(municipalities: ms, hospitals: hospitals, stations: deriveStations(ms, fleet: fleet))

@@ -3,6 +3,7 @@ import LotseCapacity
 import LotseDemand
 import LotseDispatch
 import LotseDomain
+import LotseSeed
 
 /// What the simulator produced next to the published figures (sources in `../shared/research/telenotarzt.md`).
 public struct CalibrationRow: Codable, Sendable, Hashable {
@@ -28,6 +29,24 @@ public enum Calibration {
         }
         let total = Double(g.population)
         return (Double(p15) / total, Double(p30) / total)
+    }
+
+    /// Drive minutes to the nearest emergency site per municipality, the model's against road-network drive times
+    /// (Deutschlandatlas 2024, 492 municipalities): mean absolute error and bias, and the data's mean.
+    public static func driveTimeToNearestED(_ g: Geography, travel: any TravelTimeModel) throws -> (mae: Double, bias: Double, observedMean: Double, count: Int) {
+        let sites = g.hospitals.filter { $0.registration.profile.contains(.emergencyDepartment) }.map { UnitVector($0.registration.position) }
+        let rows = CSV.parse(try ReferenceData.text("mv_drive_minutes_to_ed.csv")).dropFirst()
+        let places = Dictionary(g.municipalities.map { ($0.ags, $0.position) }) { a, _ in a }
+        var errors: [Double] = [], observed: [Double] = []
+        for r in rows {
+            guard r.count >= 3, let p = places[r[0]], let minutes = Double(r[2]) else { continue }
+            let o = travel.origin(UnitVector(p))
+            let best = sites.map { travel.drive(from: o, to: nil, at: $0, urgency: .yellow).minutes }.min() ?? .infinity
+            errors.append(best - minutes)
+            observed.append(minutes)
+        }
+        let n = Double(max(1, errors.count))
+        return (errors.map(abs).reduce(0, +) / n, errors.reduce(0, +) / n, observed.reduce(0, +) / n, errors.count)
     }
 
     public static func rows(_ r: SimulationResult, geography g: Geography, travel: any TravelTimeModel) -> [CalibrationRow] {
@@ -76,6 +95,11 @@ public enum Calibration {
             let fast = t.waitSeconds.share(below: 300)
             rows.append(.init(what: "TNA nimmt an < 5 min", published: "90 % (beim Patienten)", source: "Goslar (ndr.de 2021-02)",
                               simulated: pct(fast), deviation: points(fast, 0.90)))
+        }
+        if let d = try? driveTimeToNearestED(g, travel: travel), d.count > 0 {
+            rows.append(.init(what: "Fahrzeit zur nächsten Notaufnahme je Gemeinde (\(d.count) Gemeinden)", published: de("Mittel %.1f min (Straßennetz)", d.observedMean),
+                              source: "Deutschlandatlas 2024 (p_notfall, OSM)", simulated: de("mittlerer Fehler %.1f min, Verzerrung %+.1f min", d.mae, d.bias),
+                              deviation: de("%+.1f min", d.bias)))
         }
         let (p15, p30) = populationDriveShares(g, travel: travel)
         rows.append(.init(what: "Bevölkerung ≤ 15 / ≤ 30 min Fahrt zur nächsten Klinik", published: "53,5 % / 93,9 %", source: "Krankenhausatlas (welt.de 2019-04)",

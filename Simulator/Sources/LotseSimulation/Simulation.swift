@@ -77,7 +77,7 @@ public final class Simulation {
     var now: Timestamp { clock.now() }
 
     /// The travel-time model of the ranking (for calibration figures outside a run).
-    public static func travelModel() -> any TravelTimeModel { GreatCircleTravelTime(parameters: DispatchParameters()) }
+    public static func travelModel() -> any TravelTimeModel { CalibratedTravelTime.shipped }
 
     // MARK: - Run
 

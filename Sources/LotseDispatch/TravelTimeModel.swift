@@ -1,0 +1,51 @@
+import Foundation
+import LotseCapacity
+import LotseDomain
+
+/// How long the drive from a position to a hospital takes. Pluggable: the calibrated default, a routing engine's
+/// matrix, or the old great-circle rule.
+public protocol TravelTimeModel: Sendable {
+    /// What depends on the origin only, computed once per query (not per hospital).
+    func origin(_ position: UnitVector) -> TravelOrigin
+    /// Drive minutes and road kilometres from `origin` to a hospital at `destination`. `hospital` is the site's
+    /// id when `needsHospitalID` is true (a matrix model looks it up), else nil (spares the hot loop a retain).
+    func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double)
+    var needsHospitalID: Bool { get }
+    /// The model's name and version for the answer (`calibrated-mv/mv-2026.12-1`, `matrix:…`, `great-circle`).
+    var name: String { get }
+}
+
+/// An origin as a model prepared it: the position, and minutes that depend on it alone (access, local detours).
+public struct TravelOrigin: Sendable {
+    public let vector: UnitVector
+    public let minutes: Double
+
+    public init(vector: UnitVector, minutes: Double = 0) {
+        self.vector = vector
+        self.minutes = minutes
+    }
+}
+
+extension TravelTimeModel {
+    public func origin(_ position: UnitVector) -> TravelOrigin { TravelOrigin(vector: position) }
+
+    /// One drive from a position (callers outside the ranking's loop).
+    public func drive(from position: UnitVector, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
+        drive(from: origin(position), to: hospital, at: destination, urgency: urgency)
+    }
+}
+
+/// The model before issue 15: great-circle distance × detour factor at the urgency's average speed (too fast: MAE
+/// 4.8 min against road-network drive times). Kept for comparison and for `DispatchParameters`' speeds.
+public struct GreatCircleTravelTime: TravelTimeModel {
+    public let parameters: DispatchParameters
+    public init(parameters: DispatchParameters) { self.parameters = parameters }
+    public var name: String { "great-circle" }
+    public var needsHospitalID: Bool { false }
+
+    @inline(__always)
+    public func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
+        let km = origin.vector.distanceKm(to: destination) * parameters.detourFactor
+        return (km / parameters.speedKmh(urgency) * 60, km)
+    }
+}
