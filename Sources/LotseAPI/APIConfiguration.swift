@@ -33,6 +33,8 @@ public struct APIConfiguration: Sendable {
     /// A red announcement not acknowledged within this time escalates.
     public var escalationSeconds: Int64 = 120
     public var dispatch = DispatchParameters()
+    /// The travel model of the ranking; nil: the shipped calibrated model (`--travel-matrix` gives a routing engine's).
+    public var travel: (any TravelTimeModel)?
     /// Telenotarzt centres and the districts they serve: data, from the shipped `tna-mv.json` (Greifswald for all 8
     /// Rettungsdienstbereiche, an example backup centre) unless `--tna-config` names another file.
     public var tnaNetwork = (try? TNANetwork.bundledMV()) ?? TNANetwork(centres: [])

@@ -62,7 +62,7 @@ public final class LotseAPIServices: Sendable {
             revocations.apply(r)
             alarms.apply(r)
         }, tableVersion: table.version)
-        ranking = try DispatchRanking(table: table, parameters: configuration.dispatch)
+        ranking = try DispatchRanking(table: table, parameters: configuration.dispatch, travel: configuration.travel)
         timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }
 

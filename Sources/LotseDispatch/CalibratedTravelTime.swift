@@ -79,10 +79,16 @@ public struct CalibratedTravelTime: TravelTimeModel {
 
     @inline(__always)
     public func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
-        let p = file.parameters
-        let road = origin.vector.distanceKm(to: destination) * p.detour
-        let speed = p.vLong - (p.vLong - p.vShort) * exp(-road / p.dHalf)
-        let minutes = max(0, origin.minutes) + road / speed * 60
+        let road = origin.vector.distanceKm(to: destination) * file.parameters.detour
+        let minutes = max(0, origin.minutes) + roadMinutes(km: road)
         return (urgency == .red ? minutes * file.sondersignalFactor : minutes, road)
+    }
+
+    /// Minutes for `km` of road at the length-dependent speed (no access time).
+    @inline(__always)
+    public func roadMinutes(km road: Double) -> Double {
+        let p = file.parameters
+        let speed = p.vLong - (p.vLong - p.vShort) * exp(-road / p.dHalf)
+        return road / speed * 60
     }
 }

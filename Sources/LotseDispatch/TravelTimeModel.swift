@@ -19,10 +19,16 @@ public protocol TravelTimeModel: Sendable {
 public struct TravelOrigin: Sendable {
     public let vector: UnitVector
     public let minutes: Double
+    /// For a matrix model: the row of the nearest known origin, and the calibrated model's origin minutes for the
+    /// sites the matrix does not know.
+    public let cell: Int
+    public let fallbackMinutes: Double
 
-    public init(vector: UnitVector, minutes: Double = 0) {
+    public init(vector: UnitVector, minutes: Double = 0, cell: Int = -1, fallbackMinutes: Double = 0) {
         self.vector = vector
         self.minutes = minutes
+        self.cell = cell
+        self.fallbackMinutes = fallbackMinutes
     }
 }
 

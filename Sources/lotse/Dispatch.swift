@@ -20,6 +20,8 @@ struct Dispatch: AsyncParsableCommand {
     @Option(help: "Nur Kliniken dieses Rettungsdienstbereichs.") var district: String?
     @Option(help: "Höchstens so viele Kliniken je Liste.") var limit: Int = 10
     @Flag(help: "Stabiles JSON statt Tabelle.") var json = false
+    @Option(help: "Fahrzeitmatrix eines Routenplaners (CSV origin,lat,lon,hospital,minutes[,km]; Docs/RANKING.md; Umgebung: LOTSE_TRAVEL_MATRIX).")
+    var travelMatrix: String?
 
     func run() async throws {
         try await guarded {
@@ -28,7 +30,7 @@ struct Dispatch: AsyncParsableCommand {
             defer { log.close() }
             let now = try store.time()
             let projector = try await loadProjector(log)
-            let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
+            let ranking = try DispatchRanking(table: try ReferenceData.requirementTable(), travel: try TravelFiles.model(matrix: travelMatrix))
             let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
             if json {
                 let enc = JSONEncoder()
@@ -61,5 +63,19 @@ struct Dispatch: AsyncParsableCommand {
         }
         guard let rmi, let urgency, let age else { throw CLIError("--pzc oder --rmi mit --urgency und --age angeben / give --pzc or --rmi, --urgency, --age") }
         return try DispatchQuery(position: position, rmi: rmi, urgency: urgency, age: age, district: districtID, limit: limit)
+    }
+}
+
+/// The travel model a command ranks with: the routing engine's matrix named by `--travel-matrix` / `LOTSE_TRAVEL_MATRIX`,
+/// or nil (the shipped calibrated model).
+enum TravelFiles {
+    static func model(matrix flag: String?) throws -> (any TravelTimeModel)? {
+        guard let path = flag ?? environment("LOTSE_TRAVEL_MATRIX") else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("Fahrzeitmatrix \(path) nicht lesbar / unreadable") }
+        do {
+            return try MatrixTravelTime(csv: text, source: URL(fileURLWithPath: path).lastPathComponent)
+        } catch {
+            throw CLIError("\(path): \(error)")
+        }
     }
 }

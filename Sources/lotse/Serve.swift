@@ -36,6 +36,8 @@ struct Serve: AsyncParsableCommand {
     var tnaConfig: String?
     @OptionGroup var keys: VerificationOptions
     @OptionGroup var master: MasterKeyOptions
+    @Option(help: "Fahrzeitmatrix eines Routenplaners (CSV origin,lat,lon,hospital,minutes[,km]; Docs/RANKING.md; Umgebung: LOTSE_TRAVEL_MATRIX).")
+    var travelMatrix: String?
     @Option(help: "Sekunden zwischen zwei Prüfungen der JWKS-Datei auf Änderungen; 0 = nur bei SIGHUP (Umgebung: LOTSE_JWKS_POLL_SECONDS, Standard 1).")
     var jwksPollSeconds: Double?
     @Option(help: "TLS-Zertifikat (Kette, PEM); mit --tls-key nur noch HTTPS (Umgebung: LOTSE_TLS_CERT).") var tlsCert: String?
@@ -98,6 +100,7 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("Telenotarzt-Konfiguration \(path) ungültig: \(error)")
             }
         }
+        config.travel = try TravelFiles.model(matrix: travelMatrix)
         guard !config.tnaNetwork.centres.isEmpty else {
             throw CLIError("Keine Telenotarzt-Zentren konfiguriert (--tna-config) / no Telenotarzt centres configured")
         }

@@ -38,6 +38,7 @@ enum Settings {
         Key(name: "snapshotEveryMinutes", help: "… oder nach so vielen Minuten, 0 = nur nach Anzahl (Standard 60)"),
         Key(name: "escalationSeconds", help: "Sekunden bis eine unbestätigte rote Voranmeldung eskaliert (Standard 120)"),
         Key(name: "tnaConfig", help: "Telenotarzt-Zentren und ihre Bereiche (JSON-Datei)"),
+        Key(name: "travelMatrix", help: "Fahrzeitmatrix eines Routenplaners (CSV; Standard: das kalibrierte Modell)"),
     ]
 
     private static let reader = Mutex(ConfigReader(provider: EnvironmentVariablesProvider().prefixKeys(with: "lotse")))

@@ -190,6 +190,25 @@ import Testing
         try expectOneLineError(["serve", "--db", dir.appendingPathComponent("other.sqlite").path, "--port", "0"], contains: "lotse keys new")
     }
 
+    /// A routing engine's matrix replaces the calibrated model (and is named in the answer); a broken one is one line.
+    @Test func aTravelMatrixIsUsedAndABrokenOneRefused() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("m.sqlite").path, matrix = dir.appendingPathComponent("mv-matrix.csv").path
+        #expect(try CLIRunner.run(["seed", "--db", db, "--demo", "--now", t0]).status == 0)
+        try "origin,lat,lon,hospital,minutes\n13073019,54.63,13.22,771436,12.5\n".write(toFile: matrix, atomically: true, encoding: .utf8)
+        let plain = try CLIRunner.run(["dispatch", "--db", db, "--pzc", "421701", "--place", "Dranske", "--now", t0, "--json"])
+        let ranked = try CLIRunner.run(["dispatch", "--db", db, "--pzc", "421701", "--place", "Dranske", "--now", t0, "--json", "--travel-matrix", matrix])
+        #expect(plain.stdout.contains("\"travelTimeModel\" : \"calibrated-mv/"), "\(plain.stdout.prefix(400))")
+        #expect(ranked.status == 0 && ranked.stdout.contains("\"travelTimeModel\" : \"matrix:mv-matrix.csv+calibrated-mv/"))
+        // 12.5 min by the matrix (+ the last few hundred metres), × 0.8 with Sondersignal: Stralsund now first.
+        let first = try #require((try JSONSerialization.jsonObject(with: Data(ranked.stdout.utf8)) as? [String: Any])?["candidates"] as? [[String: Any]]).first
+        let minutes = first?["driveMinutes"] as? Double ?? 0
+        #expect(first?["hospitalId"] as? String == "771436" && minutes >= 10 && minutes < 11, "\(minutes)")
+        try "origin,lat,lon,hospital,minutes\n13073019,54.63,13.22,771436,zwölf\n".write(toFile: matrix, atomically: true, encoding: .utf8)
+        try expectOneLineError(["dispatch", "--db", db, "--pzc", "421701", "--place", "Dranske", "--travel-matrix", matrix], contains: "Zeile 2")
+    }
+
     /// `--demo` never writes demo reports over real data: a log that was not started as a demo is refused (one line,
     /// exit 1, nothing written — the log reads the same before and after, no key files appear); a demo log takes it again.
     @Test func demoRefusesALogThatIsNotADemo() throws {

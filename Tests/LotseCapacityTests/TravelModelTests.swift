@@ -70,3 +70,61 @@ import Testing
                 == "great-circle")
     }
 }
+
+/// An operator's routing-engine matrix (issue 15): the ranking uses it, positions between are taken from the nearest
+/// origin plus the last kilometres, sites it does not know fall back to the calibrated model.
+@Suite struct MatrixTravelModelTests {
+    let dranske = GeoPoint(lat: 54.6333, lon: 13.2283)!
+
+    /// A tiny matrix that makes Bergen (the nearest by road) slow: a closed bridge, say.
+    let csv = """
+        origin,lat,lon,hospital,minutes,km
+        13073019,54.6333,13.2283,772096,95,80
+        13073019,54.6333,13.2283,771436,40,55
+        13073088,54.3093,13.0818,771436,6,4
+        """
+
+    @Test func theRankingUsesTheMatrixAndNamesIt() async throws {
+        let matrix = try MatrixTravelTime(csv: csv, source: "tiny.csv")
+        let p = CapacityProjector(store: try await seededStore())
+        _ = try await p.rebuild()
+        let idx = p.snapshot
+        let q = try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701"))
+        let shipped = try DispatchRanking(table: try ReferenceData.requirementTable()).rank(q, in: idx, at: t0)
+        let ranked = try DispatchRanking(table: try ReferenceData.requirementTable(), travel: matrix).rank(q, in: idx, at: t0)
+        #expect(shipped.candidates.first?.hospitalId.rawValue == "772096")
+        #expect(ranked.candidates.first?.hospitalId.rawValue == "771436")
+        #expect(ranked.travelTimeModel == "matrix:tiny.csv+\(CalibratedTravelTime.shipped.name)")
+        let stralsund = try #require(ranked.candidates.first { $0.hospitalId.rawValue == "771436" })
+        #expect(abs(stralsund.driveMinutes - 40 * 0.8) < 0.01 && stralsund.distanceKm == 55)  // Sondersignal
+        // A site the matrix does not know: the calibrated model's minutes.
+        let other = try #require(ranked.candidates.first { !["771436", "772096"].contains($0.hospitalId.rawValue) })
+        let same = try #require(shipped.candidates.first { $0.hospitalId == other.hospitalId })
+        #expect(abs(other.driveMinutes - same.driveMinutes) < 0.01)
+    }
+
+    @Test func aPositionBetweenTakesItsNearestOriginPlusTheLastKilometres() throws {
+        let matrix = try MatrixTravelTime(csv: csv, source: "tiny.csv")
+        let stralsund = UnitVector(GeoPoint(lat: 54.3093, lon: 13.0818)!)
+        let near = GeoPoint(lat: 54.6200, lon: 13.2500)!  // about 2 km from Dranske's point
+        let o = matrix.origin(UnitVector(near))
+        #expect(matrix.origins[o.cell].label == "13073019")
+        let site = HospitalID("771436")!
+        let d = matrix.drive(from: o, to: site, at: stralsund, urgency: .yellow)
+        #expect(d.minutes > 40 && d.minutes < 45)
+        #expect(abs(matrix.drive(from: o, to: site, at: stralsund, urgency: .red).minutes - d.minutes * 0.8) < 1e-9)
+    }
+
+    @Test(arguments: [
+        ("origin,lat,lon,site,minutes\n", "Kopfzeile"),
+        ("origin,lat,lon,hospital,minutes\nx,54.6,13.2,772096\n", "Zeile 2"),
+        ("origin,lat,lon,hospital,minutes\nx,154.6,13.2,772096,5\n", "Position"),
+        ("origin,lat,lon,hospital,minutes\nx,54.6,13.2,772096,-5\n", "Minuten"),
+        ("origin,lat,lon,hospital,minutes\n", "ohne Zeilen"),
+    ])
+    func aMatrixThatDoesNotParseIsRefusedWithItsLine(text: String, says: String) {
+        #expect {
+            _ = try MatrixTravelTime(csv: text, source: "x.csv")
+        } throws: { "\($0)".contains(says) }
+    }
+}
