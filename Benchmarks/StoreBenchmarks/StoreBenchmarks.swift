@@ -160,6 +160,19 @@ let benchmarks: @Sendable () -> Void = {
         setup: { big = try await oneMillionEvents(url: url) },
         teardown: { big.discard() })
 
+    if url == nil {
+        // What the hash chain adds to every append: one SHA-256 over the previous hash and the event as stored.
+        Benchmark("EventChain.link – one event (status report, ≈ 300 bytes)", configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 1000, maxDuration: .seconds(3))) { benchmark in
+            let e = RecordedEvent(position: 1, stream: StreamID("hospital-771003"), streamVersion: 7, type: "ResourceStatusReported", schemaVersion: 1,
+                                  payload: Data(#"{"hospitalId":"771003","occurredAt":"2026-11-23T10:00:00.000Z","resource":"stroke-unit","status":"available"}"#.utf8),
+                                  metadata: Data(#"{"command":"ReportResourceStatus","correlationId":"8c1f0d3e-5b9a-4f7e-9f2c-1d2e3f4a5b6c","principal":"hospital:zna-bergen"}"#.utf8))
+            var h = EventChain.genesis
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { h = EventChain.link(h, e) }
+            blackHole(h)
+        }
+    }
+
     Benchmark(
         "lotse verify – 1 000 000 events: positions, hash chain, index rebuilt" + (url == nil ? " (SQLite)" : suffix),
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),

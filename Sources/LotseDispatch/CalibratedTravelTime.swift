@@ -38,6 +38,10 @@ public struct CalibratedTravelTime: TravelTimeModel {
     }
 
     public let file: File
+    /// `road km / speed(road km) × 60` every `tableStep` km up to `tableKm`, interpolated linearly: the ranking's loop
+    /// then needs no `exp` per hospital (measured: the exact formula cost DE dispatch ≈ 10 µs per query).
+    private let roadTable: [Double]
+    private static let tableStep = 0.25, tableKm = 1500.0
     public var name: String { "\(file.name)/\(file.version)" }
     public var needsHospitalID: Bool { false }
 
@@ -48,6 +52,12 @@ public struct CalibratedTravelTime: TravelTimeModel {
               g.minutes.allSatisfy({ $0.isFinite && $0 >= -30 && $0 <= 120 })
         else { throw .invalidParameters }
         self.file = file
+        roadTable = (0...Int(Self.tableKm / Self.tableStep) + 1).map { Self.exactRoadMinutes(km: Double($0) * Self.tableStep, p) }
+    }
+
+    static func exactRoadMinutes(km road: Double, _ p: File.Parameters) -> Double {
+        let speed = p.vLong - (p.vLong - p.vShort) * exp(-road / p.dHalf)
+        return road / speed * 60
     }
 
     /// The model shipped with Lotse.
@@ -87,8 +97,9 @@ public struct CalibratedTravelTime: TravelTimeModel {
     /// Minutes for `km` of road at the length-dependent speed (no access time).
     @inline(__always)
     public func roadMinutes(km road: Double) -> Double {
-        let p = file.parameters
-        let speed = p.vLong - (p.vLong - p.vShort) * exp(-road / p.dHalf)
-        return road / speed * 60
+        let x = road / Self.tableStep
+        guard x >= 0, x < Double(roadTable.count - 1) else { return Self.exactRoadMinutes(km: road, file.parameters) }
+        let i = Int(x), f = x - Double(i)
+        return roadTable.withUnsafeBufferPointer { $0[i] + ($0[i + 1] - $0[i]) * f }
     }
 }

@@ -162,7 +162,7 @@ public struct Report: Sendable {
         // Calibration
         b.append(.heading(2, "Kalibrierung gegen veröffentlichte Zahlen"))
         b.append(.table(["Größe", "veröffentlicht", "Quelle", "simuliert", "Abweichung"], calibration.map { [$0.what, $0.published, $0.source, $0.simulated, $0.deviation] }))
-        b.append(.paragraph("Alle Eingangsgrößen mit Quelle oder als Annahme markiert: Docs/SIMULATION.md. Reisezeiten: Großkreis × 1,3 bei 60–75 km/h (kein Straßennetz verfügbar)."))
+        b.append(.paragraph("Alle Eingangsgrößen mit Quelle oder als Annahme markiert: Docs/SIMULATION.md. Reisezeiten: das kalibrierte Fahrzeitmodell des Rankings (auf Straßennetz-Fahrzeiten angepasst, Docs/RANKING.md); Anfahrt mit Sondersignal."))
         blocks = b
     }
 

@@ -50,14 +50,16 @@ extension Simulation {
         (try? table.allocationRequirement(rmi: pzc.rmi, urgency: pzc.urgency))?.resources(forAge: pzc.age).required ?? ResourceSet()
     }
 
-    /// Alarms the nearest station with a free RTW (drive time at the mission's urgency); false when none is free.
+    /// Alarms the nearest station with a free RTW; false when none is free. The RTW drives to an emergency with
+    /// Sondersignal whatever the patient's urgency for the hospital turns out to be (the simulated missions are all
+    /// Notfalleinsätze; the Hilfsfrist is measured for them) — the travel model's urgency-1 time.
     func alarm(_ index: Int) -> Bool {
         guard var run = runs[index] else { return false }
         let m = run.mission
         let origin = UnitVector(m.position)
         var best: (Int, Double)? = nil
         for (i, s) in geography.stations.enumerated() where stationFree[i] > 0 {
-            let d = drive(from: origin, to: s.position, m.pzc.urgency)
+            let d = drive(from: origin, to: s.position, .red)
             if best == nil || d < best!.1 { best = (i, d) }
         }
         guard let (station, minutes) = best else { return false }
