@@ -45,22 +45,15 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     for scope in ["MV", "DE"] {
-        Benchmark("Dispatch \(scope) stroke – Lotse, great-circle rule (as the peer)") { benchmark in
-            let f = fixtures[scope]!
-            var i = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(try ranking.rank(f.queries[i & 1023], in: f.index, at: now))
-                i += 1
-            }
-        }
-        Benchmark("Dispatch \(scope) stroke – Lotse, calibrated travel model") { benchmark in
-            let f = fixtures[scope]!
-            var i = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now))
-                i += 1
+        for useCalibrated in [false, true] {
+            Benchmark("Dispatch \(scope) stroke – Lotse, \(useCalibrated ? "calibrated travel model" : "great-circle rule (as the peer)")") { benchmark in
+                let f = fixtures[scope]!, r: DispatchRanking = useCalibrated ? calibrated : ranking
+                var i = 0
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try r.rank(f.queries[i & 1023], in: f.index, at: now))
+                    i += 1
+                }
             }
         }
         Benchmark("Dispatch \(scope) stroke – SQL peer (SQLite)") { benchmark in
