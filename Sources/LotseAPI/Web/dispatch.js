@@ -66,7 +66,7 @@ function resourceList(resources) {
 /** The explained answer: a heading, one card per candidate (with `onAnnounce(candidate, false)`), the excluded ones. */
 export function answerView(a, onAnnounce) {
   const head = el("p", {}, el("strong", {}, `${a.query.indication} (PZC ${a.query.pzc})`),
-    ` – ${a.suitableTotal} geeignet, ${a.excludedTotal} derzeit nicht · Regeln ${a.rulesVersion} · Stand ${fmtTime(a.evaluatedAt)}`);
+    ` – ${a.suitableTotal} geeignet, ${a.excludedTotal} derzeit nicht · Regeln ${a.rulesVersion} · Fahrzeiten ${a.travelTimeModel} · Stand ${fmtTime(a.evaluatedAt)}`);
   const cands = a.candidates.map((c) => el("article", { class: "candidate", "data-rank": c.rank, "data-hospital": c.hospitalId, "aria-label": `Rang ${c.rank}: ${c.name}` },
     el("h3", {}, `${c.rank}. ${c.name}`),
     el("p", {}, `${c.driveMinutes} min Fahrt (${c.distanceKm} km) · Score ${c.score}`
