@@ -34,13 +34,16 @@ run() { # name, wrk args...
 }
 
 run healthz "$base/healthz"
+run ping-authenticated -H "Authorization: Bearer $dispatcher" "$base/v1/ping"
 run hospital-read -H "Authorization: Bearer $dispatcher" "$base/v1/hospitals/772096"
 run dispatch -H "Authorization: Bearer $dispatcher" "$base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10"
 python3 - "$tmp" <<'PY'
 import sys
 d = sys.argv[1]
 h = float(open(f"{d}/healthz.rps").read()); r = float(open(f"{d}/dispatch.rps").read())
-print(f"dispatch / healthz throughput ratio: {r / h:.2f} (target >= 0.70)")
+a = float(open(f"{d}/ping-authenticated.rps").read())
+print(f"dispatch / /v1/ping (same authentication) throughput ratio: {r / a:.2f} (target >= 0.70)")
+print(f"dispatch / healthz (no authentication) throughput ratio: {r / h:.2f}")
 PY
 
 # The same over HTTPS: a second server on the same log with a certificate from a throwaway CA (openssl), HTTP/1.1

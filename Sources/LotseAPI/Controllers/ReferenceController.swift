@@ -33,6 +33,12 @@ struct ReferenceController: APIController {
 
     var routes: [APIRoute] {
         [
+            // The trivial route behind the same authentication as every /v1 route: what the HTTP benchmark compares
+            // dispatch with (issue 16), and a token check for clients ("does my token work?").
+            APIRoute(.get, "/v1/ping", roles: Role.everyone) { _, context in
+                let p = try context.requirePrincipal()
+                return try context.json(["status": "ok", "principal": p.principal.description])
+            },
             APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, context in
                 let table = table
                 let codes = table.rows.values.sorted { $0.rmi < $1.rmi }.map { r in
