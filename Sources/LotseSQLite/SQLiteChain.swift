@@ -32,7 +32,7 @@ enum SQLiteChain {
             }
             var check = ChainCheck(anchor: ChainAnchor(start: Int64.max, hash: EventChain.genesis))
             let rows = try c.prepare(
-                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events ORDER BY position")
+                "SELECT \(SQLiteEventStore.eventColumns) FROM events ORDER BY position")
             while try rows.step() {
                 let e = SQLiteEventStore.event(rows)
                 if let problem = check.check(ChainedEvent(event: e, hash: nil)) {

@@ -57,7 +57,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         try withReader { c in
             let s = try c.cached(
-                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?")
+                "SELECT \(Self.eventColumns) FROM events WHERE position > ? ORDER BY position LIMIT ?")
             defer { s.reset() }
             s.bind(1, position)
             s.bind(2, Int64(limit))
@@ -68,7 +68,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
         try withReader { c in
             let s = try c.cached(
-                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version")
+                "SELECT \(Self.eventColumns) FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version")
             defer { s.reset() }
             s.bind(1, stream.rawValue)
             s.bind(2, version)
@@ -98,7 +98,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     public func readChained(after position: Int64, limit: Int) async throws -> [ChainedEvent] {
         try withReader { c in
             let s = try c.cached(
-                "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata, hash FROM events WHERE position > ? ORDER BY position LIMIT ?")
+                "SELECT \(Self.eventColumns), hash FROM events WHERE position > ? ORDER BY position LIMIT ?")
             defer { s.reset() }
             s.bind(1, position)
             s.bind(2, Int64(limit))
@@ -152,8 +152,10 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
         return out
     }
 
-    /// The event in the current row of a statement selecting position, stream_id, stream_version, type,
-    /// schema_version, payload, metadata (in that order).
+    /// The columns `event(_:)` reads, in its order.
+    static let eventColumns = "position, stream_id, stream_version, type, schema_version, payload, metadata"
+
+    /// The event in the current row of a statement selecting `eventColumns` (first, in that order).
     static func event(_ s: Statement) -> RecordedEvent {
         RecordedEvent(
             position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.text(3),

@@ -231,6 +231,8 @@ def main():
         leit.find_element(By.ID, "dispatch-button").click()
         wait(leit, lambda d: BERGEN in first_candidate(d), what="Bergen ranked first")
         assert "Schlaganfall" in text_of(leit, "#answer"), text_of(leit, "#answer")
+        # The answer names the travel model its drive times come from (issue 15).
+        assert "Fahrzeiten calibrated-mv/" in text_of(leit, "#answer"), text_of(leit, "#answer")
         stroke_cell = lambda d: d.find_element(By.CSS_SELECTOR, f"tr[data-hospital='{BERGEN}']").text
         assert "✓" in stroke_cell(leit)
         leit.save_screenshot(os.path.join(SHOTS, "leitstelle.png"))
