@@ -11,7 +11,20 @@ nonisolated(unsafe) var fixtures: [String: (index: CapacityIndex, peer: SQLPeer,
 nonisolated(unsafe) var ranking: DispatchRanking!
 /// The ranking as Lotse ships it: the calibrated travel model (issue 15), timed in the same run.
 nonisolated(unsafe) var calibrated: DispatchRanking!
+/// The ranking as it ran before issue 15: the great-circle rule called through the protocol for every site (the loop is
+/// specialised only for the models Lotse ships; this wrapper is not one of them).
+nonisolated(unsafe) var before15: DispatchRanking!
 nonisolated(unsafe) var table: RequirementTable!
+
+/// The great-circle rule behind a type the ranking does not specialise for: its drive is a witness-table call per site.
+struct ThroughProtocol: TravelTimeModel {
+    let rule: GreatCircleTravelTime
+    var name: String { rule.name }
+    var needsHospitalID: Bool { false }
+    func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
+        rule.drive(from: origin, to: hospital, at: destination, urgency: urgency)
+    }
+}
 
 let now = Timestamp(iso8601: "2026-11-23T10:00:00Z")!
 
@@ -40,14 +53,16 @@ let benchmarks: @Sendable () -> Void = {
         table = try ReferenceData.requirementTable()
         ranking = try DispatchRanking(table: table, travel: GreatCircleTravelTime(parameters: DispatchParameters()))
         calibrated = try DispatchRanking(table: table)
+        before15 = try DispatchRanking(table: table, travel: ThroughProtocol(rule: GreatCircleTravelTime(parameters: DispatchParameters())))
         try prepare("MV", registrations: try Seeder.registrations().map(\.0), lat: 53.1...54.7, lon: 10.6...14.4)
         try prepare("DE", registrations: try GermanySites.registrations(), lat: 47.3...55.0, lon: 5.9...15.0)
     }
 
     for scope in ["MV", "DE"] {
-        for useCalibrated in [false, true] {
-            Benchmark("Dispatch \(scope) stroke – Lotse, \(useCalibrated ? "calibrated travel model" : "great-circle rule (as the peer)")") { benchmark in
-                let f = fixtures[scope]!, r: DispatchRanking = useCalibrated ? calibrated : ranking
+        for variant in ["calibrated travel model", "great-circle rule (as the peer)", "great-circle through the protocol (as before issue 15)"] {
+            Benchmark("Dispatch \(scope) stroke – Lotse, \(variant)") { benchmark in
+                let f = fixtures[scope]!
+                let r: DispatchRanking = variant.hasPrefix("calibrated") ? calibrated : variant.hasSuffix("peer)") ? ranking : before15
                 var i = 0
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations {

@@ -70,6 +70,7 @@ nonisolated(unsafe) var single: BenchStore!
 nonisolated(unsafe) var grouped: BenchStore!
 nonisolated(unsafe) var updates: (store: BenchStore, service: CapacityService, projector: CapacityProjector, ids: [HospitalID], keys: [[ResourceKey]], run: Task<Void, any Error>)!
 nonisolated(unsafe) var big: BenchStore!
+nonisolated(unsafe) var travel: (projector: CapacityProjector, span: Int64)?
 
 let writers = 64, appendsPerWriter = 50
 
@@ -183,6 +184,34 @@ let benchmarks: @Sendable () -> Void = {
         },
         setup: { big = try await oneMillionEvents(url: url) },
         teardown: { big.discard() })
+
+    if url == nil {
+        // Time travel (`/v1/board?asOf=`): the index of a random moment of the 1 000 000-event log (11.6 days, one
+        // event a second), from the projection's checkpoints — and, in the same run, from the whole log as before.
+        for fromCheckpoints in [true, false] {
+            Benchmark(
+                "Time travel – index as of a random moment of 1 000 000 events, " + (fromCheckpoints ? "checkpoints" : "whole-log replay (before)"),
+                configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: fromCheckpoints ? 10 : 0, maxDuration: .seconds(20),
+                                     maxIterations: fromCheckpoints ? 2_000 : 5),
+                closure: { benchmark in
+                    let (p, span) = travel!
+                    var state = UInt64(benchmark.currentIteration + 1)
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    let t = now.adding(seconds: Int64(state >> 33) % span)
+                    blackHole(fromCheckpoints ? try await p.index(asOf: t) : try await p.replayIndex(asOf: t))
+                },
+                setup: {
+                    big = try await oneMillionEvents(url: url)
+                    let p = CapacityProjector(store: big.store)
+                    _ = try await p.rebuild()
+                    travel = (p, 1_000_000)
+                },
+                teardown: {
+                    travel = nil
+                    big.discard()
+                })
+        }
+    }
 
     Benchmark(
         "Restart from snapshot + 10 000 newer events (of 1 010 035)" + suffix,

@@ -27,6 +27,9 @@ public protocol Aggregate: Sendable {
     func decide(_ command: Command, state: State, context: CommandContext) throws(Failure) -> [Event]
     /// `state` after `event`. Pure and total: an event is a fact.
     func evolve(_ state: State, _ event: Event) -> State
+    /// `evolve` in place: for a large state that a command changes in a small part (the Telenotarzt's queue), no copy
+    /// of the whole state per event when the runner holds the only reference. The default calls `evolve`.
+    func apply(_ state: inout State, _ event: Event)
     /// The stored form of an event (its type's current schema version) with the metadata beside it.
     func encode(_ event: Event, metadata: EventMetadata) throws -> EventData
     /// An event of this aggregate, lifted from older schema versions; nil for other aggregates' types.
@@ -38,6 +41,10 @@ public protocol Aggregate: Sendable {
 
 extension Aggregate {
     public var decidesOnState: Bool { true }
+
+    public func apply(_ state: inout State, _ event: Event) {
+        state = evolve(state, event)
+    }
 }
 
 /// The stored form of aggregates whose one event type is a plain JSON payload (the access log, token revocations,

@@ -83,6 +83,34 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
         return loaded
     }
 
+    /// The state after a command's appended events, cached. Applied in place where the cache held the state the
+    /// command was decided on: the cache lets go of it first, so the state has one holder and `apply` changes it without
+    /// copying (a large state — the Telenotarzt's year of cases — would otherwise be copied per command). Under the
+    /// cache's lock, so a reader never finds the stream missing from the cache.
+    @inlinable
+    func advance(_ current: inout Loaded, by events: [A.Event], to version: Int64, stream: StreamID) -> A.State {
+        cache.withLock { c in
+            if let cached = c[stream], cached.version >= version {
+                // A reader folded the stream past these events already.
+                current = cached
+                return
+            }
+            var state = current.state
+            if c[stream]?.version == current.version { c[stream] = nil }
+            current = Loaded(state: aggregate.initialState, version: 0)
+            for e in events { aggregate.apply(&state, e) }
+            current = Loaded(state: state, version: version)
+            c[stream] = current
+        }
+        return current.state
+    }
+
+    /// The cached state of an instance, if this process has folded or changed it (no store read).
+    @inlinable
+    public func cached(_ id: A.ID) -> (state: A.State, version: Int64)? {
+        cache.withLock { $0[aggregate.stream(for: id)] }.map { ($0.state, $0.version) }
+    }
+
     @inlinable
     func remember(_ loaded: Loaded, _ stream: StreamID) {
         cache.withLock { c in
@@ -150,9 +178,8 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
                         data, to: stream, expectedVersion: current.version == 0 ? .noStream : .exact(current.version),
                         idempotencyKey: idempotencyKey)
                     if r.deduplicated { return try await replayed(r, stream: stream) }
-                    let after = Loaded(state: events.reduce(current.state) { aggregate.evolve($0, $1) }, version: r.streamVersion)
-                    remember(after, stream)
-                    return Outcome(events: events, state: after.state, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
+                    let after = advance(&current, by: events, to: r.streamVersion, stream: stream)
+                    return Outcome(events: events, state: after, position: r.lastPosition, streamVersion: r.streamVersion, deduplicated: false)
                 } catch EventStoreError.wrongExpectedVersion where conflicts < 5 {
                     conflicts += 1
                     (current, verified) = (try await load(stream: stream), true)

@@ -26,6 +26,11 @@ public struct CapacityIndex: Sendable {
     private var districtCodes: [DistrictID: Int32] = [:]
     /// Events applied since the index was empty (including those folded into a snapshot).
     public private(set) var eventCount: Int64 = 0
+    /// The latest time any applied event occurred (time travel: a fold whose events all occurred by a moment stands for
+    /// that moment's index). Bookkeeping like `eventCount`, not part of `==`.
+    public private(set) var latestOccurredAt: Timestamp?
+    /// The position of the last hospital or announcement event applied (`position` also moves for other events).
+    public private(set) var lastEventPosition: Int64 = 0
     /// Announcements whose patient is still on the way (announced or acknowledged): what the timers look at.
     public private(set) var openAnnouncements: Set<AnnouncementID> = []
     /// The hour (of event time) of the last sweep of closed announcements.
@@ -64,7 +69,7 @@ public struct CapacityIndex: Sendable {
     public mutating func apply(announcement event: AnnouncementEvent, at position: Int64) {
         guard position > self.position else { return }
         self.position = position
-        eventCount += 1
+        counted(event.occurredAt, at: position)
         let id = event.header.announcementId
         let before = announcements[id]
         guard let after = AnnouncementAggregate.evolve(before, event) else { return }
@@ -111,7 +116,7 @@ public struct CapacityIndex: Sendable {
         guard position > self.position else { return }
         self.position = position
         guard let event else { return }
-        eventCount += 1
+        counted(event.occurredAt, at: position)
         if let slot = slots[event.hospitalId] {
             if case .registered = event { return }
             HospitalAggregate.apply(event, to: &hospitals[slot])
@@ -127,6 +132,24 @@ public struct CapacityIndex: Sendable {
         } else if let new = HospitalAggregate.evolve(nil, event) {
             appendSlot(new)
         }
+    }
+
+    private mutating func counted(_ occurredAt: Timestamp, at position: Int64) {
+        eventCount += 1
+        lastEventPosition = position
+        if latestOccurredAt.map({ occurredAt > $0 }) ?? true { latestOccurredAt = occurredAt }
+    }
+
+    /// The index of a moment as a filtered fold has it: positioned at its last hospital or announcement event (events
+    /// of other aggregates after it are not part of the past moment).
+    mutating func positionAtLastEvent() {
+        position = lastEventPosition
+    }
+
+    /// The time-travel marks of a snapshot (kept in its envelope beside the index's stored form, which predates them).
+    mutating func restore(latestOccurredAt: Timestamp?, lastEventPosition: Int64) {
+        self.latestOccurredAt = latestOccurredAt
+        self.lastEventPosition = lastEventPosition
     }
 
     /// Gives a new hospital the next slot in every array.

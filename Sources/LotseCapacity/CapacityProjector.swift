@@ -9,6 +9,8 @@ public final class CapacityProjector: Sendable {
     public let store: any EventStore
     public let codec: LotseEventCodec
     private let index = Mutex(CapacityIndex())
+    /// Checkpoints for time travel, fed beside the index (`index(asOf:)`).
+    private let history: Mutex<CapacityHistory>
     private let applied = HeadSignal()
     /// Sees every event the projection applies, in the same step (before `waitUntil` returns for its position):
     /// what a node keeps beside the index in step with it (the token revocation list).
@@ -18,8 +20,12 @@ public final class CapacityProjector: Sendable {
     public let snapshotFormat: SnapshotFormat
     public static let snapshotName = "capacity-index"
 
+    /// - Parameters:
+    ///   - historySpacing: events between two time-travel checkpoints (the budget may double it).
+    ///   - historyBudgetBytes: what the checkpoints may hold in memory, estimated.
     public init(store: any EventStore, codec: LotseEventCodec = LotseEventCodec(), observer: (@Sendable (RecordedEvent) -> Void)? = nil,
-                tableVersion: String? = nil) {
+                tableVersion: String? = nil, historySpacing: Int = 4096, historyBudgetBytes: Int = 32 << 20) {
+        history = Mutex(CapacityHistory(spacing: historySpacing, budgetBytes: historyBudgetBytes))
         self.store = store
         self.codec = codec
         self.observer = observer
@@ -63,9 +69,11 @@ public final class CapacityProjector: Sendable {
         }
         // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
         // both cores was measured slower here (allocator contention), so it stays sequential.
-        let read = try await fresh.catchUp(from: store, codec: codec)
-        let final = fresh
+        var hist = history.withLock { CapacityHistory(start: fresh, spacing: $0.spacing, budgetBytes: $0.budgetBytes) }
+        let read = try await fresh.catchUp(from: store, codec: codec, observe: { hist.observe($0, $1) })
+        let final = fresh, finalHistory = hist
         index.withLock { $0 = final }
+        history.withLock { $0 = finalHistory }
         applied.advance(to: final.position)
         let d = clock.now - start
         return RebuildStats(
@@ -73,12 +81,42 @@ public final class CapacityProjector: Sendable {
             seconds: d / .seconds(1), ignoredSnapshot: ignored)
     }
 
-    /// The index as it was at `asOf` (time travel): every event that had occurred by then, in log order. Reads the
-    /// log from the start (no snapshot can stand for the past); the cost grows with the log.
+    /// The index as it was at `asOf` (time travel): every hospital and announcement event that had occurred by then,
+    /// in log order. From the nearest checkpoint of the history and the stretches of the log after it that can hold
+    /// such events (`CapacityHistory`); where the history does not reach back (a start from a snapshot, before
+    /// `completeHistory` ran), from the whole log.
     public func index(asOf: Timestamp) async throws -> CapacityIndex {
-        var index = CapacityIndex()
-        try await index.catchUp(from: store, codec: codec) { $0.occurredAt <= asOf }
+        guard let plan = history.withLock({ $0.plan(asOf: asOf) }) else { return try await replayIndex(asOf: asOf) }
+        var index = plan.start
+        for s in plan.stretches {
+            try await index.catchUp(from: store, codec: codec, after: s.after, through: s.through, include: { $0.occurredAt <= asOf })
+        }
+        index.positionAtLastEvent()
         return index
+    }
+
+    /// The index as it was at `asOf`, folded from the whole log (the definition `index(asOf:)` must agree with).
+    public func replayIndex(asOf: Timestamp) async throws -> CapacityIndex {
+        var index = CapacityIndex()
+        try await index.catchUp(from: store, codec: codec, include: { $0.occurredAt <= asOf })
+        return index
+    }
+
+    /// After a start from a snapshot: reads the log before it once, so time travel to any moment needs no whole-log
+    /// replay (run in the background; until it finishes, moments before the snapshot are replayed from the log).
+    public func completeHistory() async throws {
+        let (start, spacing, budget) = history.withLock { h in (h.checkpoints[0].index.position, h.spacing, h.budgetBytes) }
+        guard start > 0 else { return }
+        var earlier = CapacityHistory(spacing: spacing, budgetBytes: budget)
+        var fold = CapacityIndex()
+        try await fold.catchUp(from: store, codec: codec, through: start, observe: { earlier.observe($0, $1) })
+        let filled = earlier
+        history.withLock { $0.prepend(filled) }
+    }
+
+    /// The time-travel checkpoints: how many, from which position, the current spacing.
+    public var historySummary: (checkpoints: Int, from: Int64, spacing: Int) {
+        history.withLock { ($0.checkpoints.count, $0.checkpoints[0].index.position, $0.spacing) }
     }
 
     /// Writes the current index as a snapshot.
@@ -91,7 +129,10 @@ public final class CapacityProjector: Sendable {
     public func run() async throws {
         for try await r in store.subscribe(after: position) {
             let event = try codec.decodeAny(r)
-            index.withLock { $0.apply(event, at: r.position) }
+            index.withLock { i in
+                i.apply(event, at: r.position)
+                history.withLock { $0.observe(event, i) }
+            }
             observer?(r)
             applied.advance(to: r.position)
         }
@@ -116,7 +157,7 @@ public final class CapacityProjector: Sendable {
 /// rebuilt from the log, which is always right).
 public struct SnapshotFormat: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The layout of `CapacityIndex` as encoded; raise it when the index's stored form changes.
-    public static let indexLayout = 1
+    public static let indexLayout = 2
     public let layout: Int
     /// Every event type with the schema version the index was folded from.
     public let codec: String
@@ -139,7 +180,8 @@ public struct SnapshotFormat: Codable, Sendable, Equatable, CustomStringConverti
     public func encode(_ index: CapacityIndex) throws -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        return try enc.encode(SnapshotEnvelope(format: self, index: index))
+        return try enc.encode(SnapshotEnvelope(format: self, index: index, latestOccurredAt: index.latestOccurredAt,
+                                               lastEventPosition: index.lastEventPosition))
     }
 
     /// The index stored in `data`, when it was written in this format.
@@ -148,12 +190,16 @@ public struct SnapshotFormat: Codable, Sendable, Equatable, CustomStringConverti
             return .failure(Mismatch(reason: "Snapshot in einem älteren Format"))
         }
         guard stored.format == self else { return .failure(Mismatch(reason: "Snapshot-Format \(stored.format) ≠ \(self)")) }
-        return .success(stored.index)
+        var index = stored.index
+        index.restore(latestOccurredAt: stored.latestOccurredAt, lastEventPosition: stored.lastEventPosition)
+        return .success(index)
     }
 }
 
-/// The stored form of a snapshot: its format beside the index.
+/// The stored form of a snapshot: its format beside the index, and the index's time-travel marks (layout 2).
 struct SnapshotEnvelope: Codable {
     let format: SnapshotFormat
     let index: CapacityIndex
+    let latestOccurredAt: Timestamp?
+    let lastEventPosition: Int64
 }

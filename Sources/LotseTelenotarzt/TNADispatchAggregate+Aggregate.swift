@@ -18,6 +18,7 @@ extension TNADispatchAggregate: Aggregate {
     }
 
     public func evolve(_ state: TNAState, _ event: TNAEvent) -> TNAState { Self.evolve(state, event) }
+    public func apply(_ state: inout TNAState, _ event: TNAEvent) { Self.apply(&state, event) }
     public func encode(_ event: TNAEvent, metadata: EventMetadata) throws -> EventData { try Self.codec.encode(event, metadata: metadata) }
     public func decode(_ r: RecordedEvent) throws -> TNAEvent? { try Self.codec.decode(r) }
 }

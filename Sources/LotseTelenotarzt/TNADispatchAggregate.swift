@@ -126,7 +126,7 @@ public struct TNADispatchAggregate: Sendable {
             guard !reason.trimmedWhitespace.isEmpty else { throw .reasonRequired }
             events.append(.cancelled(id, reason: reason.trimmedWhitespace, at: now))
         case .tick:
-            for c in s.consultations.values.sorted(by: { $0.request.id < $1.request.id }) where c.status.isOpen {
+            for c in s.open.values.sorted(by: { $0.request.id < $1.request.id }) {
                 if c.status == .offered, let e = c.offerExpiresAt, e <= now, let p = c.physician {
                     events.append(.offerMissed(c.request.id, by: p, at: now))
                 }
@@ -140,9 +140,11 @@ public struct TNADispatchAggregate: Sendable {
                 }
             }
         }
-        // Whatever changed, offer what waits to whoever is free.
-        let after = events.reduce(s) { evolve($0, $1) }
-        return events + assignments(after, now: now)
+        // Whatever changed, offer what waits to whoever is free: the events applied to the physicians and the cases they
+        // touch, beside the queue as it was.
+        var changed = s.scratch(touching: events.compactMap(\.consultationId))
+        for e in events { apply(&changed, e) }
+        return events + assignments(queue: s.open, changed: changed, now: now)
     }
 
     static func consultation(_ id: ConsultationID, _ s: TNAState) throws(TNAError) -> ConsultationState {
@@ -157,29 +159,61 @@ public struct TNADispatchAggregate: Sendable {
     /// Offers for the queue, in queue order: to the eligible physician with the fewest assigned cases, then the
     /// longest idle, then the id. Eligible: available, below the parallel limit, centre serves the district
     /// (backup centres only after the backup alert), and has not missed or declined this case.
-    static func assignments(_ state: TNAState, now: Timestamp) -> [TNAEvent] {
-        var s = state
+    ///
+    /// The same as walking the sorted queue once (a case no free physician may take stays so: offers only use up
+    /// places), without sorting it: while someone is free, the first waiting case in queue order that one of them may
+    /// take is found in one pass. With nobody free a decision costs O(physicians), not O(queue · log queue).
+    ///
+    /// - Parameters:
+    ///   - queue: the open cases before the decision's events.
+    ///   - changed: the physicians after them and the cases they touched (which stand for their entries in `queue`).
+    static func assignments(queue base: [ConsultationID: ConsultationState], changed: TNAState, now: Timestamp) -> [TNAEvent] {
+        var s = changed
         var events: [TNAEvent] = []
-        for c in s.queue(at: now) {
-            let candidates = s.physicians.values.filter { p in
-                p.status == .available && p.assigned.count < p.maxParallel && !c.passedBy.contains(p.id)
-                    && s.network.serves(p.centre, c.request.district, overflow: c.backupAlerted)
+        while true {
+            let free = s.physicians.values.filter { $0.status == .available && $0.assigned.count < $0.maxParallel }
+            guard !free.isEmpty else { break }
+            var first: (c: ConsultationState, priority: Int)? = nil
+            func consider(_ c: ConsultationState) {
+                guard c.status == .waiting else { return }
+                let priority = s.effectivePriority(c, now: now)
+                if let f = first, !s.servedBefore(c, priority, f.c, f.priority) { return }
+                if free.contains(where: { eligible($0, c, s.network) }) { first = (c, priority) }
             }
-            guard let chosen = candidates.min(by: { a, b in
-                if a.assigned.count != b.assigned.count { return a.assigned.count < b.assigned.count }
-                if a.idleSince != b.idleSince { return a.idleSince < b.idleSince }
-                return a.id < b.id
-            }) else { continue }
+            for c in s.open.values { consider(c) }
+            // A handful of ids: a linear look is cheaper than hashing every case of the queue.
+            let shadowed = Array(s.open.keys) + Array(s.closed.keys)
+            for c in base.values where !shadowed.contains(c.request.id) { consider(c) }
+            guard let c = first?.c,
+                  let chosen = free.filter({ eligible($0, c, s.network) }).min(by: { a, b in
+                      if a.assigned.count != b.assigned.count { return a.assigned.count < b.assigned.count }
+                      if a.idleSince != b.idleSince { return a.idleSince < b.idleSince }
+                      return a.id < b.id
+                  })
+            else { break }
+            if s.open[c.request.id] == nil { s.insert(c) }
             let e = TNAEvent.offered(c.request.id, to: chosen.id, expiresAt: now.adding(seconds: s.rules.offerTimeoutSeconds), at: now)
             events.append(e)
-            s = evolve(s, e)
+            apply(&s, e)
         }
         return events
+    }
+
+    /// Whether a free physician may take a case: not passed over by them, and their centre serves its district
+    /// (backup centres only after the backup alert).
+    static func eligible(_ p: PhysicianState, _ c: ConsultationState, _ network: TNANetwork) -> Bool {
+        !c.passedBy.contains(p.id) && network.serves(p.centre, c.request.district, overflow: c.backupAlerted)
     }
 
     /// Applies an event. Never fails.
     public static func evolve(_ state: TNAState, _ event: TNAEvent) -> TNAState {
         var s = state
+        apply(&s, event)
+        return s
+    }
+
+    /// Applies an event in place (no copy when the state is held only by the caller).
+    public static func apply(_ s: inout TNAState, _ event: TNAEvent) {
         func release(_ id: ConsultationID, _ now: Timestamp) {
             guard let p = s.consultations[id]?.physician else { return }
             s.physicians[p]?.assigned.remove(id)
@@ -188,15 +222,20 @@ public struct TNADispatchAggregate: Sendable {
         // Back to the queue: nobody holds it, no offer runs.
         func requeue(_ id: ConsultationID, _ now: Timestamp) {
             release(id, now)
-            s.consultations[id]?.status = .waiting
-            s.consultations[id]?.physician = nil
-            s.consultations[id]?.offerExpiresAt = nil
+            s.update(id) { c in
+                c.status = .waiting
+                c.physician = nil
+                c.offerExpiresAt = nil
+            }
         }
         // Over for the Telenotarzt: ended, cancelled or escalated.
-        func close(_ id: ConsultationID, _ status: ConsultationStatus, _ now: Timestamp) {
+        func close(_ id: ConsultationID, _ status: ConsultationStatus, _ now: Timestamp, _ more: (inout ConsultationState) -> Void = { _ in }) {
             release(id, now)
-            s.consultations[id]?.status = status
-            s.consultations[id]?.endedAt = now
+            s.update(id) { c in
+                c.status = status
+                c.endedAt = now
+                more(&c)
+            }
         }
         switch event {
         case let .physicianSignedOn(p, centre, maxParallel, at):
@@ -213,39 +252,48 @@ public struct TNADispatchAggregate: Sendable {
             s.physicians[p]?.status = .signedOff
             s.physicians[p]?.assigned = []
         case let .requested(r, at):
-            s.consultations[r.id] = ConsultationState(
+            s.insert(ConsultationState(
                 request: r, status: .waiting, requestedAt: at, physician: nil, offerExpiresAt: nil, offeredAt: nil, acceptedAt: nil,
-                connectedAt: nil, endedAt: nil, disposition: nil, destination: nil, passedBy: [], missedOffers: 0, backupAlerted: false, leitstelleAlerted: false)
+                connectedAt: nil, endedAt: nil, disposition: nil, destination: nil, passedBy: [], missedOffers: 0, backupAlerted: false, leitstelleAlerted: false))
         case let .offered(id, p, expiresAt, at):
-            s.consultations[id]?.status = .offered
-            s.consultations[id]?.physician = p
-            s.consultations[id]?.offerExpiresAt = expiresAt
-            if s.consultations[id]?.offeredAt == nil { s.consultations[id]?.offeredAt = at }
+            s.update(id) { c in
+                c.status = .offered
+                c.physician = p
+                c.offerExpiresAt = expiresAt
+                if c.offeredAt == nil { c.offeredAt = at }
+            }
             s.physicians[p]?.assigned.insert(id)
         case let .offerMissed(id, p, at), let .offerDeclined(id, p, at):
             requeue(id, at)
-            if case .offerMissed = event { s.consultations[id]?.missedOffers += 1 }
-            s.consultations[id]?.passedBy.insert(p)
+            let missed = if case .offerMissed = event { 1 } else { 0 }
+            s.update(id) { c in
+                c.missedOffers += missed
+                c.passedBy.insert(p)
+            }
         case let .requeued(id, _, at):
             requeue(id, at)
         case let .accepted(id, _, at):
-            s.consultations[id]?.status = .accepted
-            s.consultations[id]?.acceptedAt = at
-            s.consultations[id]?.offerExpiresAt = nil
+            s.update(id) { c in
+                c.status = .accepted
+                c.acceptedAt = at
+                c.offerExpiresAt = nil
+            }
         case let .connected(id, at):
-            s.consultations[id]?.status = .connected
-            s.consultations[id]?.connectedAt = at
+            s.update(id) { c in
+                c.status = .connected
+                c.connectedAt = at
+            }
         case let .ended(id, disposition, destination, at):
-            close(id, .ended, at)
-            s.consultations[id]?.disposition = disposition
-            s.consultations[id]?.destination = destination
+            close(id, .ended, at) { c in
+                c.disposition = disposition
+                c.destination = destination
+            }
         case let .cancelled(id, _, at):
             close(id, .cancelled, at)
         case let .escalated(id, at):
             close(id, .escalated, at)
-        case let .backupAlerted(id, _): s.consultations[id]?.backupAlerted = true
-        case let .leitstelleAlerted(id, _): s.consultations[id]?.leitstelleAlerted = true
+        case let .backupAlerted(id, _): s.update(id) { $0.backupAlerted = true }
+        case let .leitstelleAlerted(id, _): s.update(id) { $0.leitstelleAlerted = true }
         }
-        return s
     }
 }

@@ -47,9 +47,15 @@ public struct TNAEventCodec: Sendable {
         return u
     }()
 
-    public func encode(_ event: TNAEvent, metadata: EventMetadata) throws -> EventData {
+    /// One encoder for every event (its settings never change; making one per event cost more than the encoding).
+    private static let encoder: JSONEncoder = {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return enc
+    }()
+
+    public func encode(_ event: TNAEvent, metadata: EventMetadata) throws -> EventData {
+        let enc = Self.encoder
         func data<P: EventPayload>(_ p: P) throws -> EventData {
             EventData(type: P.eventType, schemaVersion: P.schemaVersion, payload: try enc.encode(p), metadata: Data(metadata.json))
         }

@@ -12,10 +12,9 @@ public actor TNAService {
     public static let stream = TNADispatchAggregate.stream
     let clock: any LotseClock
     private let runner: StreamCommandRunner<TNADispatchAggregate>
-    /// The state after the last decision or catch-up.
-    public private(set) var state: TNAState
-    /// The stream version `state` was folded to (decisions may finish out of order on the actor).
-    private var version: Int64 = 0
+    /// The state after the last decision or catch-up: the runner's cached state (the service keeps no copy of its own,
+    /// so a decision changes the state in place instead of copying a year of cases).
+    public var state: TNAState { runner.cached(())?.state ?? runner.aggregate.initialState }
     /// Called with the events of every decision this service appended and the state after them (for metrics).
     let observer: (@Sendable ([TNAEvent], TNAState) -> Void)?
 
@@ -25,19 +24,11 @@ public actor TNAService {
         runner = StreamCommandRunner(store: store, aggregate: aggregate)
         self.clock = clock
         self.observer = observer
-        state = aggregate.initialState
     }
 
     /// Folds the stream (on start, and after another process appended).
     public func catchUp() async throws {
-        let (s, v) = try await runner.loadVersioned(())
-        adopt(s, v)
-    }
-
-    private func adopt(_ s: TNAState, _ v: Int64) {
-        guard v >= version else { return }
-        state = s
-        version = v
+        _ = try await runner.loadVersioned(())
     }
 
     /// Decides (at the clock's time when its turn comes), appends and applies one input; returns the events it
@@ -50,7 +41,6 @@ public actor TNAService {
             try await catchUp()
             return o.events
         }
-        adopt(o.state, o.streamVersion)
         if !o.events.isEmpty { observer?(o.events, o.state) }
         return o.events
     }

@@ -61,15 +61,61 @@ extension ConsultationState {
 }
 
 /// The whole dispatch state: folded from TNA events, so a restart from the log has the same queue and timers.
-public struct TNAState: Sendable, Hashable, Codable {
+///
+/// Open consultations (waiting, offered, accepted, connected) and closed ones are kept apart: a decision reads and
+/// changes the open ones only, so its cost does not grow with a year of closed cases (issue 16).
+public struct TNAState: Sendable, Hashable {
     public let network: TNANetwork
     public let rules: TNARules
     public var physicians: [PhysicianID: PhysicianState] = [:]
-    public var consultations: [ConsultationID: ConsultationState] = [:]
+    /// Waiting, offered, accepted or connected.
+    public private(set) var open: [ConsultationID: ConsultationState] = [:]
+    /// Ended, cancelled or escalated.
+    public private(set) var closed: [ConsultationID: ConsultationState] = [:]
 
     public init(network: TNANetwork, rules: TNARules = TNARules()) {
         self.network = network
         self.rules = rules
+    }
+
+    /// Every consultation, open or closed, by id.
+    public var consultations: Consultations { Consultations(open: open, closed: closed) }
+
+    /// A read-only view of all consultations (no copy: it shares the state's storage).
+    public struct Consultations: Sendable {
+        let open: [ConsultationID: ConsultationState]
+        let closed: [ConsultationID: ConsultationState]
+
+        public subscript(id: ConsultationID) -> ConsultationState? { open[id] ?? closed[id] }
+        public var count: Int { open.count + closed.count }
+        /// Open ones first, each part in no particular order.
+        public var values: [ConsultationState] { Array(open.values) + Array(closed.values) }
+    }
+
+    /// Adds a new consultation (open).
+    mutating func insert(_ c: ConsultationState) {
+        if c.status.isOpen { open[c.request.id] = c } else { closed[c.request.id] = c }
+    }
+
+    /// Changes one consultation in place and moves it between open and closed when its status crossed over.
+    /// Unknown ids change nothing (`evolve` is total).
+    mutating func update(_ id: ConsultationID, _ body: (inout ConsultationState) -> Void) {
+        if open[id] != nil {
+            body(&open[id]!)
+            if !open[id]!.status.isOpen { closed[id] = open.removeValue(forKey: id) }
+        } else if closed[id] != nil {
+            body(&closed[id]!)
+            if closed[id]!.status.isOpen { open[id] = closed.removeValue(forKey: id) }
+        }
+    }
+
+    /// The physicians and the given cases only: the small state a decision changes (its events touch these cases and
+    /// the physicians), beside the unchanged queue — no copy of the queue per decision.
+    func scratch(touching ids: [ConsultationID]) -> TNAState {
+        var s = TNAState(network: network, rules: rules)
+        s.physicians = physicians
+        for id in ids { if let c = consultations[id] { s.insert(c) } }
+        return s
     }
 
     /// Priority after aging: one step better for every `agingSeconds` waited, never better than 1.
@@ -78,27 +124,53 @@ public struct TNAState: Sendable, Hashable, Codable {
         return max(1, c.request.priority - Int(waited / max(1, rules.agingSeconds)))
     }
 
+    /// Whether `a` is served before `b`: effective priority, then waiting time, then id.
+    func servedBefore(_ a: ConsultationState, _ pa: Int, _ b: ConsultationState, _ pb: Int) -> Bool {
+        if pa != pb { return pa < pb }
+        if a.requestedAt != b.requestedAt { return a.requestedAt < b.requestedAt }
+        return a.request.id < b.request.id
+    }
+
     /// Waiting consultations in the order they are served: effective priority, then waiting time, then id.
     public func queue(at now: Timestamp) -> [ConsultationState] {
-        consultations.values.filter { $0.status == .waiting }.sorted { a, b in
-            let (pa, pb) = (effectivePriority(a, now: now), effectivePriority(b, now: now))
-            if pa != pb { return pa < pb }
-            if a.requestedAt != b.requestedAt { return a.requestedAt < b.requestedAt }
-            return a.request.id < b.request.id
-        }
+        open.values.filter { $0.status == .waiting }
+            .map { ($0, effectivePriority($0, now: now)) }
+            .sorted { servedBefore($0.0, $0.1, $1.0, $1.1) }
+            .map(\.0)
     }
 
     /// The earliest time something is due (offer time-out, alert); the actor sleeps until then. Aging needs no
     /// deadline of its own: it only changes the order, which counts at the next assignment.
     public func nextDeadline() -> Timestamp? {
-        var times: [Timestamp] = []
-        for c in consultations.values where c.status.isOpen {
-            if c.status == .offered, let e = c.offerExpiresAt { times.append(e) }
+        var earliest: Timestamp? = nil
+        func consider(_ t: Timestamp) { if earliest.map({ t < $0 }) ?? true { earliest = t } }
+        for c in open.values {
+            if c.status == .offered, let e = c.offerExpiresAt { consider(e) }
             if c.status == .waiting || c.status == .offered {
-                if !c.backupAlerted { times.append(c.requestedAt.adding(seconds: rules.backupAlertSeconds)) }
-                if !c.leitstelleAlerted { times.append(c.requestedAt.adding(seconds: rules.leitstelleAlertSeconds)) }
+                if !c.backupAlerted { consider(c.requestedAt.adding(seconds: rules.backupAlertSeconds)) }
+                if !c.leitstelleAlerted { consider(c.requestedAt.adding(seconds: rules.leitstelleAlertSeconds)) }
             }
         }
-        return times.min()
+        return earliest
+    }
+}
+
+/// Stored (fixtures, snapshots of tests) as one `consultations` object, as before open and closed were kept apart.
+extension TNAState: Codable {
+    enum CodingKeys: String, CodingKey { case network, rules, physicians, consultations }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(network: try c.decode(TNANetwork.self, forKey: .network), rules: try c.decode(TNARules.self, forKey: .rules))
+        physicians = try c.decode([PhysicianID: PhysicianState].self, forKey: .physicians)
+        for consultation in try c.decode([ConsultationID: ConsultationState].self, forKey: .consultations).values { insert(consultation) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(network, forKey: .network)
+        try c.encode(rules, forKey: .rules)
+        try c.encode(physicians, forKey: .physicians)
+        try c.encode(open.merging(closed) { a, _ in a }, forKey: .consultations)
     }
 }

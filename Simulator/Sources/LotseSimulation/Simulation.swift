@@ -153,6 +153,10 @@ public final class Simulation {
         // Fleet.
         stationFree = geography.stations.map(\.ambulances)
         let equippedAll = scenario.tna.equippedDistricts.contains("*")
+        let districts = Set(geography.stations.map(\.district.rawValue))
+        if let unknown = scenario.tna.equippedDistricts.first(where: { $0 != "*" && !districts.contains($0) }) {
+            throw ScenarioError.invalid("tna.equippedDistricts: „\(unknown)“ ist kein Landkreis mit Rettungswachen (\(districts.sorted().joined(separator: ", ")))")
+        }
         stationEquipped = geography.stations.map { equippedAll || scenario.tna.equippedDistricts.contains($0.district.rawValue) }
         let equippedUnits = zip(geography.stations, stationEquipped).filter(\.1).reduce(0) { $0 + $1.0.ambulances }
         outcomes.tna.equippedAmbulances = equippedUnits

@@ -39,11 +39,19 @@ struct ScenarioOptions: ParsableArguments {
     var days: Int?
     @Option(help: "Anderer Seed (sonst der des Szenarios).")
     var seed: UInt64?
+    @Option(help: "Telenotarzt-fähige RTW: Landkreise, durch Komma getrennt, oder * für alle (sonst die des Szenarios).")
+    var tnaEquipped: String?
+    @Option(help: "Telenotärzte im Dienst (sonst die des Szenarios).")
+    var tnaPhysicians: Int?
 
     func load() throws -> Scenario {
         var s = try Scenario.load(scenario)
         if let days { s.days = days }
         if let seed { s.seed = seed }
+        if let tnaEquipped {
+            s.tna.equippedDistricts = tnaEquipped.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let tnaPhysicians { s.tna.physicians = tnaPhysicians }
         try s.validate()
         return s
     }

@@ -132,7 +132,7 @@ struct ConsultationController: APIController {
                 // Lists carry no free text (it is read on the audited detail route); the read of the cases is on record.
                 let live = Live(
                     queue: s.queue(at: now).filter(visible).map(\.withoutNote),
-                    open: s.consultations.values.filter { $0.status.isOpen && visible($0) }.sorted { $0.request.id < $1.request.id }.map(\.withoutNote),
+                    open: s.open.values.filter(visible).sorted { $0.request.id < $1.request.id }.map(\.withoutNote),
                     physicians: s.physicians.values.filter { p.maySee(physicianOf: $0.centre, in: s.network) }.sorted { $0.id < $1.id })
                 try await reads.record(p, route: "/v1/consultations", cases: (live.queue + live.open).map(\.request.id.rawValue))
                 return try context.json(live)

@@ -54,7 +54,7 @@ public final class LotseMetrics: Sendable {
             default: break
             }
         }
-        tnaQueue.set(to: Double(state.consultations.values.filter { $0.status == .waiting }.count))
+        tnaQueue.set(to: Double(state.open.values.filter { $0.status == .waiting }.count))
     }
 
     func requestDuration(method: String, route: String, status: Int) -> DurationHistogram {
