@@ -1,4 +1,5 @@
 import Benchmark
+import LotseAPI
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
@@ -69,6 +70,16 @@ let benchmarks: @Sendable () -> Void = {
                     blackHole(try r.rank(f.queries[i & 1023], in: f.index, at: now))
                     i += 1
                 }
+            }
+        }
+        // What `GET /v1/dispatch` does beside the HTTP stack: rank, explain, write the JSON answer (issue 16).
+        Benchmark("Dispatch \(scope) stroke – Lotse, ranked and written as the API's JSON answer") { benchmark in
+            let f = fixtures[scope]!
+            var i = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now).jsonBytes())
+                i += 1
             }
         }
         Benchmark("Dispatch \(scope) stroke – SQL peer (SQLite)") { benchmark in

@@ -213,6 +213,37 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    if url == nil, ProcessInfo.processInfo.environment["LOTSE_BENCH_10M"] == "1" {
+        // The cold start of issue 16, really run: 10 000 000 events (≈ 4 GB written first, minutes), rebuilt from
+        // scratch, then from a snapshot plus the last 10 000. Only with LOTSE_BENCH_10M=1.
+        Benchmark(
+            "Cold start from 10 000 000 events (SQLite): rebuild from scratch",
+            configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 2),
+            closure: { _ in
+                let p = CapacityProjector(store: big.store)
+                let stats = try await p.rebuild()
+                precondition(stats.eventsRead >= 10_000_000)
+            },
+            setup: { big = try await manyEvents(10_000_000, url: url) },
+            teardown: { big.discard() })
+        Benchmark(
+            "Cold start from 10 000 000 events (SQLite): snapshot + the last 10 000",
+            configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5),
+            closure: { _ in
+                let p = CapacityProjector(store: big.store)
+                let stats = try await p.rebuild(snapshots: big.snapshots)
+                precondition(stats.fromSnapshotPosition != nil && stats.eventsRead == 10_000)
+            },
+            setup: {
+                big = try await manyEvents(10_000_000, url: url)
+                let p = CapacityProjector(store: big.store)
+                _ = try await p.rebuild()
+                try await p.saveSnapshot(to: big.snapshots)
+                try await appendStatusEvents(to: big.store, count: 10_000, seed: 7)
+            },
+            teardown: { big.discard() })
+    }
+
     Benchmark(
         "Restart from snapshot + 10 000 newer events (of 1 010 035)" + suffix,
         configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 5),
@@ -234,6 +265,11 @@ let benchmarks: @Sendable () -> Void = {
 
 /// 35 MV registrations followed by 1 000 000 status/bed/closure events, written in appends of 1 000.
 func oneMillionEvents(url: String?) async throws -> BenchStore {
+    try await manyEvents(1_000_000, url: url)
+}
+
+/// 35 MV registrations followed by `count` status/bed/closure events, written in appends of 1 000.
+func manyEvents(_ count: Int, url: String?) async throws -> BenchStore {
     let bench = try await freshStore("rebuild", url: url)
     let store = bench.store
     let codec = LotseEventCodec()
@@ -244,7 +280,7 @@ func oneMillionEvents(url: String?) async throws -> BenchStore {
             kinderNotfallstufe: r.kinderNotfallstufe, profile: r.profile, occurredAt: now))
         _ = try await store.append([try codec.encode(e, metadata: meta)], to: LotseEventCodec.stream(for: r.id), expectedVersion: .noStream, idempotencyKey: nil)
     }
-    try await appendStatusEvents(to: store, count: 1_000_000, seed: 1)
+    try await appendStatusEvents(to: store, count: count, seed: 1)
     return bench
 }
 

@@ -35,6 +35,9 @@ run() { # name, wrk args...
 
 run healthz "$base/healthz"
 run ping-authenticated -H "Authorization: Bearer $dispatcher" "$base/v1/ping"
+# The same trivial route with an answer as large as the dispatch answer: the stack's ceiling for that size.
+answer_bytes=$(curl -s -H "Authorization: Bearer $dispatcher" "$base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10" | wc -c)
+run ping-padded -H "Authorization: Bearer $dispatcher" "$base/v1/ping?pad=$answer_bytes"
 run hospital-read -H "Authorization: Bearer $dispatcher" "$base/v1/hospitals/772096"
 run dispatch -H "Authorization: Bearer $dispatcher" "$base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10"
 python3 - "$tmp" <<'PY'
@@ -42,7 +45,9 @@ import sys
 d = sys.argv[1]
 h = float(open(f"{d}/healthz.rps").read()); r = float(open(f"{d}/dispatch.rps").read())
 a = float(open(f"{d}/ping-authenticated.rps").read())
+pp = float(open(f"{d}/ping-padded.rps").read())
 print(f"dispatch / /v1/ping (same authentication) throughput ratio: {r / a:.2f} (target >= 0.70)")
+print(f"/v1/ping with an answer of the dispatch answer's size / /v1/ping: {pp / a:.2f}; dispatch / that: {r / pp:.2f}")
 print(f"dispatch / healthz (no authentication) throughput ratio: {r / h:.2f}")
 PY
 

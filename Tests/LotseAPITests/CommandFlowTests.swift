@@ -71,6 +71,19 @@ import Testing
         }
     }
 
+    /// The benchmark's yardstick answers who calls, with as much filler as asked.
+    @Test func pingNamesTheCallerAndPadsOnRequest() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let plain = try await client.execute(uri: "/v1/ping", method: .get, headers: f.headers(.dispatcher))
+            #expect(plain.status == .ok && plain.json["status"] as? String == "ok" && plain.json["pad"] == nil)
+            #expect((plain.json["principal"] as? String)?.hasPrefix("dispatcher:") == true)
+            let padded = try await client.execute(uri: "/v1/ping?pad=7500", method: .get, headers: f.headers(.crew))
+            #expect((padded.json["pad"] as? String)?.utf8.count == 7500 && (padded.json["pad"] as? String)?.allSatisfy { $0 == "x" } == true)
+            #expect(try await client.execute(uri: "/v1/ping", method: .get).status == .unauthorized)
+        }
+    }
+
     @Test func asOfShowsTheBoardAsItWas() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

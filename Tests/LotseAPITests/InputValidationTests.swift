@@ -49,6 +49,8 @@ import Testing
         Case(method: .get, uri: "/v1/dispatch?rmi=421&urgency=1&lat=54&lon=13", body: nil, status: .badRequest, field: "age"),
         Case(method: .get, uri: "/v1/board?asOf=2030-01-01T00:00:00Z", body: nil, status: .unprocessableContent, field: "asOf"),
         Case(method: .get, uri: "/v1/board?asOf=gestern", body: nil, status: .badRequest, field: "asOf"),
+        Case(method: .get, uri: "/v1/ping?pad=16385", body: nil, status: .unprocessableContent, field: "pad"),
+        Case(method: .get, uri: "/v1/ping?pad=viel", body: nil, status: .badRequest, field: "pad"),
         Case(method: .get, uri: "/v1/hospitals/99%2099", body: nil, status: .badRequest, field: "id"),
         Case(method: .get, uri: "/v1/hospitals/123456", body: nil, status: .notFound, field: nil),
         Case(method: .get, uri: "/v1/nowhere", body: nil, status: .notFound, field: nil),

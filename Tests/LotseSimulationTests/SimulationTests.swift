@@ -30,6 +30,20 @@ import Testing
         #expect(c.outcomes != a.outcomes)
     }
 
+    /// Every RTW with the Telenotarzt: all are counted as equipped and requests come from every district; a district
+    /// that has no Rettungswache is refused, not silently left without equipment.
+    @Test func theTelenotarztCanBeEquippedStatewideButNotInAnUnknownDistrict() async throws {
+        var s = try Self.scenario(days: 1)
+        s.tna.equippedDistricts = ["*"]
+        s.tna.physicians = 3
+        let (r, _) = try await Self.run(s)
+        let fleet = GeneratorTests.geography.stations.reduce(0) { $0 + $1.ambulances }
+        #expect(r.outcomes.tna.equippedAmbulances == fleet)
+        #expect(r.outcomes.tna.requests > 20, "≈ 46 requests a day statewide")
+        s.tna.equippedDistricts = ["Atlantis"]
+        await #expect(throws: ScenarioError.self) { _ = try await Self.run(s) }
+    }
+
     @Test func outcomesAddUpAndTheIndexMatchesItsLog() async throws {
         // Four days with a busy Telenotarzt: consultations end before, during and after the patients' transport.
         var s = try Self.scenario(days: 4)

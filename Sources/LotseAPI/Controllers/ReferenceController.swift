@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LotseApplication
 import LotseCapacity
 import LotseDomain
 import LotseSeed
@@ -9,6 +10,10 @@ import LotseTokens
 /// the municipalities of MV (a position for the dispatch panel). Read-only, the same for every role.
 struct ReferenceController: APIController {
     let table: RequirementTable
+    /// The largest filler `/v1/ping?pad=` writes.
+    static let maxPad = 16_384
+    /// The filler's bytes, once (`String(repeating:count:)` per request cost ≈ 25 ns a character).
+    static let filler = [UInt8](repeating: UInt8(ascii: "x"), count: maxPad)
 
     struct Code: Codable {
         let rmi: String
@@ -34,10 +39,19 @@ struct ReferenceController: APIController {
     var routes: [APIRoute] {
         [
             // The trivial route behind the same authentication as every /v1 route: what the HTTP benchmark compares
-            // dispatch with (issue 16), and a token check for clients ("does my token work?").
-            APIRoute(.get, "/v1/ping", roles: Role.everyone) { _, context in
+            // dispatch with (issue 16), and a token check for clients ("does my token work?"). `pad` adds that many
+            // bytes of filler: the stack's ceiling for an answer the size of a dispatch answer.
+            APIRoute(.get, "/v1/ping", roles: Role.everyone, query: ["pad"]) { request, context in
                 let p = try context.requirePrincipal()
-                return try context.json(["status": "ok", "principal": p.principal.description])
+                let pad = try request.query("pad") { Int($0) } ?? 0
+                guard (0...Self.maxPad).contains(pad) else { throw Problem.unprocessable("„pad“ muss 0–\(Self.maxPad) sein", field: "pad") }
+                var w = JSONWriter(capacity: 96 + pad)
+                w.object {
+                    if pad > 0 { $0.field("pad") { $0.string(String(decoding: Self.filler[..<pad], as: UTF8.self)) } }
+                    $0.field("principal") { $0.string(p.principal.description) }
+                    $0.field("status") { $0.string("ok") }
+                }
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
             },
             APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, context in
                 let table = table

@@ -1,13 +1,28 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import LotseDomain
+
+/// A request's query parameters, parsed once (`URI.queryParameters` parses the query on every access).
+struct QueryValues {
+    let values: FlatDictionary<Substring, Substring>
+
+    init(_ request: Request) { values = request.uri.queryParameters }
+
+    /// A parameter parsed by `parse`, or a 400 naming it.
+    func value<T>(_ name: String, _ parse: (String) -> T?) throws -> T? {
+        guard let raw = values[Substring(name)] else { return nil }
+        guard let v = parse(String(raw)) else { throw Problem.badRequest("Parameter „\(name)“ ungültig: „\(raw)“", field: name) }
+        return v
+    }
+
+    subscript(name: String) -> Substring? { values[Substring(name)] }
+}
 
 extension Request {
     /// A query parameter parsed by `parse`, or a 400 naming it.
     func query<T>(_ name: String, _ parse: (String) -> T?) throws -> T? {
-        guard let raw = uri.queryParameters[Substring(name)] else { return nil }
-        guard let v = parse(String(raw)) else { throw Problem.badRequest("Parameter „\(name)“ ungültig: „\(raw)“", field: name) }
-        return v
+        try QueryValues(self).value(name, parse)
     }
 
     /// The `Idempotency-Key` header (1–200 visible ASCII characters).

@@ -1,0 +1,61 @@
+import Foundation
+import LotseApplication
+import Testing
+
+/// The hand-written writer's strings and numbers against `JSONEncoder` (sorted keys, slashes not escaped), on random
+/// texts: every character that must be escaped at every offset of the eight-byte scan, multi-byte UTF-8 beside it.
+struct JSONWriterTests {
+    static let alphabet: [String] = ["a", "Z", "7", " ", "/", "\"", "\\", "\n", "\t", "\r", "\u{01}", "\u{1F}", "\u{7F}", "Ä", "€", "🚑", "–", "ß"]
+
+    func encoded(_ s: String) throws -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try e.encode([s]).dropFirst().dropLast())
+    }
+
+    @Test func stringsAreWrittenAsJSONEncoderWritesThem() throws {
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % n
+        }
+        for round in 0..<3000 {
+            // Mostly plain text, so that an escape falls at any offset of a long string.
+            let length = next(40)
+            let s = (0..<length).map { _ in next(10) < 8 ? "x" : Self.alphabet[next(Self.alphabet.count)] }.joined()
+            var w = JSONWriter()
+            w.string(s)
+            #expect(w.bytes == (try encoded(s)), "round \(round): \(s.debugDescription)")
+        }
+    }
+
+    @Test(arguments: [0, 7, -1, 42, -987_654_321, Int.max, Int.min])
+    func integersAreDecimal(v: Int) {
+        var w = JSONWriter()
+        w.int(v)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == String(v))
+    }
+
+    /// Doubles as `JSONEncoder` writes them: one-decimal values (the fast path), whole ones, and any other.
+    @Test func doublesAreWrittenAsJSONEncoderWritesThem() throws {
+        let e = JSONEncoder()
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var values: [Double] = [0, -0.5, 0.1, 0.2, 0.3, 1.05, 12.3, -12.3, 99.95, 1e13 + 0.5, 123_456.7, 0.05, 1e-7, 5e15, -3.3]
+        for _ in 0..<20_000 {
+            let raw = Double(next()) / Double(1 << 53) * 2000 - 1000
+            values.append(raw)
+            values.append(raw.rounded(toPlaces: 1))
+            values.append(raw.rounded(toPlaces: 2))
+        }
+        for v in values {
+            var w = JSONWriter()
+            w.double(v)
+            let expected = Array(try e.encode([v]).dropFirst().dropLast())
+            #expect(w.bytes == expected, "\(v)")
+        }
+    }
+}
