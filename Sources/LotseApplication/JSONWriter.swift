@@ -133,12 +133,12 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Whole numbers below 2^53 without a fraction (as `JSONEncoder` writes them, `-0` too), others in Swift's shortest form. Numbers with
+    /// Whole numbers up to 2^53 without a fraction (as `JSONEncoder` writes them, `-0` too), others in Swift's shortest form. Numbers with
     /// one decimal (the answer's minutes and kilometres) are written digit by digit: when `v` is the double nearest
     /// to k/10, `k/10` with one decimal is its shortest form (`String(v)` costs ≈ 100 ns).
     @inlinable
     public mutating func double(_ v: Double) {
-        if v == v.rounded(), abs(v) < 9_007_199_254_740_992 {
+        if v == v.rounded(), abs(v) <= 9_007_199_254_740_992 {
             if v == 0, v.sign == .minus { storage.append(UInt8(ascii: "-")) }
             int(Int(v))
             return

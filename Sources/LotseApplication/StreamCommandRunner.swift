@@ -89,11 +89,12 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
     /// cache's lock, so a reader never finds the stream missing from the cache.
     @inlinable
     func advance(_ current: inout Loaded, by events: [A.Event], to version: Int64, stream: StreamID) -> A.State {
-        cache.withLock { c in
+        let folded: A.State? = cache.withLock { c in
             if let cached = c[stream], cached.version >= version {
-                // A reader folded the stream past these events already.
-                current = cached
-                return
+                // A reader folded the stream this far already: the cache stays. The outcome is the state right after
+                // these events (a reader may have folded later events of another node too).
+                if cached.version == version { current = cached }
+                return cached.version == version ? nil : events.reduce(current.state) { aggregate.evolve($0, $1) }
             }
             var state = current.state
             if c[stream]?.version == current.version { c[stream] = nil }
@@ -101,8 +102,9 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
             for e in events { aggregate.apply(&state, e) }
             current = Loaded(state: state, version: version)
             c[stream] = current
+            return nil
         }
-        return current.state
+        return folded ?? current.state
     }
 
     /// The cached state of an instance, if this process has folded or changed it (no store read).

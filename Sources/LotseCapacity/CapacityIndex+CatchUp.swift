@@ -19,6 +19,7 @@ extension CapacityIndex {
         var read = 0
         var after = start ?? position
         while after < end {
+            try Task.checkCancellation()
             let page = try await store.read(after: after, limit: pageSize)
             guard let last = page.last else { return read }
             for r in page {

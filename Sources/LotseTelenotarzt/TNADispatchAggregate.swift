@@ -181,9 +181,15 @@ public struct TNADispatchAggregate: Sendable {
                 if free.contains(where: { eligible($0, c, s.network) }) { first = (c, priority) }
             }
             for c in s.open.values { consider(c) }
-            // A handful of ids: a linear look is cheaper than hashing every case of the queue.
+            // Usually a handful of ids: a linear look is cheaper than hashing every case of the queue; a tick that
+            // touched many cases hashes.
             let shadowed = Array(s.open.keys) + Array(s.closed.keys)
-            for c in base.values where !shadowed.contains(c.request.id) { consider(c) }
+            if shadowed.count <= 8 {
+                for c in base.values where !shadowed.contains(c.request.id) { consider(c) }
+            } else {
+                let set = Set(shadowed)
+                for c in base.values where !set.contains(c.request.id) { consider(c) }
+            }
             guard let c = first?.c,
                   let chosen = free.filter({ eligible($0, c, s.network) }).min(by: { a, b in
                       if a.assigned.count != b.assigned.count { return a.assigned.count < b.assigned.count }

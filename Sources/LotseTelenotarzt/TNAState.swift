@@ -92,9 +92,15 @@ public struct TNAState: Sendable, Hashable {
         public var values: [ConsultationState] { Array(open.values) + Array(closed.values) }
     }
 
-    /// Adds a new consultation (open).
+    /// Adds a consultation (replacing one with the same id, open or closed).
     mutating func insert(_ c: ConsultationState) {
-        if c.status.isOpen { open[c.request.id] = c } else { closed[c.request.id] = c }
+        if c.status.isOpen {
+            closed[c.request.id] = nil
+            open[c.request.id] = c
+        } else {
+            open[c.request.id] = nil
+            closed[c.request.id] = c
+        }
     }
 
     /// Changes one consultation in place and moves it between open and closed when its status crossed over.

@@ -14,8 +14,9 @@ struct ProjectorService: Service {
                     // replayed from the whole log, as they always could be.
                     try? await projector.completeHistory()
                 }
-                group.addTask { try await projector.run() }
-                try await group.waitForAll()
+                // The projection decides the service's life: when it ends or fails, the fill is cancelled with it.
+                defer { group.cancelAll() }
+                try await projector.run()
             }
         }
     }
