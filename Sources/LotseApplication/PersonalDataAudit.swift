@@ -73,6 +73,11 @@ public final class PersonalDataAuditService: Sendable {
                                      context: CommandContext(now: now, principal: principal))
     }
 
+    /// A page of the reads on record, oldest first: at most `limit` after stream version `version`.
+    public func page(after version: Int64, limit: Int) async throws -> [(record: RecordedEvent, event: PersonalDataRead?)] {
+        try await runner.page((), after: version, limit: limit)
+    }
+
     /// Every read on record that included `caseId` (all reads when nil), oldest first.
     public func reads(of caseId: String? = nil) async throws -> [PersonalDataRead] {
         let aggregate = runner.aggregate

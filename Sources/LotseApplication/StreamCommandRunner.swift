@@ -62,6 +62,13 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
         try await load(stream: aggregate.stream(for: id)).state
     }
 
+    /// A page of an instance's stream: at most `limit` records after `version`, each with its event (nil for a type of
+    /// another aggregate). For long record streams read in pages (the audit trails).
+    @inlinable
+    public func page(_ id: A.ID, after version: Int64, limit: Int) async throws -> [(record: RecordedEvent, event: A.Event?)] {
+        try await store.readStream(aggregate.stream(for: id), after: version, limit: limit).map { ($0, try aggregate.decode($0)) }
+    }
+
     /// The current state with the stream version it was folded to.
     @inlinable
     public func loadVersioned(_ id: A.ID) async throws -> (state: A.State, version: Int64) {

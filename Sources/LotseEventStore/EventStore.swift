@@ -16,6 +16,10 @@ public protocol EventStore: Sendable {
     /// The events of one stream with version > `version`, in order.
     func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent]
 
+    /// At most `limit` events of one stream with version > `version`, in order: a page of a long stream (an audit
+    /// trail of a year) without reading all of it.
+    func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent]
+
     /// The stream and first result of an earlier append with this idempotency key, if there was one.
     func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)?
 
@@ -62,5 +66,10 @@ extension EventStore {
 
     public func readStream(_ stream: StreamID) async throws -> [RecordedEvent] {
         try await readStream(stream, after: 0)
+    }
+
+    /// A page by reading the whole tail (adapters with an index read only the page).
+    public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
+        Array(try await readStream(stream, after: version).prefix(max(0, limit)))
     }
 }

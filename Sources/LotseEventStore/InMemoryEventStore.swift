@@ -46,11 +46,15 @@ public final class InMemoryEventStore: ChainedEventStore {
     }
 
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
-        // Versions are 1…n in order, so the tail after `version` starts at index `version`: O(tail), not O(stream).
+        try await readStream(stream, after: version, limit: .max)
+    }
+
+    public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
+        // Versions are 1…n in order, so the tail after `version` starts at index `version`: O(page), not O(stream).
         state.withLock { s in
             let positions = s.streamPositions[stream] ?? []
             let from = Int(max(0, min(version, Int64(positions.count))))
-            return positions[from...].map { s.events[$0] }
+            return positions[from...].prefix(max(0, limit)).map { s.events[$0] }
         }
     }
 

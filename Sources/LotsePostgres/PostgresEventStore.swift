@@ -143,11 +143,16 @@ public final class PostgresEventStore: ChainedEventStore, SnapshotStore, LeaseSt
     }
 
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
+        try await readStream(stream, after: version, limit: .max)
+    }
+
+    public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
         var binds = PostgresBindings()
         binds.append(stream.rawValue)
         binds.append(version)
+        binds.append(Int64(max(0, limit)))
         return try await events(PostgresQuery(
-            unsafeSQL: "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM \(tables.events) WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version",
+            unsafeSQL: "SELECT position, stream_id, stream_version, type, schema_version, payload, metadata FROM \(tables.events) WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3",
             binds: binds))
     }
 

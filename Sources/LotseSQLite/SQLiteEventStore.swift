@@ -66,12 +66,17 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     }
 
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
+        try await readStream(stream, after: version, limit: .max)
+    }
+
+    public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
         try withReader { c in
             let s = try c.cached(
-                "SELECT \(Self.eventColumns) FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version")
+                "SELECT \(Self.eventColumns) FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version LIMIT ?")
             defer { s.reset() }
             s.bind(1, stream.rawValue)
             s.bind(2, version)
+            s.bind(3, Int64(max(0, limit)))
             return try Self.rows(s)
         }
     }

@@ -72,6 +72,11 @@ public final class ConsultationAuditService: Sendable {
                                      context: CommandContext(now: now, principal: principal))
     }
 
+    /// A page of the reads on record, oldest first: at most `limit` after stream version `version`.
+    public func page(after version: Int64, limit: Int) async throws -> [(record: RecordedEvent, event: ConsultationDetailsRead?)] {
+        try await runner.page((), after: version, limit: limit)
+    }
+
     /// Every read on record, oldest first; only those of one consultation when given.
     public func reads(of consultation: String? = nil) async throws -> [ConsultationDetailsRead] {
         let aggregate = runner.aggregate

@@ -51,6 +51,8 @@ import Testing
         Case(method: .get, uri: "/v1/board?asOf=gestern", body: nil, status: .badRequest, field: "asOf"),
         Case(method: .get, uri: "/v1/ping?pad=16385", body: nil, status: .unprocessableContent, field: "pad"),
         Case(method: .get, uri: "/v1/ping?pad=viel", body: nil, status: .badRequest, field: "pad"),
+        Case(method: .get, uri: "/v1/audit?after=3", body: nil, status: .badRequest, field: "after"),
+        Case(method: .get, uri: "/v1/audit?limit=0", body: nil, status: .unprocessableContent, field: "limit"),
         Case(method: .get, uri: "/v1/hospitals/99%2099", body: nil, status: .badRequest, field: "id"),
         Case(method: .get, uri: "/v1/hospitals/123456", body: nil, status: .notFound, field: nil),
         Case(method: .get, uri: "/v1/nowhere", body: nil, status: .notFound, field: nil),

@@ -78,4 +78,46 @@ import Testing
             #expect(try await client.execute(uri: "/v1/audit?case=\(announcement)", method: .get, headers: f.headers(.dispatcher)).status == .forbidden)
         }
     }
+
+    /// "Who saw this case" a page at a time: following `next` gives every entry once, in the order of one big page,
+    /// with and without a case; the last page has no `next`.
+    @Test func theAuditIsReadInPagesThatAddUpToTheWhole() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let c = try await client.execute(uri: "/v1/consultations", method: .post, headers: f.headers(.crew),
+                                             body: body(#"{"kind":"crew-advice","priority":1,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#))
+            let consultation = try #require(c.json["consultationId"] as? String, "\(c.text)")
+            // Detail reads (each on record) and list reads (once per 10 minutes per reader) interleaved.
+            for i in 0..<5 {
+                _ = try await client.execute(uri: "/v1/consultations/\(consultation)?reason=Pr%C3%BCfung\(i)", method: .get, headers: f.headers(.admin))
+                _ = try await client.execute(uri: "/v1/consultations", method: .get, headers: f.headers(.dispatcher))
+                f.clock.advance(minutes: 11)
+            }
+            func entries(_ query: String) async throws -> [[String: Any]] {
+                let r = try await client.execute(uri: "/v1/audit?" + query, method: .get, headers: f.headers(.admin))
+                #expect(r.status == .ok, "\(r.text)")
+                return try #require(r.json["entries"] as? [[String: Any]])
+            }
+            func paged(_ query: String, limit: Int) async throws -> (entries: [[String: Any]], pages: Int) {
+                var all: [[String: Any]] = [], after: String? = nil, pages = 0
+                repeat {
+                    let parts = [query, "limit=\(limit)", after.map { "after=\($0)" } ?? ""].filter { !$0.isEmpty }
+                    let r = try await client.execute(uri: "/v1/audit?" + parts.joined(separator: "&"), method: .get, headers: f.headers(.admin))
+                    all += try #require(r.json["entries"] as? [[String: Any]])
+                    after = r.json["next"] as? String
+                    pages += 1
+                } while after != nil && pages < 100
+                return (all, pages)
+            }
+            func key(_ e: [String: Any]) -> String { "\(e["at"] ?? "")|\(e["principal"] ?? "")|\(e["route"] ?? "")|\(e["reason"] ?? "")" }
+            for query in ["", "case=\(consultation)"] {
+                let whole = try await entries([query, "limit=5000"].filter { !$0.isEmpty }.joined(separator: "&"))
+                #expect(whole.filter { $0["route"] as? String == "/v1/consultations/{id}" }.count == 5)
+                #expect(whole.filter { $0["route"] as? String == "/v1/consultations" }.count >= 5)
+                let (pagedEntries, pages) = try await paged(query, limit: 1)
+                #expect(pages >= 5, "small pages")
+                #expect(pagedEntries.map(key) == whole.map(key))
+            }
+        }
+    }
 }

@@ -29,6 +29,12 @@ import Testing
         #expect(try await s.read(after: 5, limit: 10).isEmpty)
         #expect(try await s.readStream(a).map(\.streamVersion) == [1, 2, 3, 4])
         #expect(try await s.readStream(a, after: 2).map(\.position) == [3, 5])
+        // A page of a stream: at most `limit`, from after the version given.
+        #expect(try await s.readStream(a, after: 0, limit: 2).map(\.streamVersion) == [1, 2])
+        #expect(try await s.readStream(a, after: 2, limit: 1).map(\.position) == [3])
+        #expect(try await s.readStream(a, after: 3, limit: 10).map(\.position) == [5])
+        #expect(try await s.readStream(a, after: 4, limit: 10).isEmpty)
+        #expect(try await s.readStream(a, after: 0, limit: 0).isEmpty)
         #expect(try await s.head() == 5)
     }
 

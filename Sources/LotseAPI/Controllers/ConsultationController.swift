@@ -84,6 +84,28 @@ struct ConsultationController: APIController {
     struct AuditList: Codable {
         let `case`: String?
         let entries: [AuditEntry]
+        /// The cursor of the next page (`after=`), absent on the last.
+        let next: String?
+    }
+
+    /// Where a page of "who saw this case" ends: the stream versions of both audit trails read so far (`12.40`).
+    struct AuditCursor: CustomStringConvertible {
+        static let maxLimit = 5000
+        var details: Int64
+        var lists: Int64
+
+        init(details: Int64, lists: Int64) {
+            self.details = details
+            self.lists = lists
+        }
+
+        init?(parsing raw: String) {
+            let parts = raw.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let d = Int64(parts[0]), let l = Int64(parts[1]), d >= 0, l >= 0 else { return nil }
+            self.init(details: d, lists: l)
+        }
+
+        var description: String { "\(details).\(lists)" }
     }
 
     struct UnitList: Codable {
@@ -180,16 +202,37 @@ struct ConsultationController: APIController {
                 try await audit.recordRead(of: c.request.id, reason: why, by: p.principal, at: clock.now())
                 return try context.json(c.with(note: await vault.display(c.request.note)))
             },
-            APIRoute(.get, "/v1/audit", roles: [.admin], query: ["case", "consultationId"]) { request, context in
-                // "Who saw this case": the detail reads (with their reason) and every list and stream that returned it.
-                let filter = (request.uri.queryParameters["case"] ?? request.uri.queryParameters["consultationId"]).map(String.init)
-                let details = try await audit.reads(of: filter).map {
-                    AuditEntry(at: $0.at, principal: $0.principal, route: "/v1/consultations/{id}", reason: $0.reason, cases: [$0.consultationId])
+            APIRoute(.get, "/v1/audit", roles: [.admin], query: ["case", "consultationId", "limit", "after"]) { request, context in
+                // "Who saw this case": the detail reads (with their reason) and every list and stream that returned it,
+                // in log order, a page at a time (a year of reads is never read at once).
+                let q = QueryValues(request)
+                let filter = (q["case"] ?? q["consultationId"]).map(String.init)
+                let limit = try q.value("limit") { Int($0) } ?? 500
+                guard (1...AuditCursor.maxLimit).contains(limit) else {
+                    throw Problem.unprocessable("„limit“ muss 1–\(AuditCursor.maxLimit) sein", field: "limit")
                 }
-                let lists = try await reads.service.reads(of: filter).map {
-                    AuditEntry(at: $0.at, principal: $0.principal, route: $0.route, reason: $0.reason, cases: $0.cases)
+                let cursor = try q.value("after") { AuditCursor(parsing: $0) } ?? AuditCursor(details: 0, lists: 0)
+                let details = try await audit.page(after: cursor.details, limit: limit)
+                let lists = try await reads.service.page(after: cursor.lists, limit: limit)
+                // Both trails are in log order; entries are given up to where both pages are known complete.
+                let bound = min(details.count == limit ? details[limit - 1].record.position : .max,
+                                lists.count == limit ? lists[limit - 1].record.position : .max)
+                var next = cursor
+                var entries: [(position: Int64, entry: AuditEntry)] = []
+                for (r, e) in details where r.position <= bound {
+                    next.details = r.streamVersion
+                    guard let e, filter == nil || e.consultationId == filter else { continue }
+                    entries.append((r.position, AuditEntry(at: e.at, principal: e.principal, route: "/v1/consultations/{id}", reason: e.reason,
+                                                           cases: [e.consultationId])))
                 }
-                return try context.json(AuditList(case: filter, entries: (details + lists).sorted { $0.at < $1.at }))
+                for (r, e) in lists where r.position <= bound {
+                    next.lists = r.streamVersion
+                    guard let e, filter.map({ e.cases.contains($0) }) ?? true else { continue }
+                    entries.append((r.position, AuditEntry(at: e.at, principal: e.principal, route: e.route, reason: e.reason, cases: e.cases)))
+                }
+                let more = details.count == limit || lists.count == limit
+                return try context.json(AuditList(case: filter, entries: entries.sorted { $0.position < $1.position }.map(\.entry),
+                                                  next: more ? next.description : nil))
             },
             APIRoute(.post, "/v1/consultations/{id}/cancellation", roles: [.crew, .dispatcher, .admin]) { request, context in
                 let p = try context.requirePrincipal()

@@ -20,6 +20,9 @@ final class MeteredEventStore: EventStore {
 
     func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] { try await base.read(after: position, limit: limit) }
     func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] { try await base.readStream(stream, after: version) }
+    func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await base.readStream(stream, after: version, limit: limit)
+    }
     func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? { try await base.idempotentResult(for: key) }
     func head() async throws -> Int64 { try await base.head() }
     func subscribe(after position: Int64) -> EventSubscription { base.subscribe(after: position) }
