@@ -100,8 +100,9 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
             if let cached = c[stream], cached.version >= version {
                 // A reader folded the stream this far already: the cache stays. The outcome is the state right after
                 // these events (a reader may have folded later events of another node too).
-                if cached.version == version { current = cached }
-                return cached.version == version ? nil : events.reduce(current.state) { aggregate.evolve($0, $1) }
+                guard cached.version == version else { return events.reduce(current.state) { aggregate.evolve($0, $1) } }
+                current = cached
+                return nil
             }
             var state = current.state
             if c[stream]?.version == current.version { c[stream] = nil }
