@@ -171,7 +171,7 @@ let package = Package(
         /// Dispatch query: MV and all German sites, Lotse vs the same ranking as SQL over SQLite.
         .executableTarget(
             name: "DispatchBenchmarks",
-            dependencies: ["LotseDispatch", "LotseSeed", "LotseAPI", "CSQLite", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["LotseDispatch", "LotseSeed", "LotseAPI", "CSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/DispatchBenchmarks",
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

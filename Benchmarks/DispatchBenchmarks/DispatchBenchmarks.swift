@@ -4,6 +4,7 @@ import LotseCapacity
 import LotseDispatch
 import LotseDomain
 import LotseSeed
+import NIOCore
 
 /// State shared by the benchmarks, built once in `setup`.
 /// `nonisolated(unsafe)`: written only in the setup hook, before any benchmark runs, then only read.
@@ -78,7 +79,7 @@ let benchmarks: @Sendable () -> Void = {
             var i = 0
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
-                blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now).jsonBytes())
+                blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now).withJSON { ByteBuffer(bytes: $0) })
                 i += 1
             }
         }

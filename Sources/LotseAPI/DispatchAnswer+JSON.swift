@@ -4,112 +4,201 @@ import LotseDomain
 
 /// A direct JSON writer for the dispatch answer, the hottest response of the API. `JSONEncoder` spends most of a
 /// dispatch request in generic Codable machinery; this writes the same document (keys sorted, nil fields left out,
-/// as `JSONEncoder` with `.sortedKeys` does) in one pass. A test compares both on random answers.
+/// as `JSONEncoder` with `.sortedKeys` does) in one pass, in the writer's flat form (no closure per field). A test
+/// compares both on random answers.
 extension DispatchAnswer {
     /// The answer as the API sends it (public for the benchmark of the route's own work).
-    public func jsonBytes() -> [UInt8] {
+    public func jsonBytes() -> [UInt8] { withJSON { Array($0) } }
+
+    /// The answer as the API sends it, handed to `body` without a copy.
+    public func withJSON<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         // ≈ 600 bytes per candidate or excluded site: one allocation for the whole answer.
         var w = JSONWriter(capacity: 2048 + 1024 * (candidates.count + excluded.count))
-        w.object {
-            $0.field("candidates") { w in w.array(candidates) { w, c in c.write(&w) } }
-            $0.field("evaluatedAt") { $0.timestamp(evaluatedAt) }
-            $0.field("excluded") { w in w.array(excluded) { w, e in e.write(&w) } }
-            $0.field("excludedTotal") { $0.int(excludedTotal) }
-            $0.field("logPosition") { $0.int(Int(logPosition)) }
-            $0.field("parameters") { w in
-                w.object {
-                    $0.field("detourFactor") { $0.double(parameters.detourFactor) }
-                    $0.field("limitedPenaltyMinutes") { $0.double(parameters.limitedPenaltyMinutes) }
-                    $0.field("loadPenaltyMinutesPerPatient") { $0.double(parameters.loadPenaltyMinutesPerPatient) }
-                    $0.field("speedKmhUrgency1") { $0.double(parameters.speedKmhUrgency1) }
-                    $0.field("speedKmhUrgency2") { $0.double(parameters.speedKmhUrgency2) }
-                    $0.field("speedKmhUrgency3") { $0.double(parameters.speedKmhUrgency3) }
-                    $0.field("statusTTLMinutes") { $0.double(parameters.statusTTLMinutes) }
-                }
+        w.beginObject()
+        w.key("candidates")
+        w.beginArray()
+        for c in candidates { w.element(); c.write(&w) }
+        w.endArray()
+        w.key("evaluatedAt"); w.timestamp(evaluatedAt)
+        w.key("excluded")
+        w.beginArray()
+        for e in excluded { w.element(); e.write(&w) }
+        w.endArray()
+        w.key("excludedTotal"); w.int(excludedTotal)
+        w.key("logPosition"); w.int(Int(logPosition))
+        w.key("parameters")
+        w.beginObject()
+        w.key("detourFactor"); w.double(parameters.detourFactor)
+        w.key("limitedPenaltyMinutes"); w.double(parameters.limitedPenaltyMinutes)
+        w.key("loadPenaltyMinutesPerPatient"); w.double(parameters.loadPenaltyMinutesPerPatient)
+        w.key("speedKmhUrgency1"); w.double(parameters.speedKmhUrgency1)
+        w.key("speedKmhUrgency2"); w.double(parameters.speedKmhUrgency2)
+        w.key("speedKmhUrgency3"); w.double(parameters.speedKmhUrgency3)
+        w.key("statusTTLMinutes"); w.double(parameters.statusTTLMinutes)
+        w.endObject()
+        w.key("query")
+        w.beginObject()
+        w.key("age"); w.int(query.age)
+        if let d = query.district { w.key("district"); w.string(d) }
+        w.key("indication"); w.string(query.indication)
+        w.key("lat"); w.double(query.lat)
+        w.key("limit"); w.int(query.limit)
+        w.key("lon"); w.double(query.lon)
+        w.key("minNotfallstufe"); w.int(query.minNotfallstufe)
+        w.key("pediatric"); w.bool(query.pediatric)
+        w.key("preferred"); Self.write(query.preferred, &w)
+        w.key("pzc"); w.string(query.pzc)
+        w.key("required"); Self.write(query.required, &w)
+        w.key("rmi"); w.string(query.rmi)
+        w.key("urgency"); w.int(query.urgency)
+        w.endObject()
+        w.key("rulesVersion"); w.string(rulesVersion)
+        w.key("suitableTotal"); w.int(suitableTotal)
+        w.key("travelTimeModel"); w.string(travelTimeModel)
+        w.endObject()
+        return try w.withBytes(body)
+    }
+
+    static func write(_ keys: [ResourceKey], _ w: inout JSONWriter) {
+        w.beginArray()
+        for k in keys { w.element(); w.string(k.rawValue) }
+        w.endArray()
+    }
+
+    static func write(_ resources: [ResourceState], _ w: inout JSONWriter) {
+        w.beginArray()
+        for r in resources { w.element(); r.write(&w) }
+        w.endArray()
+    }
+}
+
+extension DispatchAnswer.Candidate {
+    func write(_ w: inout JSONWriter) {
+        w.beginObject()
+        if let t = bedsReportedAt { w.key("bedsReportedAt"); w.timestamp(t) }
+        if let a = dataAgeMinutes { w.key("dataAgeMinutes"); w.double(a) }
+        w.key("distanceKm"); w.double(distanceKm)
+        w.key("district"); w.string(district)
+        w.key("driveMinutes"); w.double(driveMinutes)
+        w.key("freeBeds")
+        writeFreeBeds(&w)
+        w.key("hospitalId"); w.string(hospitalId.rawValue)
+        w.key("name"); w.string(name)
+        w.key("notfallstufe"); w.int(notfallstufe)
+        w.key("patientsEnRoute"); w.int(patientsEnRoute)
+        w.key("preferredPresent"); DispatchAnswer.write(preferredPresent, &w)
+        w.key("rank"); w.int(rank)
+        w.key("resources"); DispatchAnswer.write(resources, &w)
+        w.key("score"); w.double(score)
+        w.key("scoreParts")
+        w.beginObject()
+        w.key("driveMinutes"); w.double(scoreParts.driveMinutes)
+        w.key("limitedPenaltyMinutes"); w.double(scoreParts.limitedPenaltyMinutes)
+        w.key("loadPenaltyMinutes"); w.double(scoreParts.loadPenaltyMinutes)
+        w.endObject()
+        w.endObject()
+    }
+
+    /// The free beds by category name, from one walk of the dictionary (not a look-up per category).
+    func writeFreeBeds(_ w: inout JSONWriter) {
+        var counts: (Int, Int, Int, Int, Int, Int) = (.min, .min, .min, .min, .min, .min)  // by `BedCategory.index`; `.min`: none
+        withUnsafeMutableBytes(of: &counts) { raw in
+            let slots = raw.bindMemory(to: Int.self)
+            for (category, n) in freeBeds { slots[category.index] = n }
+            w.beginObject()
+            for category in DispatchAnswer.bedCategoriesByName where slots[category.index] != .min {
+                w.key(named: category.rawValue)
+                w.int(slots[category.index])
             }
-            $0.field("query") { w in
-                w.object {
-                    $0.field("age") { $0.int(query.age) }
-                    if let d = query.district { $0.field("district") { $0.string(d) } }
-                    $0.field("indication") { $0.string(query.indication) }
-                    $0.field("lat") { $0.double(query.lat) }
-                    $0.field("limit") { $0.int(query.limit) }
-                    $0.field("lon") { $0.double(query.lon) }
-                    $0.field("minNotfallstufe") { $0.int(query.minNotfallstufe) }
-                    $0.field("pediatric") { $0.bool(query.pediatric) }
-                    $0.field("preferred") { w in w.array(query.preferred) { w, k in w.string(k.rawValue) } }
-                    $0.field("pzc") { $0.string(query.pzc) }
-                    $0.field("required") { w in w.array(query.required) { w, k in w.string(k.rawValue) } }
-                    $0.field("rmi") { $0.string(query.rmi) }
-                    $0.field("urgency") { $0.int(query.urgency) }
-                }
-            }
-            $0.field("rulesVersion") { $0.string(rulesVersion) }
-            $0.field("suitableTotal") { $0.int(suitableTotal) }
-            $0.field("travelTimeModel") { $0.string(travelTimeModel) }
+            w.endObject()
         }
-        return w.bytes
     }
 }
 
 extension DispatchAnswer {
     /// The bed categories in the order of their names (the JSON keys' order), once.
-    static let bedCategoriesByName = BedCategory.all.sorted { $0.rawValue < $1.rawValue }
-}
-
-extension DispatchAnswer.Candidate {
-    func write(_ w: inout JSONWriter) {
-        w.object {
-            if let t = bedsReportedAt { $0.field("bedsReportedAt") { $0.timestamp(t) } }
-            if let a = dataAgeMinutes { $0.field("dataAgeMinutes") { $0.double(a) } }
-            $0.field("distanceKm") { $0.double(distanceKm) }
-            $0.field("district") { $0.string(district) }
-            $0.field("driveMinutes") { $0.double(driveMinutes) }
-            $0.field("freeBeds") { w in
-                w.object {
-                    for cat in DispatchAnswer.bedCategoriesByName { if let n = freeBeds[cat] { $0.field(cat.rawValue) { $0.int(n) } } }
-                }
-            }
-            $0.field("hospitalId") { $0.string(hospitalId.rawValue) }
-            $0.field("name") { $0.string(name) }
-            $0.field("notfallstufe") { $0.int(notfallstufe) }
-            $0.field("patientsEnRoute") { $0.int(patientsEnRoute) }
-            $0.field("preferredPresent") { w in w.array(preferredPresent) { w, k in w.string(k.rawValue) } }
-            $0.field("rank") { $0.int(rank) }
-            $0.field("resources") { w in w.array(resources) { w, r in r.write(&w) } }
-            $0.field("score") { $0.double(score) }
-            $0.field("scoreParts") { w in
-                w.object {
-                    $0.field("driveMinutes") { $0.double(scoreParts.driveMinutes) }
-                    $0.field("limitedPenaltyMinutes") { $0.double(scoreParts.limitedPenaltyMinutes) }
-                    $0.field("loadPenaltyMinutes") { $0.double(scoreParts.loadPenaltyMinutes) }
-                }
-            }
-        }
-    }
+    static let bedCategoriesByName = BedCategory.allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
 }
 
 extension DispatchAnswer.Excluded {
     func write(_ w: inout JSONWriter) {
-        w.object {
-            $0.field("driveMinutes") { $0.double(driveMinutes) }
-            $0.field("hospitalId") { $0.string(hospitalId.rawValue) }
-            $0.field("name") { $0.string(name) }
-            $0.field("reasons") { w in w.array(reasons) { w, r in w.string(r) } }
-            $0.field("resources") { w in w.array(resources) { w, r in r.write(&w) } }
-        }
+        w.beginObject()
+        w.key("driveMinutes"); w.double(driveMinutes)
+        w.key("hospitalId"); w.string(hospitalId.rawValue)
+        w.key("name"); w.string(name)
+        w.key("reasons")
+        w.beginArray()
+        for r in reasons { w.element(); w.string(r) }
+        w.endArray()
+        w.key("resources"); DispatchAnswer.write(resources, &w)
+        w.endObject()
     }
 }
 
 extension DispatchAnswer.ResourceState {
     func write(_ w: inout JSONWriter) {
-        w.object {
-            $0.field("label") { $0.string(label) }
-            if let r = reason { $0.field("reason") { $0.string(r) } }
-            if let t = reportedAt { $0.field("reportedAt") { $0.timestamp(t) } }
-            $0.field("resource") { $0.string(resource.rawValue) }
-            $0.field("status") { $0.string(status.rawValue) }
-            if let t = until { $0.field("until") { $0.timestamp(t) } }
+        let fixed = ResourceStateFragments.shared
+        let k = resource.index
+        // The label is the resource's German label unless the answer was decoded from elsewhere: then written as is.
+        if label == fixed.labels[k] { w.preformatted(fixed.head(k)) } else {
+            w.beginObject()
+            w.key("label"); w.string(label)
         }
+        if let r = reason { w.key("reason"); w.string(r) }
+        if let t = reportedAt { w.key("reportedAt"); w.timestamp(t) }
+        w.preformatted(fixed.tail(k, status))
+        if let t = until { w.key("until"); w.timestamp(t) }
+        w.endObject()
     }
+}
+
+/// The fixed parts of a resource's state in the dispatch answer, written once: `{"label":"…"` per resource and
+/// `,"resource":"…","status":"…"` per resource and status (≈ 60 of an answer's ≈ 600 fields are these).
+final class ResourceStateFragments: @unchecked Sendable {
+    // @unchecked: written in `init` only, then read-only; the memory lives as long as the process.
+    static let shared = ResourceStateFragments()
+    static let kinds: [ResourceStatus.Kind] = [.available, .limited, .closed, .unknown]
+
+    let labels: [String]
+    private let base: UnsafeMutablePointer<UInt8>
+    /// Start and length of the head of resource `i` at `2i`, of the tail of resource `i` with status `s` at
+    /// `2(count + 4i + s)`.
+    private let spans: [Int]
+
+    private init() {
+        var bytes: [UInt8] = [], spans: [Int] = []
+        func add(_ text: String) {
+            spans.append(bytes.count)
+            bytes += Array(text.utf8)
+            spans.append(bytes.count - spans[spans.count - 1])
+        }
+        func quoted(_ text: String) -> String {
+            var w = JSONWriter()
+            w.string(text)
+            return String(decoding: w.bytes, as: UTF8.self)
+        }
+        for key in ResourceKey.allCases { add("{\"label\":" + quoted(key.germanLabel)) }
+        for key in ResourceKey.allCases {
+            for kind in Self.kinds { add(",\"resource\":" + quoted(key.rawValue) + ",\"status\":" + quoted(kind.rawValue)) }
+        }
+        labels = ResourceKey.allCases.map(\.germanLabel)
+        precondition(ResourceKey.allCases.enumerated().allSatisfy { $0.offset == $0.element.index })
+        base = .allocate(capacity: bytes.count)
+        base.initialize(from: bytes, count: bytes.count)
+        self.spans = spans
+    }
+
+    func head(_ k: Int) -> UnsafeRawBufferPointer { span(2 * k) }
+
+    func tail(_ k: Int, _ status: ResourceStatus.Kind) -> UnsafeRawBufferPointer {
+        let s = switch status {
+        case .available: 0
+        case .limited: 1
+        case .closed: 2
+        case .unknown: 3
+        }
+        return span(2 * (labels.count + 4 * k + s))
+    }
+
+    private func span(_ at: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + spans[at], count: spans[at + 1]) }
 }

@@ -53,7 +53,7 @@ enum FastEventEncoder {
                 w.field("beds") { w in
                     w.object { w in
                         for (category, count) in e.beds.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
-                            w.field(category.rawValue) { w in
+                            w.field(named: category.rawValue) { w in
                                 w.object { w in
                                     w.field("free") { $0.int(count.free) }
                                     w.field("operable") { $0.int(count.operable) }
@@ -68,7 +68,7 @@ enum FastEventEncoder {
         case .registered, .profileChanged:
             return nil
         }
-        return Data(w.bytes)
+        return w.withBytes { Data($0) }
     }
 
     static func payload(_ e: AnnouncementEvent) -> Data? {
@@ -105,7 +105,7 @@ enum FastEventEncoder {
         case .cancelled, .escalated, .handedOver:
             return nil
         }
-        return Data(w.bytes)
+        return w.withBytes { Data($0) }
     }
 }
 

@@ -55,13 +55,21 @@ public struct PZC: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `421701` or `421-70-1` (also with spaces), validating every part.
     public init(parsing text: String) throws(PZCError) {
-        let digits = text.filter { $0 != "-" && $0 != " " }
-        guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .malformed(text) }
-        let chars = Array(digits)
-        let rmi = RMI(String(chars[0..<3]))!
-        let age = Int(String(chars[3..<5]))!
-        guard let urgency = Urgency(rawValue: Int(String(chars[5]))!) else { throw .urgencyOutOfRange(Int(String(chars[5]))!) }
-        try self.init(rmi: rmi, age: age, urgency: urgency)
+        // On the UTF-8 bytes (it runs on every dispatch query): dashes and spaces skipped, exactly six ASCII digits.
+        var value = 0, count = 0
+        for b in text.utf8 where b != UInt8(ascii: "-") && b != UInt8(ascii: " ") {
+            guard count < 6, (0x30...0x39).contains(b) else { throw .malformed(text) }
+            value = value * 10 + Int(b - 0x30)
+            count += 1
+        }
+        guard count == 6 else { throw .malformed(text) }
+        let code = value / 1000
+        let rmi = RMI(String(unsafeUninitializedCapacity: 3) { buf in
+            buf[0] = UInt8(0x30 + code / 100); buf[1] = UInt8(0x30 + (code / 10) % 10); buf[2] = UInt8(0x30 + code % 10)
+            return 3
+        })!
+        guard let urgency = Urgency(rawValue: value % 10) else { throw .urgencyOutOfRange(value % 10) }
+        try self.init(rmi: rmi, age: (value / 10) % 100, urgency: urgency)
     }
 
     /// `421701`.

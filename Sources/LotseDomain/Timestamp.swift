@@ -23,24 +23,56 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `iso8601` digit by digit (what the JSON writer uses, without an intermediate `String`).
+    /// The length of `iso8601`: `2026-11-23T14:30:00.000Z`.
+    public static let iso8601Length = 24
+
+    /// Appends `iso8601` digit by digit (without an intermediate `String`).
     public func appendISO8601(to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length) { buf in
+            writeISO8601(to: buf.baseAddress!)
+            bytes.append(contentsOf: buf)
+        }
+    }
+
+    /// Writes `iso8601` — exactly `iso8601Length` bytes — at `p` (what the JSON writer uses).
+    public func writeISO8601(to p: UnsafeMutablePointer<UInt8>) {
         let (days, ms) = millis.floorDivided(by: 86_400_000)
+        Self.writeISO8601Date(days: days, to: p)
+        Self.writeISO8601Time(millisOfDay: ms, to: p + 11)
+    }
+
+    /// `YYYY-MM-DDT` of the day `days` after 1970-01-01 (11 bytes).
+    public static func writeISO8601Date(days: Int64, to p: UnsafeMutablePointer<UInt8>) {
         let (y, mo, d) = CivilDate.fromDays(days)
+        var i = 0
         func digits(_ v: Int64, _ n: Int) {
             var div: Int64 = 1
             for _ in 1..<n { div *= 10 }
             var x = v
             while div > 0 {
-                bytes.append(UInt8(48 + (x / div) % 10))
+                p[i] = UInt8(48 + (x / div) % 10)
+                i += 1
                 x %= div
                 div /= 10
             }
         }
-        digits(y, 4); bytes.append(0x2D); digits(mo, 2); bytes.append(0x2D); digits(d, 2)
-        bytes.append(0x54); digits(ms / 3_600_000, 2); bytes.append(0x3A); digits((ms / 60_000) % 60, 2)
-        bytes.append(0x3A); digits((ms / 1000) % 60, 2); bytes.append(0x2E); digits(ms % 1000, 3)
-        bytes.append(0x5A)
+        digits(y, 4); p[4] = 0x2D; i = 5; digits(mo, 2); p[7] = 0x2D; i = 8; digits(d, 2); p[10] = 0x54
+    }
+
+    /// `HH:MM:SS.mmmZ` of `millisOfDay` (0 ..< 86 400 000; 13 bytes).
+    @inlinable
+    public static func writeISO8601Time(millisOfDay ms: Int64, to p: UnsafeMutablePointer<UInt8>) {
+        @inline(__always) func two(_ v: Int64, _ at: Int) {
+            p[at] = UInt8(truncatingIfNeeded: 48 + v / 10)
+            p[at + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
+        }
+        let seconds = ms / 1000
+        two(seconds / 3600, 0); p[2] = 0x3A; two((seconds / 60) % 60, 3); p[5] = 0x3A; two(seconds % 60, 6)
+        let milli = ms % 1000
+        p[8] = 0x2E
+        p[9] = UInt8(truncatingIfNeeded: 48 + milli / 100)
+        two(milli % 100, 10)
+        p[12] = 0x5A
     }
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `±HH:MM`.

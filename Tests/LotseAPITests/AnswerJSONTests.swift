@@ -24,7 +24,8 @@ import Testing
             let command: HospitalCommand? = switch i % 5 {
             case 0: .close(key, reason: "Grund \(i) – \"Wartung\"", until: now.adding(minutes: Double(30 + i)))
             case 1: .reportStatus(key, .limited)
-            case 2: .reportBeds([.icuHighCare: BedCount(free: i % 4, operable: 8), .normal: BedCount(free: i, operable: 200)])
+            case 2: .reportBeds([.icuHighCare: BedCount(free: i % 4, operable: 8), .normal: BedCount(free: i, operable: 200),
+                                 .ecmo: BedCount(free: 1, operable: 2), .pediatricICU: BedCount(free: 0, operable: 4)])
             case 3: .reportStatus(key, .available)
             default: nil
             }
@@ -36,7 +37,7 @@ import Testing
         _ = try await p.rebuild()
         let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for pzc in ["421701", "132051", "211451", "272353", "222053"] {
             for district in [nil, "Vorpommern-Rügen"] {
                 let q = try DispatchQuery(position: GeoPoint(lat: 54.2, lon: 13.0)!, pzc: try PZC(parsing: pzc), district: district.map(DistrictID.init), limit: 7)
@@ -44,6 +45,8 @@ import Testing
                 let fast = try JSONSerialization.jsonObject(with: Data(a.jsonBytes())) as? NSDictionary
                 let reference = try JSONSerialization.jsonObject(with: enc.encode(a)) as? NSDictionary
                 #expect(fast != nil && fast == reference, "\(pzc) \(district ?? "-")")
+                // Byte for byte, too: the same keys in the same order, numbers and escapes as JSONEncoder writes them.
+                #expect(a.jsonBytes() == Array(try enc.encode(a)), "\(pzc) \(district ?? "-")")
             }
         }
     }

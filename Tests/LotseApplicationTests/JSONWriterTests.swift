@@ -1,5 +1,6 @@
 import Foundation
 import LotseApplication
+import LotseDomain
 import Testing
 
 /// The hand-written writer's strings and numbers against `JSONEncoder` (sorted keys, slashes not escaped), on random
@@ -58,5 +59,32 @@ struct JSONWriterTests {
             let expected = Array(try e.encode([v]).dropFirst().dropLast())
             #expect(w.bytes == expected, "\(v)")
         }
+    }
+
+    /// Times as Foundation's ISO 8601 formatter writes them (with milliseconds), one after another in one writer: days
+    /// repeat and change (the writer keeps the last day's date), before 1970 too.
+    @Test func timesAreWrittenAsISO8601() {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        var state: UInt64 = 99
+        func next(_ n: Int64) -> Int64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64(state >> 11) % n
+        }
+        var w = JSONWriter(capacity: 16)
+        var expected: [UInt8] = []
+        var millis: Int64 = -5 * 86_400_000
+        for i in 0..<5000 {
+            // Mostly small steps (the same day again), sometimes a jump of years either way.
+            millis += i % 50 == 0 ? next(40 * 365 * 86_400_000) - 20 * 365 * 86_400_000 : next(3_600_000)
+            millis = max(millis, -60 * 365 * 86_400_000)
+            let t = Timestamp(millis: millis)
+            w.element()
+            w.timestamp(t)
+            expected += Array(",\"\(f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)))\"".utf8).dropFirst(i == 0 ? 1 : 0)
+            #expect(t.iso8601 == f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)), "\(millis)")
+        }
+        #expect(w.bytes == expected)
     }
 }

@@ -7,9 +7,11 @@ struct PZCTests {
         #expect(p.rmi.code == "421" && p.age == 70 && p.urgency == .red && p.description == "421701")
         #expect(try PZC(parsing: "332-76-1") == PZC(parsing: "332761"))
         #expect(try PZC(parsing: "222 05 2").age == 5)
+        let leadingZeros = try PZC(parsing: "007003")
+        #expect(leadingZeros.rmi.code == "007" && leadingZeros.age == 0 && leadingZeros.urgency == .green)
     }
 
-    @Test(arguments: ["42170", "4217011", "42a701", "", "------"])
+    @Test(arguments: ["42170", "4217011", "42a701", "", "------", "٤٢١٧٠١", "42170\u{0661}", "421701\u{0301}", "421\t701", "４21701"])
     func rejectsMalformed(_ text: String) {
         #expect(throws: PZCError.malformed(text)) { try PZC(parsing: text) }
     }

@@ -16,18 +16,18 @@ struct DispatchController: APIController {
     var routes: [APIRoute] {
         [
             APIRoute(.get, "/v1/dispatch", roles: [.dispatcher, .crew, .physician, .admin], query: DispatchController.parameters) { request, context in
-                let q = try query(request)
-                try await projector.awaitPosition(try request.minPosition())
+                let values = QueryValues(request)
+                let q = try query(values)
+                try await projector.awaitPosition(try values.minPosition())
                 let now = clock.now()
                 // Score inside the index lock, explain outside it.
                 let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes())))
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer.withJSON { ByteBuffer(bytes: $0) }))
             },
         ]
     }
 
-    func query(_ request: Request) throws -> DispatchQuery {
-        let r = QueryValues(request)
+    func query(_ r: QueryValues) throws -> DispatchQuery {
         guard let lat = try r.value("lat", { Double($0) }) else { throw Problem.badRequest("Parameter „lat“ fehlt", field: "lat") }
         guard let lon = try r.value("lon", { Double($0) }) else { throw Problem.badRequest("Parameter „lon“ fehlt", field: "lon") }
         guard (-90...90).contains(lat) else { throw Problem.unprocessable("Breite \(lat) außerhalb −90…90", field: "lat") }

@@ -3,8 +3,13 @@ import LotseCapacity
 
 extension Request {
     /// The `minPosition` query parameter (read-your-writes): a log position ≥ 0.
+    func minPosition() throws -> Int64? { try QueryValues(self).minPosition() }
+}
+
+extension QueryValues {
+    /// The `minPosition` query parameter (read-your-writes): a log position ≥ 0.
     func minPosition() throws -> Int64? {
-        try query("minPosition") { Int64($0).flatMap { $0 >= 0 ? $0 : nil } }
+        try value("minPosition") { Int64($0).flatMap { $0 >= 0 ? $0 : nil } }
     }
 }
 

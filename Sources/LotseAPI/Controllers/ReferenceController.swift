@@ -51,7 +51,7 @@ struct ReferenceController: APIController {
                     $0.field("principal") { $0.string(p.principal.description) }
                     $0.field("status") { $0.string("ok") }
                 }
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: w.withBytes { ByteBuffer(bytes: $0) }))
             },
             APIRoute(.get, "/v1/reference/codes", roles: Role.everyone) { _, context in
                 let table = table
