@@ -86,6 +86,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func run() {
+        // Named from inside (a thread takes its creator's name otherwise): `top -H` and `perf` show the writer.
+        Thread.current.name = "lotse-sqlwriter"
         while true {
             wake.wait()
             let (batch, more, stopped): ([Pending], Bool, Bool) = queue.withLock { q in

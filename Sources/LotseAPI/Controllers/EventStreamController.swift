@@ -58,7 +58,7 @@ struct EventStreamController: APIController {
                             if let jti = principal.tokenID, item.revokedTokenID == jti { break }
                             guard tokens.stillValid(principal) else { break }
                             if item.isHeartbeat {
-                                try await writer.write(ByteBuffer(string: item.frame))
+                                try await writer.write(item.frame)
                                 continue
                             }
                             if item.hidden { continue }
@@ -78,7 +78,7 @@ struct EventStreamController: APIController {
                                 }
                                 recorded.insert(c)
                             }
-                            try await writer.write(ByteBuffer(string: item.frame))
+                            try await writer.write(item.frame)
                         }
                     } onGracefulShutdown: {
                         broadcaster.shutdownStreams()

@@ -1,5 +1,6 @@
 import LotseApplication
 import Foundation
+import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
@@ -14,7 +15,8 @@ final class EventBroadcaster: Service, Sendable {
     /// An event ready to send: its SSE frame, and who may see it (nil = every signed-in role).
     struct Item: Sendable {
         let position: Int64
-        let frame: String
+        /// The frame's bytes, made once and shared by every client's write (no copy per client).
+        let frame: ByteBuffer
         let announcement: AnnouncementHeader?
         /// For Telenotarzt events: the event (visibility depends on the consultation or the physician).
         let tna: TNAEvent?
@@ -30,7 +32,7 @@ final class EventBroadcaster: Service, Sendable {
         /// on the stream would cause the next read). Admins ask `GET /v1/audit`.
         var hidden = false
 
-        static let heartbeat = Item(position: 0, frame: ": \n\n", announcement: nil, tna: nil, adminOnly: false, isHeartbeat: true)
+        static let heartbeat = Item(position: 0, frame: ByteBuffer(string: ": \n\n"), announcement: nil, tna: nil, adminOnly: false, isHeartbeat: true)
     }
 
     private struct State {
@@ -63,7 +65,7 @@ final class EventBroadcaster: Service, Sendable {
         // its audience cannot be known.
         let unreadable = (e.stream == TNAService.stream && tna == nil) || (e.stream.rawValue.hasPrefix("announcement-") && announcement == nil)
         let revoked = e.stream == TokenRevocationAggregate.stream ? (try? revocations.decode(e))??.jti : nil
-        return Item(position: e.position, frame: EventStreamController.frame(e, codec: codec), announcement: announcement,
+        return Item(position: e.position, frame: ByteBuffer(string: EventStreamController.frame(e, codec: codec)), announcement: announcement,
                     tna: tna, adminOnly: e.stream == ConsultationAuditAggregate.stream || e.stream == TokenRevocationAggregate.stream || unreadable,
                     dispatcherDistrict: e.stream == AlarmAcknowledgementAggregate.stream ? ((try? acknowledgements.decode(e))??.district ?? "") : nil,
                     revokedTokenID: revoked, hidden: e.stream == PersonalDataAuditAggregate.stream)
