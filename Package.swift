@@ -169,6 +169,12 @@ let package = Package(
 
         // MARK: - Benchmarks (`swift package benchmark`, see Docs/BENCHMARKS.md)
         /// Dispatch query: MV and all German sites, Lotse vs the same ranking as SQL over SQLite.
+        /// What the benchmarks share: a task executor with the cores' threads (package-benchmark blocks one of Swift's).
+        .target(
+            name: "BenchmarkSupport",
+            path: "Benchmarks/BenchmarkSupport",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "DispatchBenchmarks",
             dependencies: ["LotseDispatch", "LotseSeed", "LotseAPI", "CSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Benchmark", package: "benchmark")],
@@ -180,7 +186,7 @@ let package = Package(
         .executableTarget(
             name: "StoreBenchmarks",
             dependencies: [
-                "LotseCapacity", "LotseSeed", "LotseSQLite", "LotsePostgres", .product(name: "Benchmark", package: "benchmark"),
+                "LotseCapacity", "LotseSeed", "LotseSQLite", "LotsePostgres", "BenchmarkSupport", .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/StoreBenchmarks",
             swiftSettings: strict,

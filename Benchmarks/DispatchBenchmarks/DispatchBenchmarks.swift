@@ -1,3 +1,4 @@
+import Foundation
 import Benchmark
 import LotseAPI
 import LotseCapacity
@@ -17,6 +18,10 @@ nonisolated(unsafe) var calibrated: DispatchRanking!
 /// specialised only for the models Lotse ships; this wrapper is not one of them).
 nonisolated(unsafe) var before15: DispatchRanking!
 nonisolated(unsafe) var table: RequirementTable!
+/// The Germany-scale index after a year of events, with its history (only with LOTSE_BENCH_DE_YEAR=1: ≈ 74 M events,
+/// a few minutes of setup).
+nonisolated(unsafe) var germanyYear: GermanyYear.Result?
+let withGermanyYear = ProcessInfo.processInfo.environment["LOTSE_BENCH_DE_YEAR"] == "1"
 
 /// The great-circle rule behind a type the ranking does not specialise for: its drive is a witness-table call per site.
 struct ThroughProtocol: TravelTimeModel {
@@ -58,6 +63,19 @@ let benchmarks: @Sendable () -> Void = {
         before15 = try DispatchRanking(table: table, travel: ThroughProtocol(rule: GreatCircleTravelTime(parameters: DispatchParameters())))
         try prepare("MV", registrations: try Seeder.registrations().map(\.0), lat: 53.1...54.7, lon: 10.6...14.4)
         try prepare("DE", registrations: try GermanySites.registrations(), lat: 47.3...55.0, lon: 5.9...15.0)
+        if withGermanyYear {
+            let before = residentMemoryMB()
+            let year = GermanyYear.apply(to: fixtures["DE"]!.index, from: now) { done, total in
+                FileHandle.standardError.write(Data("Germany-scale year: \(done / 1_000_000) of \(total / 1_000_000) M events\n".utf8))
+            }
+            germanyYear = year
+            let after = residentMemoryMB()
+            let report = String(
+                format: "Germany-scale year: %d events applied in %.0f s (%.1f M events/s); %d hospitals, %d announcements kept, %d history checkpoints; resident %.0f MB before the year (every fixture of this benchmark), %.0f MB after (+%.0f MB), peak %.0f MB\n",
+                year.events, year.seconds, Double(year.events) / year.seconds / 1e6, year.index.hospitals.count, year.index.announcements.count,
+                year.history.checkpoints.count, before.resident, after.resident, after.resident - before.resident, after.peak)
+            FileHandle.standardError.write(Data(report.utf8))
+        }
     }
 
     for scope in ["MV", "DE"] {
@@ -81,6 +99,19 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations {
                 blackHole(try calibrated.rank(f.queries[i & 1023], in: f.index, at: now).withJSON { ByteBuffer(bytes: $0) })
                 i += 1
+            }
+        }
+        if scope == "DE", withGermanyYear {
+            // The same queries on the index after a year of events (LOTSE_BENCH_DE_YEAR=1).
+            Benchmark("Dispatch DE stroke – Lotse, calibrated travel model, after a year of events") { benchmark in
+                let f = fixtures["DE"]!, index = germanyYear!.index
+                let at = index.latestOccurredAt ?? now
+                var i = 0
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try calibrated.rank(f.queries[i & 1023], in: index, at: at))
+                    i += 1
+                }
             }
         }
         Benchmark("Dispatch \(scope) stroke – SQL peer (SQLite)") { benchmark in

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import LotseCapacity
 import LotseApplication
@@ -76,11 +77,18 @@ let writers = 64, appendsPerWriter = 50
 
 /// Runs `writers` concurrent writers doing `appendsPerWriter` operations each; `settle` runs before the clock stops
 /// (e.g. waiting for the projection). Records per-operation latency and events/s.
+/// Runs a workload on the benchmarks' pool of as many threads as cores (`ThreadPoolExecutor`: package-benchmark
+/// blocks one of Swift's two pool threads here); with LOTSE_BENCH_HARNESS_THREAD=1 as before, on what the harness leaves.
+func onPool<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    if ProcessInfo.processInfo.environment["LOTSE_BENCH_HARNESS_THREAD"] == "1" { return try await body() }
+    return try await withTaskExecutorPreference(ThreadPoolExecutor.shared) { try await body() }
+}
+
 func concurrentWriters(_ benchmark: Benchmark, settle: @Sendable () async throws -> Void = {},
                        _ operation: @escaping @Sendable (_ writer: Int, _ i: Int) async throws -> Void) async throws {
     let clock = ContinuousClock()
     let start = clock.now
-    let latencies = try await withThrowingTaskGroup(of: [Int].self) { g in
+    let latencies = try await onPool { try await withThrowingTaskGroup(of: [Int].self) { g in
         for w in 0..<writers {
             g.addTask {
                 var l: [Int] = []
@@ -94,8 +102,8 @@ func concurrentWriters(_ benchmark: Benchmark, settle: @Sendable () async throws
             }
         }
         return try await g.reduce(into: [Int]()) { $0 += $1 }
-    }
-    try await settle()
+    } }
+    try await onPool { try await settle() }
     record(benchmark, latenciesNs: latencies, events: writers * appendsPerWriter, seconds: Double(nanos(clock.now - start)) / 1e9)
 }
 
@@ -154,8 +162,7 @@ let benchmarks: @Sendable () -> Void = {
         "Rebuild capacity index from 1 000 000 events" + (url == nil ? " (SQLite)" : suffix),
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),
         closure: { _ in
-            let p = CapacityProjector(store: big.store)
-            let stats = try await p.rebuild()
+            let stats = try await onPool { try await CapacityProjector(store: big.store).rebuild() }
             precondition(stats.eventsRead >= 1_000_000)
         },
         setup: { big = try await oneMillionEvents(url: url) },
@@ -179,7 +186,7 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3),
         closure: { _ in
             let chained = big.store as! any ChainedEventStore
-            let report = try await LogVerifier.verify(chained, snapshots: nil, format: SnapshotFormat.current(table: nil))
+            let report = try await onPool { try await LogVerifier.verify(chained, snapshots: nil, format: SnapshotFormat.current(table: nil)) }
             precondition(report.problem == nil && report.head >= 1_000_000)
         },
         setup: { big = try await oneMillionEvents(url: url) },
@@ -198,7 +205,7 @@ let benchmarks: @Sendable () -> Void = {
                     var state = UInt64(benchmark.currentIteration + 1)
                     state = state &* 6364136223846793005 &+ 1442695040888963407
                     let t = now.adding(seconds: Int64(state >> 33) % span)
-                    blackHole(fromCheckpoints ? try await p.index(asOf: t) : try await p.replayIndex(asOf: t))
+                    blackHole(try await onPool { fromCheckpoints ? try await p.index(asOf: t) : try await p.replayIndex(asOf: t) })
                 },
                 setup: {
                     big = try await oneMillionEvents(url: url)
@@ -220,8 +227,7 @@ let benchmarks: @Sendable () -> Void = {
             "Cold start from 10 000 000 events (SQLite): rebuild from scratch",
             configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 2),
             closure: { _ in
-                let p = CapacityProjector(store: big.store)
-                let stats = try await p.rebuild()
+                let stats = try await onPool { try await CapacityProjector(store: big.store).rebuild() }
                 precondition(stats.eventsRead >= 10_000_000)
             },
             setup: { big = try await manyEvents(10_000_000, url: url) },
@@ -230,8 +236,7 @@ let benchmarks: @Sendable () -> Void = {
             "Cold start from 10 000 000 events (SQLite): snapshot + the last 10 000",
             configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5),
             closure: { _ in
-                let p = CapacityProjector(store: big.store)
-                let stats = try await p.rebuild(snapshots: big.snapshots)
+                let stats = try await onPool { try await CapacityProjector(store: big.store).rebuild(snapshots: big.snapshots) }
                 precondition(stats.fromSnapshotPosition != nil && stats.eventsRead == 10_000)
             },
             setup: {
@@ -248,8 +253,7 @@ let benchmarks: @Sendable () -> Void = {
         "Restart from snapshot + 10 000 newer events (of 1 010 035)" + suffix,
         configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 5),
         closure: { _ in
-            let p = CapacityProjector(store: big.store)
-            let stats = try await p.rebuild(snapshots: big.snapshots)
+            let stats = try await onPool { try await CapacityProjector(store: big.store).rebuild(snapshots: big.snapshots) }
             precondition(stats.fromSnapshotPosition != nil && stats.eventsRead == 10_000)
         },
         setup: {

@@ -16,24 +16,77 @@ extension CapacityIndex {
     public mutating func catchUp(from store: any EventStore, codec: LotseEventCodec, pageSize: Int = 4096, after start: Int64? = nil,
                                  through end: Int64 = .max, include: ((LotseEvent) -> Bool)? = nil,
                                  observe: ((LotseEvent?, CapacityIndex) -> Void)? = nil) async throws -> Int {
-        var read = 0
+        // Reading and decoding are the cost of a long catch-up (a rebuild: ≈ 85 % of it); applying is cheap. So the
+        // log is read in pages of position ranges, `(a, a + pageSize]`, each read and decoded by a task of its own
+        // while this one applies the page before it in log order: on two cores two pages are decoded at once. A
+        // range reads `pageSize` events after `a` and keeps those inside it (with gaps in the positions, fewer). A
+        // page that reaches the head ends the catch-up (events appended later belong to the next one); until a
+        // page shows the log going on nothing is read ahead, so a short catch-up reads what it would have read anyway.
         var after = start ?? position
-        while after < end {
-            try Task.checkCancellation()
-            let page = try await store.read(after: after, limit: pageSize)
-            guard let last = page.last else { return read }
-            for r in page {
-                if r.position > end { return read }
-                read += 1
-                let e = try codec.decodeAny(r)
-                if let include {
-                    guard let e, include(e) else { continue }
+        // Child tasks (not `Task {}`): they inherit the caller's executor preference and cancellation.
+        return try await withThrowingTaskGroup(of: (Int64, DecodedPage).self) { group in
+            var read = 0
+            var ahead: [Int64: DecodedPage] = [:]
+            var inFlight: [Int64] = []
+            defer { group.cancelAll() }
+            while after < end {
+                try Task.checkCancellation()
+                let page: DecodedPage
+                if let i = inFlight.firstIndex(of: after) {
+                    while ahead[after] == nil, let (from, p) = try await group.next() { ahead[from] = p }
+                    inFlight.remove(at: i)
+                    page = ahead.removeValue(forKey: after)!
+                } else {
+                    page = try await DecodedPage.read(store, codec: codec, after: after, through: min(end, after &+ Int64(pageSize)), limit: pageSize)
                 }
-                apply(e, at: r.position)
-                observe?(e, self)
+                if page.continues {
+                    // Keep two pages in flight beyond this one.
+                    var next = (inFlight.last ?? after) &+ Int64(pageSize)
+                    while inFlight.count < 2, next < end {
+                        let from = next
+                        group.addTask {
+                            (from, try await DecodedPage.read(store, codec: codec, after: from, through: min(end, from &+ Int64(pageSize)), limit: pageSize))
+                        }
+                        inFlight.append(from)
+                        next = next &+ Int64(pageSize)
+                    }
+                }
+                for (i, e) in page.events.enumerated() {
+                    read += 1
+                    if let include {
+                        guard let e, include(e) else { continue }
+                    }
+                    apply(e, at: page.positions[i])
+                    observe?(e, self)
+                }
+                guard page.continues else { return read }
+                after = min(end, after &+ Int64(pageSize))
             }
-            after = last.position
+            return read
         }
-        return read
+    }
+}
+
+/// A page of the log read and decoded (off the task that applies it).
+struct DecodedPage: Sendable {
+    var positions: [Int64] = []
+    var events: [LotseEvent?] = []
+    /// Whether the log may go on after the page's range: the store had `limit` events after its start, or events
+    /// beyond its end (a page that ends short of both reached the head).
+    var continues = false
+
+    /// The events in `(after, through]`, of the `limit` the store has after `after`.
+    static func read(_ store: any EventStore, codec: LotseEventCodec, after: Int64, through: Int64, limit: Int) async throws -> DecodedPage {
+        let records = try await store.read(after: after, limit: limit)
+        var page = DecodedPage()
+        page.continues = records.count == limit || (records.last?.position ?? 0) > through
+        page.positions.reserveCapacity(records.count)
+        page.events.reserveCapacity(records.count)
+        for r in records {
+            if r.position > through { break }
+            page.positions.append(r.position)
+            page.events.append(try codec.decodeAny(r))
+        }
+        return page
     }
 }

@@ -41,7 +41,7 @@ public final class InMemoryEventStore: ChainedEventStore {
         state.withLock { s in
             let from = Int(max(0, position))
             guard from < s.events.count else { return [] }
-            return Array(s.events[from..<min(s.events.count, from + limit)])
+            return Array(s.events[from..<(from + min(s.events.count - from, max(0, limit)))])  // no `from + limit`: it overflows for `.max`
         }
     }
 
