@@ -75,8 +75,6 @@ nonisolated(unsafe) var travel: (projector: CapacityProjector, span: Int64)?
 
 let writers = 64, appendsPerWriter = 50
 
-/// Runs `writers` concurrent writers doing `appendsPerWriter` operations each; `settle` runs before the clock stops
-/// (e.g. waiting for the projection). Records per-operation latency and events/s.
 /// Runs a workload on the benchmarks' pool of as many threads as cores (`ThreadPoolExecutor`: package-benchmark
 /// blocks one of Swift's two pool threads here); with LOTSE_BENCH_HARNESS_THREAD=1 as before, on what the harness leaves.
 func onPool<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
@@ -84,6 +82,8 @@ func onPool<T: Sendable>(_ body: @Sendable () async throws -> T) async throws ->
     return try await withTaskExecutorPreference(ThreadPoolExecutor.shared) { try await body() }
 }
 
+/// Runs `writers` concurrent writers doing `appendsPerWriter` operations each; `settle` runs before the clock stops
+/// (e.g. waiting for the projection). Records per-operation latency and events/s.
 func concurrentWriters(_ benchmark: Benchmark, settle: @Sendable () async throws -> Void = {},
                        _ operation: @escaping @Sendable (_ writer: Int, _ i: Int) async throws -> Void) async throws {
     let clock = ContinuousClock()

@@ -140,7 +140,8 @@ extension DispatchAnswer.ResourceState {
         let fixed = ResourceStateFragments.shared
         let k = resource.index
         // The label is the resource's German label unless the answer was decoded from elsewhere: then written as is.
-        if label == fixed.labels[k] { w.preformatted(fixed.head(k)) } else {
+        // Byte for byte (`==` on strings is canonical equivalence: a decomposed umlaut would pass it).
+        if label.utf8.elementsEqual(fixed.labels[k].utf8) { w.preformatted(fixed.head(k)) } else {
             w.beginObject()
             w.key("label"); w.string(label)
         }

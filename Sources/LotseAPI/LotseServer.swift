@@ -74,6 +74,7 @@ public enum LotseServer {
         }
         logger.info("projection rebuilt", metadata: [
             "lotse.position": "\(stats.position)", "lotse.events_read": "\(stats.eventsRead)", "lotse.hospitals": "\(stats.hospitals)",
+            "lotse.seconds": "\((stats.seconds * 1000).rounded() / 1000)", "lotse.from_snapshot": "\(stats.fromSnapshotPosition.map(String.init) ?? "no")",
         ])
         let configuration = api.configuration
         return Application(

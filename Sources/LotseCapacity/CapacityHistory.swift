@@ -52,13 +52,23 @@ public struct CapacityHistory: Sendable {
         thinIfNeeded()
     }
 
-    /// How many checkpoints the budget allows for an index like the latest (estimated from its arrays).
+    /// How many checkpoints the budget allows for an index like the latest (estimated from its arrays and the sizes of
+    /// what they hold); at least two — the start and one more — however large the index.
     var limit: Int {
         let i = checkpoints[checkpoints.count - 1].index
-        let perHospital = CapacityIndex.keyCount * MemoryLayout<PackedCondition>.stride + 3 * CapacityIndex.categoryCount * 8
-            + MemoryLayout<HospitalState>.stride + MemoryLayout<CapacityIndex.Hot>.stride + 64
-        let bytes = max(1, i.hospitals.count * perHospital + i.announcements.count * 256)
-        return min(512, max(8, budgetBytes / bytes))
+        return min(512, max(2, budgetBytes / max(1, Self.estimatedBytes(i))))
+    }
+
+    /// What one checkpoint of `index` costs: a copy of its arrays and of the announcements' table (a checkpoint shares
+    /// nothing the live index changed since). Measured against the process's resident memory with a Germany-scale
+    /// year of events (Docs/BENCHMARKS.md): the announcements' table dominates there.
+    static func estimatedBytes(_ index: CapacityIndex) -> Int {
+        let perHospital = MemoryLayout<HospitalState>.stride + CapacityIndex.keyCount * MemoryLayout<ResourceCondition>.stride
+            + CapacityIndex.keyCount * MemoryLayout<PackedCondition>.stride + 3 * CapacityIndex.categoryCount * 8
+            + MemoryLayout<CapacityIndex.Hot>.stride + 128
+        // A dictionary entry (key and value, at most 3/4 full) and its strings on the heap.
+        let perAnnouncement = (MemoryLayout<AnnouncementID>.stride + MemoryLayout<AnnouncementState>.stride) * 4 / 3 + 96
+        return index.hospitals.count * perHospital + index.announcements.count * perAnnouncement
     }
 
     private mutating func thinIfNeeded() {

@@ -22,6 +22,8 @@ extension CapacityIndex {
         // range reads `pageSize` events after `a` and keeps those inside it (with gaps in the positions, fewer). A
         // page that reaches the head ends the catch-up (events appended later belong to the next one); until a
         // page shows the log going on nothing is read ahead, so a short catch-up reads what it would have read anyway.
+        precondition(pageSize > 0, "a page holds at least one event")
+        let pageSize = min(pageSize, 1 << 30)
         var after = start ?? position
         // Child tasks (not `Task {}`): they inherit the caller's executor preference and cancellation.
         return try await withThrowingTaskGroup(of: (Int64, DecodedPage).self) { group in
@@ -71,22 +73,31 @@ extension CapacityIndex {
 struct DecodedPage: Sendable {
     var positions: [Int64] = []
     var events: [LotseEvent?] = []
-    /// Whether the log may go on after the page's range: the store had `limit` events after its start, or events
-    /// beyond its end (a page that ends short of both reached the head).
+    /// Whether the log may go on after the page's range: the page was full, or an event beyond its end was seen;
+    /// false when a read came back empty (the head).
     var continues = false
 
-    /// The events in `(after, through]`, of the `limit` the store has after `after`.
+    /// The events in `(after, through]`. A store may answer fewer than `limit` events before its head (PostgreSQL's
+    /// window of a node's own recent commits ends where another node's begin), so a short read is read on after its
+    /// last event; only an empty read means the head.
     static func read(_ store: any EventStore, codec: LotseEventCodec, after: Int64, through: Int64, limit: Int) async throws -> DecodedPage {
-        let records = try await store.read(after: after, limit: limit)
         var page = DecodedPage()
-        page.continues = records.count == limit || (records.last?.position ?? 0) > through
-        page.positions.reserveCapacity(records.count)
-        page.events.reserveCapacity(records.count)
-        for r in records {
-            if r.position > through { break }
-            page.positions.append(r.position)
-            page.events.append(try codec.decodeAny(r))
+        var from = after, count = 0
+        while count < limit {
+            let records = try await store.read(after: from, limit: limit - count)
+            guard let last = records.last else { return page }  // the head
+            count += records.count
+            for r in records {
+                if r.position > through {
+                    page.continues = true
+                    return page
+                }
+                page.positions.append(r.position)
+                page.events.append(try codec.decodeAny(r))
+            }
+            from = last.position
         }
+        page.continues = true
         return page
     }
 }

@@ -67,8 +67,8 @@ public final class CapacityProjector: Sendable {
                 ignored = why.reason
             }
         }
-        // Decoding is the cost of a rebuild (the fast decoder handles the frequent events). Decoding pages on
-        // both cores was measured slower here (allocator contention), so it stays sequential.
+        // Reading and decoding are the cost of a rebuild: `catchUp` reads and decodes pages ahead in child tasks
+        // while it applies (both cores).
         var hist = history.withLock { CapacityHistory(start: fresh, spacing: $0.spacing, budgetBytes: $0.budgetBytes) }
         let read = try await fresh.catchUp(from: store, codec: codec, observe: { hist.observe($0, $1) })
         let final = fresh, finalHistory = hist

@@ -77,7 +77,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `±HH:MM`.
     public init?(iso8601 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let t = text.withUTF8({ Timestamp(iso8601Bytes: $0) }) else { return nil }
+        self = t
+    }
+
+    /// `init(iso8601:)` on the text's UTF-8 bytes (the event decoder parses times in place, without a `String`).
+    public init?(iso8601Bytes b: UnsafeBufferPointer<UInt8>) {
         func num(_ from: Int, _ len: Int) -> Int64? {
             guard from + len <= b.count else { return nil }
             var v: Int64 = 0

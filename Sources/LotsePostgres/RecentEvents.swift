@@ -44,7 +44,7 @@ final class RecentEvents: Sendable {
         window.withLock { w in
             guard !w.events.isEmpty, position + 1 >= w.first, position < w.last else { return nil }
             let from = w.start + Int(position + 1 - w.first)
-            return Array(w.events[from..<min(w.events.count, from + limit)])
+            return Array(w.events[from..<(from + min(w.events.count - from, max(0, limit)))])  // no `from + limit`: it overflows for `.max`
         }
     }
 }

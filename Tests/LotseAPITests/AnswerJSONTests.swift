@@ -47,6 +47,11 @@ import Testing
                 #expect(fast != nil && fast == reference, "\(pzc) \(district ?? "-")")
                 // Byte for byte, too: the same keys in the same order, numbers and escapes as JSONEncoder writes them.
                 #expect(a.jsonBytes() == Array(try enc.encode(a)), "\(pzc) \(district ?? "-")")
+                // An answer read back with other labels (decomposed umlauts, another text) is written as it is.
+                var text = String(decoding: try enc.encode(a), as: UTF8.self).decomposedStringWithCanonicalMapping
+                if let r = text.range(of: #""label":"[^"]*""#, options: .regularExpression) { text.replaceSubrange(r, with: #""label":"Anders \"x\" – ü""#) }
+                let relabelled = try JSONDecoder().decode(DispatchAnswer.self, from: Data(text.utf8))
+                #expect(relabelled.jsonBytes() == Array(try enc.encode(relabelled)), "\(pzc) relabelled")
             }
         }
     }

@@ -136,6 +136,15 @@ import Testing
                               payload: Data(json.utf8), metadata: Data("{}".utf8))
         #expect(try codec.decode(r) == .statusReported(ResourceStatusReported(
             hospitalId: HospitalID("771003")!, resource: .ct, status: .limited, occurredAt: t0)))
+        // Times are parsed in place from their bytes; an escaped one takes the string path, a broken one is refused.
+        let escapedTime = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
+                                        payload: Data(#"{"hospitalId":"771003","occurredAt":"2026-11-23T10:00:00.000\u005A","resource":"ct"}"#.utf8),
+                                        metadata: Data("{}".utf8))
+        #expect(try codec.decode(escapedTime) == .reopened(ResourceReopened(hospitalId: HospitalID("771003")!, resource: .ct, occurredAt: t0)))
+        let brokenTime = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
+                                       payload: Data(#"{"hospitalId":"771003","occurredAt":"2026-11-23T10:00","resource":"ct"}"#.utf8),
+                                       metadata: Data("{}".utf8))
+        #expect(throws: (any Error).self) { try codec.decode(brokenTime) }
         // An extra key the fast path does not know: decoded by JSONDecoder (which ignores it).
         let extra = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
                                   payload: Data(#"{"hospitalId":"771003","resource":"ct","occurredAt":"2026-11-23T10:00:00Z","note":"x"}"#.utf8),

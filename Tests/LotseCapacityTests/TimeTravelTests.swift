@@ -62,7 +62,7 @@ struct TimeTravelTests {
     func checkpointsGiveTheSameIndexAsTheWholeLog(seed: UInt64) async throws {
         let (store, times) = try await randomLog(seed: seed, steps: 300)
         // Rebuilt from the log: the history covers it all; a budget this small thins it (spacing doubles).
-        let rebuilt = CapacityProjector(store: store, historySpacing: 8, historyBudgetBytes: 40_000)
+        let rebuilt = CapacityProjector(store: store, historySpacing: 8, historyBudgetBytes: 200_000)
         _ = try await rebuilt.rebuild()
         let summary = rebuilt.historySummary
         #expect(summary.checkpoints > 3 && summary.from == 0)
