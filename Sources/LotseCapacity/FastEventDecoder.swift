@@ -56,12 +56,8 @@ enum FastEventDecoder {
         mutating func string() -> String? {
             guard expect(0x22) else { return nil }
             let start = i
-            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
+            if let plain = plainRun() { return String(decoding: plain, as: UTF8.self) }
             guard i < bytes.count else { return nil }
-            if bytes[i] == 0x22 {
-                defer { i += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-            }
             var out = Array(bytes[start..<i])
             while i < bytes.count {
                 let c = bytes[i]
@@ -159,16 +155,23 @@ enum FastEventDecoder {
         mutating func resource() -> ResourceKey? { string().flatMap(ResourceKey.init(rawValue:)) }
         /// A time, parsed in place from its bytes (a time has no escapes; one with a backslash takes the string path).
         mutating func timestamp() -> Timestamp? {
+            let before = i
             guard expect(0x22) else { return nil }
-            let start = i
-            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
-            guard i < bytes.count else { return nil }
-            if bytes[i] == 0x5C {
-                i = start - 1
+            guard let plain = plainRun() else {
+                i = before
                 return string().flatMap(Timestamp.init(iso8601:))
             }
+            return Timestamp(iso8601Bytes: plain)
+        }
+
+        /// After an opening quote: the bytes up to the closing one when there is no escape between (the reader moves
+        /// past the quote); nil otherwise (the reader stands at the backslash or the end).
+        mutating func plainRun() -> UnsafeBufferPointer<UInt8>? {
+            let start = i
+            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
+            guard i < bytes.count, bytes[i] == 0x22 else { return nil }
             defer { i += 1 }
-            return Timestamp(iso8601Bytes: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            return UnsafeBufferPointer(rebasing: bytes[start..<i])
         }
 
         mutating func statusReported() -> ResourceStatusReported? {

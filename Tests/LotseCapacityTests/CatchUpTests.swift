@@ -71,24 +71,15 @@ struct CatchUpTests {
     }
 }
 
-/// A store that answers fewer events than asked before its head (as PostgreSQL's window of a node's own recent
-/// commits does where another node's commits begin): at most 3 per read, and never across a multiple of 10.
-struct ShortReadStore: EventStore {
-    let base: InMemoryEventStore
+/// A view of an in-memory log that changes only what `read(after:limit:)` answers; everything else is the log's.
+protocol ReadView: EventStore {
+    var base: InMemoryEventStore { get }
+}
 
+extension ReadView {
     func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
         try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
     }
-
-    func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
-        var out: [RecordedEvent] = []
-        for r in try await base.read(after: position, limit: min(limit, 3)) {
-            out.append(r)
-            if r.position % 10 == 0 { break }
-        }
-        return out
-    }
-
     func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] { try await base.readStream(stream, after: version) }
     func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
         try await base.readStream(stream, after: version, limit: limit)
@@ -98,29 +89,26 @@ struct ShortReadStore: EventStore {
     func subscribe(after position: Int64) -> EventSubscription { base.subscribe(after: position) }
 }
 
-/// The log with every third position missing (as a store with gaps in its positions shows it): reads skip them.
-struct GappyStore: EventStore {
+/// A store that answers fewer events than asked before its head (as PostgreSQL's window of a node's own recent
+/// commits does where another node's commits begin): at most 3 per read, and never across a multiple of 10.
+struct ShortReadStore: ReadView {
     let base: InMemoryEventStore
 
-    func visible(_ records: [RecordedEvent]) -> [RecordedEvent] { records.filter { $0.position % 3 != 0 } }
-
-    func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult {
-        try await base.append(events, to: stream, expectedVersion: expectedVersion, idempotencyKey: idempotencyKey)
+    func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        for r in try await base.read(after: position, limit: min(limit, 3)) {
+            out.append(r)
+            if r.position % 10 == 0 { break }
+        }
+        return out
     }
+}
+
+/// The log with every third position missing (as a store with gaps in its positions shows it).
+struct GappyStore: ReadView {
+    let base: InMemoryEventStore
 
     func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
-        Array(visible(try await base.read(after: position, limit: .max)).prefix(limit))
+        Array(try await base.read(after: position, limit: .max).filter { $0.position % 3 != 0 }.prefix(limit))
     }
-
-    func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
-        visible(try await base.readStream(stream, after: version))
-    }
-
-    func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
-        Array(visible(try await base.readStream(stream, after: version)).prefix(limit))
-    }
-
-    func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? { try await base.idempotentResult(for: key) }
-    func head() async throws -> Int64 { try await base.head() }
-    func subscribe(after position: Int64) -> EventSubscription { base.subscribe(after: position) }
 }
