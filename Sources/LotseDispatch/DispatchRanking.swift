@@ -7,11 +7,15 @@ public struct DispatchRanking: Sendable {
     public let table: RequirementTable
     public let parameters: DispatchParameters
     public let travel: any TravelTimeModel
+    /// The status TTL in hours as the reasons say it (`12`, `1.5`), made once.
+    let ttlHoursText: String
 
     public init(table: RequirementTable, parameters: DispatchParameters = DispatchParameters(), travel: (any TravelTimeModel)? = nil) throws(DispatchError) {
         self.table = table
         self.parameters = try parameters.validated()
         self.travel = travel ?? CalibratedTravelTime.shipped
+        let hours = self.parameters.statusTTLMinutes / 60
+        ttlHoursText = hours == hours.rounded() ? String(Int(hours)) : String(hours)
     }
 
     /// The requirement for a query, refusing codes that must not be ranked.
@@ -199,9 +203,7 @@ public struct DispatchRanking: Sendable {
         case .unknown(nil):
             return "\(k.germanLabel): keine Meldung – Status unbekannt"
         case let .unknown(last?):
-            let hours = parameters.statusTTLMinutes / 60
-            let h = hours == hours.rounded() ? String(Int(hours)) : String(hours)
-            return "\(k.germanLabel): Daten älter als \(h) h (letzte Meldung \(GermanTime.dateTime(last)))"
+            return "\(k.germanLabel): Daten älter als \(ttlHoursText) h (letzte Meldung \(GermanTime.dateTime(last)))"
         }
     }
 }

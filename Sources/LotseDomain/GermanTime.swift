@@ -26,15 +26,40 @@ public enum GermanTime {
     /// `14:30` when `t` is on the same local day as `reference`, else `24.11. 14:30`.
     public static func shortTime(_ t: Timestamp, relativeTo reference: Timestamp) -> String {
         let c = components(t), r = components(reference)
-        let hm = "\(pad(Int64(c.hour), 2)):\(pad(Int64(c.minute), 2))"
-        if c.year == r.year, c.month == r.month, c.day == r.day { return hm }
-        return "\(pad(Int64(c.day), 2)).\(pad(Int64(c.month), 2)). \(hm)"
+        if c.year == r.year, c.month == r.month, c.day == r.day {
+            return digits(5) { b in two(c.hour, b, 0); b[2] = colon; two(c.minute, b, 3) }
+        }
+        return digits(12) { b in
+            two(c.day, b, 0); b[2] = dot; two(c.month, b, 3); b[5] = dot; b[6] = space; two(c.hour, b, 7); b[9] = colon; two(c.minute, b, 10)
+        }
     }
 
     /// `23.11.2026 14:30`.
     public static func dateTime(_ t: Timestamp) -> String {
         let c = components(t)
-        return "\(pad(Int64(c.day), 2)).\(pad(Int64(c.month), 2)).\(c.year) \(pad(Int64(c.hour), 2)):\(pad(Int64(c.minute), 2))"
+        guard (1000...9999).contains(c.year) else {
+            return "\(pad(Int64(c.day), 2)).\(pad(Int64(c.month), 2)).\(c.year) \(pad(Int64(c.hour), 2)):\(pad(Int64(c.minute), 2))"
+        }
+        return digits(16) { b in
+            two(c.day, b, 0); b[2] = dot; two(c.month, b, 3); b[5] = dot
+            two(c.year / 100, b, 6); two(c.year % 100, b, 8); b[10] = space; two(c.hour, b, 11); b[13] = colon; two(c.minute, b, 14)
+        }
+    }
+
+    // The texts above are written byte by byte (the dispatch answer's reasons carry one per stale resource).
+    private static let dot = UInt8(ascii: "."), colon = UInt8(ascii: ":"), space = UInt8(ascii: " ")
+
+    private static func digits(_ count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
+        String(unsafeUninitializedCapacity: count) { b in
+            fill(b)
+            return count
+        }
+    }
+
+    /// Two decimal digits of `v` (0–99) at `at`.
+    private static func two(_ v: Int, _ b: UnsafeMutableBufferPointer<UInt8>, _ at: Int) {
+        b[at] = UInt8(truncatingIfNeeded: 48 + v / 10)
+        b[at + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
     }
 
     /// The UTC instant of a local wall-clock time (for the hour that exists twice in October, the first).

@@ -23,6 +23,25 @@ struct PZCTests {
 }
 
 struct TimeTests {
+    /// The German texts (written byte by byte) against a formatted rendering of their calendar fields, at random
+    /// moments of 1990–2060 and on either side of each moment's day.
+    @Test func germanTextsMatchTheirFields() {
+        var state: UInt64 = 31
+        func next(_ n: Int64) -> Int64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64(state >> 11) % n
+        }
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        for _ in 0..<5000 {
+            let t = Timestamp(millis: 631_152_000_000 + next(70 * 365 * 86_400_000))
+            let c = GermanTime.components(t)
+            #expect(GermanTime.dateTime(t) == "\(two(c.day)).\(two(c.month)).\(c.year) \(two(c.hour)):\(two(c.minute))")
+            let sameDay = Timestamp(millis: t.millis + (c.hour < 12 ? 3_600_000 : -3_600_000))
+            #expect(GermanTime.shortTime(t, relativeTo: sameDay) == "\(two(c.hour)):\(two(c.minute))")
+            #expect(GermanTime.shortTime(t, relativeTo: t.adding(minutes: 3 * 1440)) == "\(two(c.day)).\(two(c.month)). \(two(c.hour)):\(two(c.minute))")
+        }
+    }
+
     @Test func iso8601RoundTrips() {
         for text in ["2026-11-23T14:30:00.000Z", "1999-12-31T23:59:59.999Z", "2024-02-29T00:00:00.000Z"] {
             #expect(Timestamp(iso8601: text)?.iso8601 == text)
