@@ -70,6 +70,7 @@ let customMetrics: [BenchmarkMetric] = [
 nonisolated(unsafe) var single: BenchStore!
 nonisolated(unsafe) var grouped: BenchStore!
 nonisolated(unsafe) var updates: (store: BenchStore, service: CapacityService, projector: CapacityProjector, ids: [HospitalID], keys: [[ResourceKey]], run: Task<Void, any Error>)!
+nonisolated(unsafe) var serviceEvents: (BenchStore, [StreamID], [[EventData]])!
 nonisolated(unsafe) var big: BenchStore!
 nonisolated(unsafe) var travel: (projector: CapacityProjector, span: Int64)?
 
@@ -126,6 +127,43 @@ let benchmarks: @Sendable () -> Void = {
         },
         setup: { grouped = try await freshStore("grouped", url: url) },
         teardown: { grouped.discard() })
+
+    // The store's ceiling for the command path below, in the same run: the same 64 streams, and the events as the
+    // service writes them (status reports with their metadata, encoded beforehand) — the tiny events above put 64
+    // streams' index entries on a few pages; these, like the service's, touch a page per stream.
+    Benchmark(
+        "Durable append – 64 writers, the service's own events (64 hospitals' status reports, encoded beforehand)" + suffix,
+        configuration: .init(metrics: customMetrics, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20),
+        closure: { benchmark in
+            let (store, streams, events) = serviceEvents!
+            try await concurrentWriters(benchmark) { w, i in
+                _ = try await store.store.append([events[w][i]], to: streams[w], expectedVersion: .any, idempotencyKey: nil)
+            }
+        },
+        setup: {
+            let store = try await freshStore("service-events", url: url)
+            let regs = Array(try GermanySites.registrations().filter { !$0.profile.isEmpty }.prefix(writers))
+            let codec = LotseEventCodec.standard
+            var streams: [StreamID] = [], events: [[EventData]] = []
+            for r in regs {
+                let principal = Principal(role: .hospital, id: r.id.rawValue)
+                let state = try HospitalAggregate.decide(.register(r), state: nil, now: now).reduce(nil) { HospitalAggregate.evolve($0, $1) }
+                var mine: [EventData] = []
+                let keys = Array(r.profile)
+                for i in 0..<appendsPerWriter {
+                    let command = HospitalCommand.reportStatus(keys[i % keys.count], i % 2 == 0 ? .limited : .available)
+                    let meta = EventMetadata(principal: principal, correlationId: UUID().uuidString.lowercased(), idempotencyKey: nil, command: command.name)
+                    for e in try HospitalAggregate.decide(command, state: state, now: now) { mine.append(try codec.encode(e, metadata: meta)) }
+                }
+                streams.append(LotseEventCodec.stream(for: r.id))
+                events.append(mine)
+                let registered = try HospitalAggregate.decide(.register(r), state: nil, now: now)
+                    .map { try codec.encode($0, metadata: EventMetadata(principal: .importer, correlationId: "bench", idempotencyKey: nil, command: "Register")) }
+                _ = try await store.store.append(registered, to: streams[streams.count - 1], expectedVersion: .noStream, idempotencyKey: nil)
+            }
+            serviceEvents = (store, streams, events)
+        },
+        teardown: { serviceEvents.0.discard() })
 
     Benchmark(
         "Durable capacity update – 64 hospitals at once via CapacityService, projection applied (3 200 per iteration)" + suffix,

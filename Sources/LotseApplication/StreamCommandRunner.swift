@@ -149,7 +149,7 @@ public final class StreamCommandRunner<A: Aggregate>: Sendable {
             return try await replayed(first, stream: stream)
         }
         let metadata = EventMetadata(
-            principal: principal, correlationId: correlationId ?? UUID().uuidString.lowercased(),
+            principal: principal, correlationId: correlationId ?? UUID().lowercasedString,
             idempotencyKey: idempotencyKey, command: aggregate.name(of: command))
         guard aggregate.decidesOnState else {
             return try await record(command, stream: stream, context: CommandContext(now: now(), principal: principal),

@@ -83,7 +83,7 @@ public final class AnnouncementService: Sendable {
         }
         // A retry (same idempotency key, same caller) must land on the same stream so the store answers it with the
         // first result: the id is derived from the key then, random otherwise.
-        let id = AnnouncementID("A-" + (idempotencyKey.map { FNV1a.hex("\(principal)|\($0)") } ?? UUID().uuidString.lowercased()))!
+        let id = AnnouncementID("A-" + (idempotencyKey.map { FNV1a.hex("\(principal)|\($0)") } ?? UUID().lowercasedString))!
         let request = AnnouncementRequest(
             header: AnnouncementHeader(announcementId: id, hospitalId: input.hospitalId, district: input.district, unit: input.unit.trimmedWhitespace),
             pzc: input.pzc, flags: input.flags, eta: input.eta, bedCategory: BedCategory.needed(for: required),

@@ -10,7 +10,9 @@ public protocol EventStore: Sendable {
     /// Appends `events` to `stream` atomically if the stream is at `expectedVersion`.
     func append(_ events: [EventData], to stream: StreamID, expectedVersion: ExpectedVersion, idempotencyKey: String?) async throws -> AppendResult
 
-    /// Up to `limit` events with position > `position`, in order.
+    /// Up to `limit` events with position > `position`, in order, without gaps. A page may end before `limit` and
+    /// before the head (a store answering from its writer's memory stops where that ends): read on after its last
+    /// event; only an empty page means nothing is committed after `position`.
     func read(after position: Int64, limit: Int) async throws -> [RecordedEvent]
 
     /// The events of one stream with version > `version`, in order.

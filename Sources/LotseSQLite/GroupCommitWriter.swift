@@ -24,6 +24,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let connection: SQLiteConnection
     private let signal: HeadSignal
+    private let recent: RecentEvents
     private var thread: Thread?
     /// Stream versions as of `knownHead` (writer thread only). Valid while nobody else writes the file: a batch
     /// that finds another head than the one this writer left drops it (another process appended).
@@ -44,9 +45,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Largest number of appends committed in one transaction (bounds the latency of the first in a batch).
     let maxBatch = 4096
 
-    init(connection: SQLiteConnection, signal: HeadSignal, anchor: ChainAnchor) throws {
+    init(connection: SQLiteConnection, signal: HeadSignal, recent: RecentEvents, anchor: ChainAnchor) throws {
         self.connection = connection
         self.signal = signal
+        self.recent = recent
         self.anchor = anchor
         selectHash = try connection.prepare("SELECT hash FROM events WHERE position = ?")
         selectHead = try connection.prepare("SELECT coalesce(max(position), 0) FROM events")
@@ -169,6 +171,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 try insertIdempotency.step()
             }
             try connection.exec("COMMIT")
+            recent.committed(plan.events)
             versions.merge(plan.versions) { $1 }
             knownHead = plan.head
             knownHash = plan.chainHash

@@ -18,6 +18,8 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     private let writer: GroupCommitWriter
     private let readers = Mutex<[ReaderBox]>([])
     private let signal: HeadSignal
+    /// What this process's writer committed last: its projection and event streams follow their own writes from memory.
+    private let recent = RecentEvents()
     /// How often subscribers re-read when nothing was signalled (appends of other processes).
     public let pollInterval: Duration
     /// Where the log's hash chain begins (`EventChain`).
@@ -40,7 +42,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
         anchor = try SQLiteChain.anchor(connection)
         let head = try connection.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0
         signal = HeadSignal(head: head)
-        writer = try GroupCommitWriter(connection: connection, signal: signal, anchor: anchor)
+        writer = try GroupCommitWriter(connection: connection, signal: signal, recent: recent, anchor: anchor)
     }
 
     deinit { writer.stop() }
@@ -55,7 +57,9 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     }
 
     public func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
-        try withReader { c in
+        // What this process just committed is answered from memory (the projection follows its own writes).
+        if let mine = recent.read(after: position, limit: limit) { return mine }
+        return try withReader { c in
             let s = try c.cached(
                 "SELECT \(Self.eventColumns) FROM events WHERE position > ? ORDER BY position LIMIT ?")
             defer { s.reset() }

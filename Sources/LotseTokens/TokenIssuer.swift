@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import LotseDomain
 
 /// Signs Lotse tokens: with an ES256 private key (its thumbprint as `kid`), or — for development only — with an
 /// HS256 secret. Every token carries `jti`, `iat` and `exp`.
@@ -27,7 +28,7 @@ public struct TokenIssuer: Sendable {
 
     /// A signed token for `role` with `scope`, valid for `ttlSeconds` from `now`, with the id `jti`.
     public func issue(subject: String, role: Role, scope: [String], ttlSeconds: Int, now: Date = Date(),
-                      jti: String = UUID().uuidString.lowercased()) async throws -> String {
+                      jti: String = UUID().lowercasedString) async throws -> String {
         let claims = LotseClaims(
             sub: SubjectClaim(value: subject), exp: ExpirationClaim(value: now.addingTimeInterval(TimeInterval(ttlSeconds))),
             iat: IssuedAtClaim(value: now), jti: IDClaim(value: jti), role: role.rawValue, scope: scope)

@@ -157,7 +157,7 @@ struct Token: AsyncParsableCommand {
                 }
                 issuer = await TokenIssuer(signingKey: try SigningKey.load(path: path))
             }
-            let jti = UUID().uuidString.lowercased()
+            let jti = UUID().lowercasedString
             let now = Date()
             print(try await issuer.issue(subject: sub ?? "\(r.rawValue)-\(scopes[0])", role: r, scope: scopes, ttlSeconds: seconds, now: now, jti: jti))
             let until = Timestamp(millis: Int64(now.addingTimeInterval(TimeInterval(seconds)).timeIntervalSince1970 * 1000)).iso8601

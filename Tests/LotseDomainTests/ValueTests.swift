@@ -1,3 +1,4 @@
+import Foundation
 import LotseDomain
 import Testing
 
@@ -84,5 +85,17 @@ struct TimeTests {
         #expect(HospitalID("77 10") == nil)
         #expect(HospitalID(String(repeating: "1", count: 33)) == nil)
         #expect(RMI("42") == nil && RMI("4210") == nil && RMI("42x") == nil)
+    }
+}
+
+struct UUIDTextTests {
+    @Test func lowercasedStringIsFoundationsTextLowercased() {
+        let fixed = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+                     UUID(uuidString: "8C1F0D3E-5B9A-4F7E-9F2C-1D2E3F4A5B6C")!]
+        for u in fixed + (0..<2_000).map({ _ in UUID() }) {
+            #expect(u.lowercasedString == u.uuidString.lowercased())
+        }
+        #expect(fixed[2].lowercasedString == "8c1f0d3e-5b9a-4f7e-9f2c-1d2e3f4a5b6c")
     }
 }

@@ -226,4 +226,41 @@ import Testing
         }
         #expect(seen == [1, 2, 3])
     }
+
+    @Test func readsFromTheWritersMemoryEqualTheFile() async throws {
+        // Each writer answers reads of what it just committed from memory (`RecentEvents`); two writers on one file
+        // interleave, so each one's run of positions breaks. Every page of either is a non-empty start of what a third
+        // instance that never wrote reads from the file (a page may stop where the writer's memory ends), and reading
+        // on from it yields the same events.
+        let f = try await StoreFixture(.sqlite)
+        let one = f.current
+        let two = try SQLiteEventStore(path: f.path, pollInterval: .milliseconds(20))
+        let file = try SQLiteEventStore(path: f.path, pollInterval: .milliseconds(20))
+        defer { two.close(); file.close() }
+        var rng = SystemRandomNumberGenerator()
+        var head: Int64 = 0
+        for step in 0..<60 {
+            let writer: any EventStore = Int.random(in: 0..<3, using: &rng) == 0 ? two : one
+            let n = Int.random(in: 1...4, using: &rng)
+            let r = try await writer.append((0..<n).map { event(step * 10 + $0) }, to: StreamID("s-\(step % 5)"), expectedVersion: .any, idempotencyKey: nil)
+            head = r.lastPosition
+            for _ in 0..<4 {
+                let after = Int64.random(in: 0...head, using: &rng)
+                let limit = [1, 3, 1024, Int.max].randomElement(using: &rng)!
+                let expected = try await file.read(after: after, limit: limit)
+                for (name, store) in [("one", one), ("two", two as any EventStore)] {
+                    let page = try await store.read(after: after, limit: limit)
+                    #expect(page.isEmpty == expected.isEmpty && Array(expected.prefix(page.count)) == page, "\(name), after \(after), limit \(limit)")
+                    var all = page
+                    while all.count < expected.count, let last = all.last {
+                        let more = try await store.read(after: last.position, limit: limit - all.count)
+                        if more.isEmpty { break }
+                        all += more
+                    }
+                    #expect(all == expected, "\(name) read on, after \(after), limit \(limit)")
+                }
+            }
+        }
+        #expect(try await one.read(after: 0, limit: .max).map(\.position) == Array(1...head))
+    }
 }

@@ -138,7 +138,7 @@ struct ConsultationController: APIController {
                     text = raw
                 }
                 let key = try request.idempotencyKey()
-                let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().uuidString.lowercased()))
+                let id = ConsultationID("C-" + (key.map { FNV1a.hex("\(p.principal)|\($0)") } ?? UUID().lowercasedString))
                 // The free text is personal data: only sealed under the case's key does it reach the log.
                 var note: PersonalNote? = nil
                 if let text { note = .sealed(try await vault.seal(text, case: id.rawValue, at: clock.now())) }

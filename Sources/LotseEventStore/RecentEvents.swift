@@ -1,11 +1,11 @@
-import LotseEventStore
 import Synchronization
 
 /// The events this node committed last, as long as they form one unbroken run of positions: a read of that range
 /// (this node's projection and event stream following its own writes) is answered from memory instead of asking the
 /// server for what the writer had in hand. Positions another node wrote break the run; the window then restarts at
-/// this node's next commit, and reads outside it go to the server.
-final class RecentEvents: Sendable {
+/// this node's next commit, and reads outside it go to the server. Used by both stores' writers (SQLite: another
+/// process writing the same file breaks the run the same way).
+public final class RecentEvents: Sendable {
     private struct Window {
         var events: [RecordedEvent] = []
         var start = 0  // index of the oldest kept event
@@ -14,12 +14,12 @@ final class RecentEvents: Sendable {
     }
 
     private let window = Mutex(Window())
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int = 20_000) { self.capacity = capacity }
+    public init(capacity: Int = 20_000) { self.capacity = capacity }
 
     /// Records a committed batch (its positions are consecutive).
-    func committed(_ batch: [RecordedEvent]) {
+    public func committed(_ batch: [RecordedEvent]) {
         guard let head = batch.first else { return }
         window.withLock { w in
             if w.events.isEmpty || head.position != w.last + 1 {
@@ -40,7 +40,7 @@ final class RecentEvents: Sendable {
 
     /// Up to `limit` events after `position`, if the window holds the whole range from `position + 1` on; nil
     /// when it does not (ask the server).
-    func read(after position: Int64, limit: Int) -> [RecordedEvent]? {
+    public func read(after position: Int64, limit: Int) -> [RecordedEvent]? {
         window.withLock { w in
             guard !w.events.isEmpty, position + 1 >= w.first, position < w.last else { return nil }
             let from = w.start + Int(position + 1 - w.first)
