@@ -99,6 +99,23 @@ final class Statement {
     func double(_ c: Int32) -> Double { sqlite3_column_double(stmt, c) }
     func isNull(_ c: Int32) -> Bool { sqlite3_column_type(stmt, c) == SQLITE_NULL }
     func text(_ c: Int32) -> String { sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? "" }
+
+    /// Texts this statement read before, kept to be handed out again: a column with few distinct values (the event
+    /// types) read for every row of a long read then costs a comparison instead of a new string each.
+    private var interned: [String] = []
+
+    /// The text of column `c`, the same `String` as an earlier row's when the bytes are equal (up to 64 kept:
+    /// for columns of few values only — each row is compared with those of its length).
+    func internedText(_ c: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, c) else { return "" }
+        let bytes = UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, c)))
+        for s in interned where s.utf8.count == bytes.count {
+            if s.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(bytes) }) == true { return s }
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        if interned.count < 64 { interned.append(s) }
+        return s
+    }
     func blob(_ c: Int32) -> Data {
         let n = Int(sqlite3_column_bytes(stmt, c))
         guard n > 0, let p = sqlite3_column_blob(stmt, c) else { return Data() }

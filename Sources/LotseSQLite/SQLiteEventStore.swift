@@ -167,7 +167,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     /// The event in the current row of a statement selecting `eventColumns` (first, in that order).
     static func event(_ s: Statement) -> RecordedEvent {
         RecordedEvent(
-            position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.text(3),
+            position: s.int(0), stream: StreamID(s.text(1)), streamVersion: s.int(2), type: s.internedText(3),
             schemaVersion: Int(s.int(4)), payload: s.blob(5), metadata: s.blob(6))
     }
 }

@@ -150,6 +150,24 @@ import Testing
                                   payload: Data(#"{"hospitalId":"771003","resource":"ct","occurredAt":"2026-11-23T10:00:00Z","note":"x"}"#.utf8),
                                   metadata: Data("{}".utf8))
         #expect(try codec.decode(extra) == .reopened(ResourceReopened(hospitalId: HospitalID("771003")!, resource: .ct, occurredAt: t0)))
+        // Keys are matched on their bytes: an escaped key (the encoders write none) declines the fast path, and the
+        // reference decoder reads it — a resource key and a bed category alike.
+        let escapedKey = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
+                                       payload: Data(#"{"hospitalId":"771003","\u0072esource":"ct","occurredAt":"2026-11-23T10:00:00Z"}"#.utf8),
+                                       metadata: Data("{}".utf8))
+        #expect(FastEventDecoder.decode(type: escapedKey.type, schemaVersion: 1, payload: escapedKey.payload) == nil)
+        #expect(try codec.decode(escapedKey) == .reopened(ResourceReopened(hospitalId: HospitalID("771003")!, resource: .ct, occurredAt: t0)))
+        let escapedBeds = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "BedCountsReported", schemaVersion: 1,
+                                        payload: Data(#"{"beds":{"icu\u002dhigh-care":{"free":2,"operable":5}},"hospitalId":"771003","occurredAt":"2026-11-23T10:00:00Z"}"#.utf8),
+                                        metadata: Data("{}".utf8))
+        #expect(FastEventDecoder.decode(type: escapedBeds.type, schemaVersion: 1, payload: escapedBeds.payload) == nil)
+        #expect(try codec.decode(escapedBeds) == .bedsReported(BedCountsReported(
+            hospitalId: HospitalID("771003")!, beds: [.icuHighCare: BedCount(free: 2, operable: 5)], occurredAt: t0)))
+        // A resource or status the vocabulary does not have is refused on both paths.
+        let unknownResource = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
+                                            payload: Data(#"{"hospitalId":"771003","occurredAt":"2026-11-23T10:00:00Z","resource":"c"}"#.utf8),
+                                            metadata: Data("{}".utf8))
+        #expect(throws: (any Error).self) { try codec.decode(unknownResource) }
         // Garbage is an error, not a silent nil.
         let bad = RecordedEvent(position: 1, stream: StreamID("s"), streamVersion: 1, type: "ResourceReopened", schemaVersion: 1,
                                 payload: Data("{".utf8), metadata: Data("{}".utf8))
