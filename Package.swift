@@ -78,6 +78,8 @@ let package = Package(
         .target(name: "LotseCapacity", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// The dispatch question: requirement → capable → suitable now → drive time → score, explained (DESIGN §4).
         .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], resources: [.copy("Resources")], swiftSettings: strict),
+        /// The index in open standards for other systems: FHIR R4 resources (Location, HealthcareService, MeasureReport).
+        .target(name: "LotseExport", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
         /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
         /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(
@@ -91,7 +93,7 @@ let package = Package(
         .target(
             name: "LotseAPI",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseExport", "LotseSeed", "LotseTelenotarzt",
                 "LotseTokens", "LotseTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -235,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "LotseAPITests",
             dependencies: [
-                "LotseAPI", "LotseSQLite", "LotseTelenotarzt", "LotseTokens", "LotseSeed", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LotseAPI", "LotseExport", "LotseSQLite", "LotseTelenotarzt", "LotseTokens", "LotseSeed", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict

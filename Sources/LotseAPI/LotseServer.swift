@@ -4,6 +4,7 @@ import Logging
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseExport
 import LotseTokens
 
 /// Builds the Lotse HTTP application: services, controllers, middleware. `lotse serve` and the tests both call this.
@@ -26,6 +27,8 @@ public enum LotseServer {
             MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
             ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, vault: api.vault, reads: reads, clock: clock),
             ReferenceController(table: api.ranking.table),
+            FHIRController(projector: api.projector, clock: clock,
+                           export: FHIRExport(addresses: FHIRController.directoryAddresses(), ttlMinutes: ttl)),
             RevocationController(revocations: api.revocations, clock: clock),
             AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock, reads: reads),
         ]

@@ -4,6 +4,7 @@ import LotseDomain
 public struct HospitalSource: Sendable, Hashable {
     public let id: HospitalID
     public let name: String
+    public let street: String
     public let city: String
     public let postcode: String
     public let position: GeoPoint
@@ -37,7 +38,7 @@ public enum MVHospitalImporter {
                   let stufe = Int(f["notfallstufe"] ?? ""), (0...3).contains(stufe)
             else { throw ReferenceDataError.malformed(file: "mv_hospitals.csv", line: line, reason: "STOID, Position oder Notfallstufe ungültig") }
             out.append(HospitalSource(
-                id: id, name: f["name"] ?? "", city: f["city"] ?? "", postcode: f["postcode"] ?? "", position: pos,
+                id: id, name: f["name"] ?? "", street: f["street"] ?? "", city: f["city"] ?? "", postcode: f["postcode"] ?? "", position: pos,
                 beds: Int(f["beds"] ?? "") ?? 0, notfallstufe: stufe, kinderNotfallstufe: Int(f["kinder_notfallstufe"] ?? "") ?? 0,
                 fields: f))
         }
