@@ -14,6 +14,7 @@ public enum LotseServer {
         let clock = api.configuration.clock
         let ttl = api.ranking.parameters.statusTTLMinutes
         let reads = ReadAudit(service: api.reads, clock: clock)
+        let addresses = HospitalDirectory.addresses()
         return [
             HealthController(store: api.store, projector: api.projector, isReady: { api.isRebuilt }, holdsTimers: { api.holdsTimers },
                              node: api.configuration.nodeName, maxLag: api.configuration.readyLagEvents),
@@ -27,8 +28,8 @@ public enum LotseServer {
             MetricsController(metrics: api.metrics, store: api.store, projector: api.projector),
             ConsultationController(telenotarzt: api.telenotarzt, audit: api.audit, vault: api.vault, reads: reads, clock: clock),
             ReferenceController(table: api.ranking.table),
-            FHIRController(projector: api.projector, clock: clock,
-                           export: FHIRExport(addresses: FHIRController.directoryAddresses(), ttlMinutes: ttl)),
+            FHIRController(projector: api.projector, clock: clock, export: FHIRExport(addresses: addresses, ttlMinutes: ttl)),
+            HAVEController(projector: api.projector, clock: clock, export: HAVEExport(addresses: addresses, ttlMinutes: ttl)),
             RevocationController(revocations: api.revocations, clock: clock),
             AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock, reads: reads),
         ]

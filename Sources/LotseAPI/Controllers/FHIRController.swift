@@ -3,7 +3,6 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseExport
-import LotseSeed
 import LotseTime
 import LotseTokens
 
@@ -15,13 +14,6 @@ struct FHIRController: APIController {
     let projector: CapacityProjector
     let clock: any LotseClock
     let export: FHIRExport
-
-    /// The addresses of the MV hospital directory (`mv_hospitals.csv`); sites registered otherwise have none.
-    static func directoryAddresses() -> [HospitalID: PostalAddress] {
-        let rows = (try? Seeder.registrations()) ?? []
-        return Dictionary(rows.map { ($0.1.id, PostalAddress(street: $0.1.street, postalCode: $0.1.postcode, city: $0.1.city)) },
-                          uniquingKeysWith: { a, _ in a })
-    }
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()

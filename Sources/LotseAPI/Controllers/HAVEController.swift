@@ -1,0 +1,32 @@
+import Hummingbird
+import LotseCapacity
+import LotseDomain
+import LotseExport
+import LotseTime
+import LotseTokens
+
+/// The capacity picture as an OASIS EDXL-HAVE 2.0 document (`GET /v1/export/have`, `application/xml`), now or at a
+/// past moment; read-only, same authentication and roles as the board.
+struct HAVEController: APIController {
+    let projector: CapacityProjector
+    let clock: any LotseClock
+    let export: HAVEExport
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(.get, "/v1/export/have", roles: Role.everyone, query: ["asOf"]) { request, _ in
+                let asOf = try request.query("asOf") { Timestamp(iso8601: $0) }
+                let now = clock.now()
+                let index: CapacityIndex
+                if let asOf {
+                    guard asOf <= now else { throw Problem.unprocessable("„asOf“ liegt in der Zukunft", field: "asOf") }
+                    index = try await projector.index(asOf: asOf)
+                } else {
+                    index = projector.snapshot
+                }
+                return Response(status: .ok, headers: [.contentType: HAVEExport.mediaType],
+                                body: .init(byteBuffer: ByteBuffer(string: export.document(index, at: asOf ?? now))))
+            },
+        ]
+    }
+}
