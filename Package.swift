@@ -80,6 +80,8 @@ let package = Package(
         .target(name: "LotseDispatch", dependencies: ["LotseDomain", "LotseCapacity"], resources: [.copy("Resources")], swiftSettings: strict),
         /// The index in open standards for other systems: FHIR R4 resources (Location, HealthcareService, MeasureReport).
         .target(name: "LotseExport", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
+        /// The statistics of a period, folded from the log: closures, data age, announcements, offload, Telenotarzt.
+        .target(name: "LotseStatistics", dependencies: ["LotseDomain", "LotseEventStore", "LotseCapacity", "LotseTelenotarzt"], swiftSettings: strict),
         /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
         /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(
@@ -233,6 +235,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        /// Statistics of a period against counts computed independently from the raw events.
+        .testTarget(name: "LotseStatisticsTests", dependencies: ["LotseStatistics", "LotseCapacity", "LotseEventStore", "LotseDomain", "LotseApplication"], swiftSettings: strict),
         /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
         .testTarget(
             name: "LotseAPITests",

@@ -22,11 +22,13 @@ public struct TNAReport: Sendable, Equatable {
             && a.offersMissed == b.offersMissed && a.from == b.from && a.to == b.to
     }
 
-    /// Consultations requested in [from, to).
-    public init(_ state: TNAState, from: Timestamp, to: Timestamp) {
+    /// Consultations requested in [from, to); with `districts`, only those requested for one of them.
+    public init(_ state: TNAState, from: Timestamp, to: Timestamp, districts: Set<DistrictID>? = nil) {
         self.from = from
         self.to = to
-        let cs = state.consultations.values.filter { $0.requestedAt >= from && $0.requestedAt < to }
+        let cs = state.consultations.values.filter { c in
+            c.requestedAt >= from && c.requestedAt < to && (districts?.contains(c.request.district) ?? true)
+        }
         requested = cs.count
         byKind = Dictionary(grouping: cs, by: \.request.kind).mapValues(\.count)
         ended = cs.filter { $0.status == .ended }.count
