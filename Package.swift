@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "LotseAPI",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseExport", "LotseSeed", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseExport", "LotseSeed", "LotseStatistics", "LotseTelenotarzt",
                 "LotseTokens", "LotseTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,7 +122,7 @@ let package = Package(
             name: "lotse",
             dependencies: [
                 "LotseDomain", "LotseEventStore", "LotseSQLite", "LotsePostgres", "LotseCapacity", "LotseDispatch", "LotseSeed", "LotseAPI",
-                "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime", "LotseCrypto",
+                "LotseTelenotarzt", "LotseTokens", "LotseApplication", "LotseTime", "LotseCrypto", "LotseStatistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],

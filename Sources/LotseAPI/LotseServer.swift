@@ -30,6 +30,7 @@ public enum LotseServer {
             ReferenceController(table: api.ranking.table),
             FHIRController(projector: api.projector, clock: clock, export: FHIRExport(addresses: addresses, ttlMinutes: ttl)),
             HAVEController(projector: api.projector, clock: clock, export: HAVEExport(addresses: addresses, ttlMinutes: ttl)),
+            StatisticsController(store: api.store, clock: clock, ttlMinutes: ttl),
             RevocationController(revocations: api.revocations, clock: clock),
             AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock, reads: reads),
         ]

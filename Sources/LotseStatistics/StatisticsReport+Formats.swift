@@ -32,7 +32,7 @@ extension StatisticsReport {
     public var markdown: String {
         var lines = [
             "# Statistik \(GermanTime.dateTime(from)) – \(GermanTime.dateTime(to))", "",
-            "Umfang: \(scope). Ein Status gilt nach \(Self.number(statusTTLHours)) h ohne Meldung als unbekannt.", "",
+            "Umfang: \(scopeGerman). Ein Status gilt nach \(Self.number(statusTTLHours)) h ohne Meldung als unbekannt.", "",
             "## Summen", "",
             "| Abmeldungen | Stunden abgemeldet | Voranmeldungen | eskaliert | Zuweisungen trotz Abmeldung | Übergaben |",
             "|---|---|---|---|---|---|",
@@ -73,6 +73,14 @@ extension StatisticsReport {
         }
         lines += [""] + notes.map { "*\($0)*" }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The scope in German words.
+    var scopeGerman: String {
+        if scope == "all" { return "alle Kliniken" }
+        if scope.hasPrefix("districts: ") { return "Kliniken der Kreise " + scope.dropFirst("districts: ".count) }
+        if scope.hasPrefix("hospital: ") { return "Klinik " + scope.dropFirst("hospital: ".count) }
+        return scope
     }
 
     private static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }

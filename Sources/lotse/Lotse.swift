@@ -8,7 +8,7 @@ struct Lotse: AsyncParsableCommand {
         abstract: "Lotse – Kapazitätsregister und Zuweisung für die Notfallversorgung in MV.",
         subcommands: [
             Seed.self, Dispatch.self, Hospitals.self, Report.self, Close.self, Reopen.self, Beds.self,
-            Events.self, Replay.self, Serve.self, Token.self, Keys.self, Revoke.self, Backup.self, Verify.self, Retention.self, Audit.self, ConfigCommand.self, TNAReportCommand.self,
+            Events.self, Replay.self, Serve.self, Token.self, Keys.self, Revoke.self, Backup.self, Verify.self, Retention.self, Audit.self, ConfigCommand.self, TNAReportCommand.self, StatsCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but a usage error is one line (`Fehler: …`), as every other error of lotse;

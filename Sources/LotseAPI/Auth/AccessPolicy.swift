@@ -1,4 +1,5 @@
 import LotseDomain
+import LotseStatistics
 import LotseTelenotarzt
 import LotseTokens
 
@@ -81,6 +82,38 @@ extension AuthenticatedPrincipal {
         default:
             guard let id = e.consultationId, let c = s.consultations[id] else { return false }
             return maySee(c.request, in: s.network)
+        }
+    }
+}
+
+extension AuthenticatedPrincipal {
+    /// Whose statistics this caller may read, for the district(s) or hospital asked for (nothing asked: all it may
+    /// see): admins anything; a dispatcher its districts; a hospital itself. Throws 403 for anything else.
+    func statisticsScope(districts: [DistrictID], hospital: HospitalID?) throws -> StatisticsScope {
+        switch role {
+        case .admin:
+            if let hospital {
+                guard districts.isEmpty else { throw Problem.badRequest("„district“ und „hospital“ schließen sich aus", field: "hospital") }
+                return .hospital(hospital)
+            }
+            return districts.isEmpty ? .all : .districts(Set(districts))
+        case .dispatcher:
+            guard hospital == nil else { throw Problem.forbidden("Leitstellen sehen die Statistik ihrer Kreise, nicht einzelner Kliniken") }
+            if districts.isEmpty { return scope.contains("*") ? .all : .districts(Set(scope.map { DistrictID($0) })) }
+            guard let other = districts.first(where: { !covers($0.rawValue) }) else { return .districts(Set(districts)) }
+            throw Problem.forbidden("Kreis \(other) gehört nicht zu dieser Leitstelle")
+        case .hospital:
+            guard districts.isEmpty else { throw Problem.forbidden("Kliniken sehen ihre eigene Statistik, nicht die eines Kreises") }
+            if let hospital {
+                guard covers(hospital.rawValue) else { throw Problem.forbidden("Klinik \(hospital) gehört nicht zu diesem Zugang") }
+                return .hospital(hospital)
+            }
+            guard scope.count == 1, let only = scope.first, only != "*", let id = HospitalID(only) else {
+                throw Problem.badRequest("Mehrere Kliniken in diesem Zugang: „hospital“ angeben", field: "hospital")
+            }
+            return .hospital(id)
+        case .crew, .physician:
+            throw Problem.forbidden("Statistik: nur Verwaltung, Leitstellen und Kliniken")
         }
     }
 }

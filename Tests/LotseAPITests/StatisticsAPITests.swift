@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LotseAPI
+import Testing
+
+/// `GET /v1/statistics`: the figures of the log for whoever may see them — an admin everything, a dispatcher its
+/// districts, a hospital itself — as JSON, CSV or Markdown; bad periods refused naming the field.
+@Suite struct StatisticsAPITests {
+    @Test func figuresByRoleAndFormat() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let closed = try await client.execute(uri: "/v1/hospitals/772096/resources/stroke-unit/closure", method: .put, headers: f.headers(.hospital),
+                                                  body: body(#"{"reason":"CT defekt","until":"2026-11-23T12:30:00Z"}"#))
+            #expect(closed.status == .ok)
+            f.clock.advance(minutes: 60)
+            let period = "from=2026-11-23T00:00:00Z&to=2026-11-23T12:00:00Z"
+            let all = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.admin))
+            #expect(all.status == .ok && all.headers[.contentType] == "application/json", "\(all.text)")
+            let totals = all.json["totals"] as? [String: Any]
+            #expect(totals?["closures"] as? Int == 1)
+            let hospitals = all.json["hospitals"] as? [[String: Any]] ?? []
+            #expect(hospitals.count > 30)
+            let bergen = hospitals.first { $0["hospitalId"] as? String == "772096" }
+            let stroke = (bergen?["closures"] as? [[String: Any]])?.first { $0["resource"] as? String == "stroke-unit" }
+            #expect(stroke?["count"] as? Int == 1 && stroke?["stillClosed"] as? Int == 1, "\(String(describing: stroke))")
+            // Closed from 10:05 to the period's end at 12:00 (until 12:30 is after it).
+            #expect(abs((stroke?["hours"] as? Double ?? 0) - 1.9) < 0.051)
+            #expect((stroke?["reasons"] as? [[String: Any]])?.first?["text"] as? String == "CT defekt")
+
+            let own = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.hospital))
+            #expect((own.json["hospitals"] as? [[String: Any]])?.map { $0["hospitalId"] as? String } == ["772096"])
+            #expect(own.json["telenotarzt"] is NSNull || own.json["telenotarzt"] == nil)
+            let foreign = try await client.execute(uri: "/v1/statistics?\(period)&hospital=771003", method: .get, headers: f.headers(.hospital))
+            #expect(foreign.status == .forbidden && foreign.headers[.contentType] == "application/problem+json")
+
+            let district = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.dispatcher))
+            let districts = Set((district.json["hospitals"] as? [[String: Any]] ?? []).compactMap { $0["district"] as? String })
+            #expect(districts == ["Vorpommern-Rügen"], "\(districts)")
+            let other = try await client.execute(uri: "/v1/statistics?\(period)&district=Rostock", method: .get, headers: f.headers(.dispatcher))
+            #expect(other.status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.crew)).status == .forbidden)
+
+            let csv = try await client.execute(uri: "/v1/statistics?\(period)&format=csv", method: .get, headers: f.headers(.admin))
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8" && csv.text.contains("closures,772096,"))
+            let md = try await client.execute(uri: "/v1/statistics?\(period)&format=md", method: .get, headers: f.headers(.admin))
+            #expect(md.text.contains("| Sana-Krankenhaus Rügen") && md.text.contains("CT defekt (1)"))
+
+            let backwards = try await client.execute(uri: "/v1/statistics?from=2026-11-23T12:00:00Z&to=2026-11-23T00:00:00Z", method: .get, headers: f.headers(.admin))
+            #expect(backwards.status == .unprocessableContent && backwards.json["field"] as? String == "from")
+            let long = try await client.execute(uri: "/v1/statistics?from=2020-01-01T00:00:00Z&to=2026-11-23T00:00:00Z", method: .get, headers: f.headers(.admin))
+            #expect(long.status == .unprocessableContent)
+            let badFormat = try await client.execute(uri: "/v1/statistics?format=pdf", method: .get, headers: f.headers(.admin))
+            #expect(badFormat.status == .badRequest && badFormat.json["field"] as? String == "format")
+        }
+    }
+}
