@@ -166,7 +166,7 @@ let package = Package(
         /// `lotse-sim`: run a scenario (virtual time or HTTP load) and write the report.
         .executableTarget(
             name: "lotse-sim",
-            dependencies: ["LotseSimulation", "LotseLoad", "LotseTokens", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LotseSimulation", "LotseLoad", "LotseTokens", "LotseSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulator/Sources/lotse-sim",
             swiftSettings: strict
         ),
@@ -250,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "LotseSimulationTests",
             dependencies: [
-                "LotseSimulation", "LotseLoad", "LotseAPI", "LotseSQLite", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LotseSimulation", "LotseLoad", "LotseAPI", "LotseSQLite", "LotseStatistics", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

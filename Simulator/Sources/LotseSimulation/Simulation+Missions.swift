@@ -137,6 +137,9 @@ extension Simulation {
         }
         run.announcement = o.announcementId
         runs[index] = run
+        // What the log records as "Zuweisung trotz Abmeldung": a required resource closed or missing at the hospital
+        // (a hospital excluded only for an unknown status or a lack of beds takes the patient without one).
+        if o.events.contains(where: { if case let .announced(e) = $0 { e.overrideReason != nil } else { false } }) { outcomes.overridesRecorded += 1 }
         if run.draws.acknowledged {
             schedule(now.adding(minutes: run.draws.acknowledgeMinutes), .acknowledge(index))
         } else {

@@ -20,6 +20,8 @@ public final class Simulation {
     let demand: DemandModel
     let table: RequirementTable
     let store = InMemoryEventStore()
+    /// The log the run wrote (every command of the year), to copy or fold after the run.
+    public var log: any EventStore { store }
     let codec = LotseEventCodec()
     let capacity: CapacityService
     let announcements: AnnouncementService

@@ -87,6 +87,8 @@ public struct Outcomes: Codable, Sendable, Hashable {
     public var arrivedOverCapacity = 0
     /// Patients Lotse could place at a suitable hospital vs. sent with an override.
     public var overrides = 0
+    /// Of those, the announcements the log records as overrides (a required resource closed or missing there).
+    public var overridesRecorded = 0
     public var noCandidate = 0
     public var admitted = 0
 

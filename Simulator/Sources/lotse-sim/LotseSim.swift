@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotseSQLite
 import LotseDemand
 import LotseLoad
 import LotseSeed
@@ -68,6 +69,8 @@ struct Run: AsyncParsableCommand {
     var noVariants = false
     @Flag(help: "Keine Fortschrittsanzeige.")
     var quiet = false
+    @Option(help: "Das Protokoll des Hauptlaufs in diese (neue) SQLite-Datei schreiben – für lotse stats, lotse verify.")
+    var logDb: String?
 
     func run() async throws {
         let scenario = try options.load()
@@ -81,6 +84,10 @@ struct Run: AsyncParsableCommand {
             let r = try await sim.run(progress: bar.update)
             bar.done(String(format: "%d Einsätze, %d Ereignisse, %.1f s", r.outcomes.missions, r.outcomes.logEvents, r.performance.wallSeconds))
             results.append(r)
+            if i == 0, let logDb {
+                let copied = try await SQLiteLogCopy.copy(from: sim.log, toNewFile: logDb)
+                print("Protokoll: \(copied) Ereignisse in \(logDb)")
+            }
         }
         let calibration = Calibration.rows(results[0], geography: geography, travel: Simulation.travelModel())
         let rep = LotseSimulation.Report(scenario: scenario, runs: results, calibration: calibration)
