@@ -91,6 +91,9 @@ def main():
     try:
         token = server.tokens["dispatcher"]
         hospital = server.tokens["hospital"]
+        # A whole second after the start (the time is written to the second: the demo's registrations are before it),
+        # and a second before the changes below.
+        time.sleep(1.1)
         before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         time.sleep(1.1)
         step("a closure with a reason (and characters XML must escape) and a bed report")

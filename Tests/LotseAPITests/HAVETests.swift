@@ -47,6 +47,9 @@ import Testing
             let past = try await client.execute(uri: "/v1/export/have?asOf=\(t0.adding(minutes: 4).iso8601)", method: .get, headers: f.headers(.admin))
             #expect(facility(past.text, "772096").contains("<have:emsTrafficStatus>Normal</have:emsTrafficStatus>"))
             #expect(try await client.execute(uri: "/v1/export/have?asOf=2030-01-01T00:00:00Z", method: .get, headers: f.headers(.admin)).status == .unprocessableContent)
+            // Before anything was registered there is no facility, and HAVE has no empty document.
+            let empty = try await client.execute(uri: "/v1/export/have?asOf=2026-11-22T00:00:00Z", method: .get, headers: f.headers(.admin))
+            #expect(empty.status == .notFound && empty.headers[.contentType] == "application/problem+json")
             #expect(try await client.execute(uri: "/v1/export/have", method: .get, headers: f.headers(nil)).status == .unauthorized)
         }
     }

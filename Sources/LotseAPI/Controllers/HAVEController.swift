@@ -24,6 +24,8 @@ struct HAVEController: APIController {
                 } else {
                     index = projector.snapshot
                 }
+                // A HAVE document holds one facility at least: before any site was registered there is none to send.
+                guard !index.hospitals.isEmpty else { throw Problem.notFound("Zu diesem Zeitpunkt ist keine Klinik registriert") }
                 return Response(status: .ok, headers: [.contentType: HAVEExport.mediaType],
                                 body: .init(byteBuffer: ByteBuffer(string: export.document(index, at: asOf ?? now))))
             },
