@@ -11,7 +11,7 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats", abstract: "Statistik eines Zeitraums aus dem Protokoll: Abmeldungen, Datenalter, Voranmeldungen, Übergaben, Telenotarzt.")
     @OptionGroup var store: StoreOptions
     @Option(help: "Beginn (ISO 8601); Standard: vor 30 Tagen.", transform: parseTime) var from: Timestamp?
-    @Option(help: "Ende (ISO 8601, ausschließlich); Standard: jetzt.", transform: parseTime) var to: Timestamp?
+    @Option(help: "Ende (ISO 8601, ausschließlich); Standard und höchstens: jetzt.", transform: parseTime) var to: Timestamp?
     @Option(help: "Nur die Kliniken dieses Kreises (mehrfach möglich).") var district: [String] = []
     @Option(help: "Nur diese Klinik (Standort-ID).") var hospital: String?
     @Option(help: "Ausgabe: md, csv oder json.") var format: String = "md"
@@ -20,7 +20,8 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let now = try store.time()
-            let end = to ?? now
+            // Up to now at the latest: the future has no events, and a running closure is not counted ahead.
+            let end = min(to ?? now, now)
             let start = from ?? end.adding(minutes: -30 * 24 * 60)
             guard start < end else { throw CLIError("--from muss vor --to liegen / --from must be before --to") }
             guard let format = StatisticsReport.Format(rawValue: format) else {

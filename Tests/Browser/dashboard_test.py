@@ -11,7 +11,8 @@ and checks:
   5. the server goes away: every page shows "Verbindung getrennt", reconnects by itself and resumes;
   6. keyboard use (focus reaches the controls and is visible) and axe-core finds no serious violations;
   7. the session end is shown, and a new token renews it in place before it ends;
-  8. the crew page (issue 13): the crew requests the Telenotarzt, the physician's console gets the offer, accepts,
+  8. the statistics page (issue 17): the Leitstelle's closures of the last 30 days with their reasons, SVG charts;
+  9. the crew page (issue 13): the crew requests the Telenotarzt, the physician's console gets the offer, accepts,
      connects and ends while the crew page follows; the crew finds the destination, announces, the hospital
      acknowledges and the crew sees it; offline, a command made meanwhile is sent once when the server is back;
      the crew page in the dark theme and at a phone's width (375 px), axe-core on both;
@@ -345,6 +346,24 @@ def main():
         leit.save_screenshot(os.path.join(SHOTS, "leitstelle-stand-um.png"))
         leit.find_element(By.ID, "asof-now").click()
         wait(leit, lambda d: not d.find_element(By.ID, "history-banner").is_displayed(), what="back to live")
+
+        step("Statistik: the Leitstelle's districts over the last 30 days — the Stroke Unit's closure with its reason, charts as SVG")
+        leit.get(server.base + "/ui/statistik.html")
+        row = f"#closures tr[data-hospital='{BERGEN}'][data-resource='stroke-unit']"
+        wait(leit, lambda d: d.find_elements(By.CSS_SELECTOR, row), what="the closures table")
+        assert "Personalmangel (1)" in leit.find_element(By.CSS_SELECTOR, row).text, leit.find_element(By.CSS_SELECTOR, row).text
+        assert leit.find_elements(By.CSS_SELECTOR, "#closed-chart svg.chart rect.bar"), "no bar chart of closed hours"
+        assert "Berechnet:" in text_of(leit, "#message")
+        wait(leit, lambda d: "CT-Wartung" in text_of(d, "#closures"), what="the closure of a minute ago (the period ends now)")
+        axe_check(leit, "statistik")
+        leit.execute_script("window.scrollTo(0, 0)")
+        leit.save_screenshot(os.path.join(SHOTS, "statistik.png"))
+        # A period backwards is refused on the page, before any request.
+        leit.execute_script("document.getElementById('from').value = '2030-01-02T00:00'; document.getElementById('to').value = '2030-01-01T00:00'")
+        leit.find_element(By.ID, "compute").click()
+        wait(leit, lambda d: "Beginn muss vor dem Ende" in text_of(d, "#message"), what="refusal of a backwards period")
+        leit.get(server.base + "/ui/leitstelle.html")
+        wait(leit, lambda d: text_of(d, "#live") == "Live", what="Leitstelle live again")
 
         step("session end: shown in the header; 10 minutes before, a new token of the same person renews it in place")
         assert "Sitzung bis" in text_of(leit, "#session-end"), text_of(leit, "#session-end")

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
+import LotseDomain
 import Testing
 
 /// `GET /v1/statistics`: the figures of the log for whoever may see them — an admin everything, a dispatcher its
@@ -14,7 +15,7 @@ import Testing
                                                   body: body(#"{"reason":"CT defekt","until":"2026-11-23T12:30:00Z"}"#))
             #expect(closed.status == .ok)
             f.clock.advance(minutes: 60)
-            let period = "from=2026-11-23T00:00:00Z&to=2026-11-23T12:00:00Z"
+            let period = "from=2026-11-23T00:00:00Z&to=2026-11-23T11:00:00Z"
             let all = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.admin))
             #expect(all.status == .ok && all.headers[.contentType] == "application/json", "\(all.text)")
             let totals = all.json["totals"] as? [String: Any]
@@ -24,8 +25,8 @@ import Testing
             let bergen = hospitals.first { $0["hospitalId"] as? String == "772096" }
             let stroke = (bergen?["closures"] as? [[String: Any]])?.first { $0["resource"] as? String == "stroke-unit" }
             #expect(stroke?["count"] as? Int == 1 && stroke?["stillClosed"] as? Int == 1, "\(String(describing: stroke))")
-            // Closed from 10:05 to the period's end at 12:00 (until 12:30 is after it).
-            #expect(abs((stroke?["hours"] as? Double ?? 0) - 1.9) < 0.051)
+            // Closed from 10:05 to the period's end at 11:00 (until 12:30 is after it).
+            #expect(abs((stroke?["hours"] as? Double ?? 0) - 0.9) < 0.051)
             #expect((stroke?["reasons"] as? [[String: Any]])?.first?["text"] as? String == "CT defekt")
 
             let own = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.hospital))
@@ -46,10 +47,15 @@ import Testing
             let md = try await client.execute(uri: "/v1/statistics?\(period)&format=md", method: .get, headers: f.headers(.admin))
             #expect(md.text.contains("| Sana-Krankenhaus Rügen") && md.text.contains("CT defekt (1)"))
 
-            let backwards = try await client.execute(uri: "/v1/statistics?from=2026-11-23T12:00:00Z&to=2026-11-23T00:00:00Z", method: .get, headers: f.headers(.admin))
+            let backwards = try await client.execute(uri: "/v1/statistics?from=2026-11-23T11:00:00Z&to=2026-11-23T00:00:00Z", method: .get, headers: f.headers(.admin))
             #expect(backwards.status == .unprocessableContent && backwards.json["field"] as? String == "from")
             let long = try await client.execute(uri: "/v1/statistics?from=2020-01-01T00:00:00Z&to=2026-11-23T00:00:00Z", method: .get, headers: f.headers(.admin))
             #expect(long.status == .unprocessableContent)
+            // A period ending in the future ends now: the running closure counts up to now, not ahead.
+            let ahead = try await client.execute(uri: "/v1/statistics?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z", method: .get, headers: f.headers(.admin))
+            #expect((ahead.json["to"] as? String).flatMap(Timestamp.init(iso8601:)) == f.clock.now())
+            let running = ((ahead.json["hospitals"] as? [[String: Any]])?.first { $0["hospitalId"] as? String == "772096" }?["closures"] as? [[String: Any]])?.first
+            #expect(abs((running?["hours"] as? Double ?? 0) - 1.0) < 0.051, "\(String(describing: running))")
             let badFormat = try await client.execute(uri: "/v1/statistics?format=pdf", method: .get, headers: f.headers(.admin))
             #expect(badFormat.status == .badRequest && badFormat.json["field"] as? String == "format")
         }

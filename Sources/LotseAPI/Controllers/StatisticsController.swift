@@ -21,7 +21,8 @@ struct StatisticsController: APIController {
                 let p = try context.requirePrincipal()
                 let values = QueryValues(request)
                 let now = clock.now()
-                let to = try values.value("to") { Timestamp(iso8601: $0) } ?? now
+                // Up to now at the latest: the future has no events, and a running closure is not counted ahead.
+                let to = min(try values.value("to") { Timestamp(iso8601: $0) } ?? now, now)
                 let from = try values.value("from") { Timestamp(iso8601: $0) } ?? to.adding(minutes: -30 * 24 * 60)
                 guard from < to else { throw Problem.unprocessable("„from“ muss vor „to“ liegen", field: "from") }
                 guard to.minutes(since: from) <= Self.maxDays * 24 * 60 else {

@@ -302,14 +302,16 @@ const renewal = {
 };
 
 /** The page header: navigation, who is signed in, when the session ends, sign-out. */
-export function header(current) {
+export function header(current, { live = true } = {}) {
   const s = session();
   const nav = el("nav", { "aria-label": "Seiten" },
-    ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"], ["rtw", "RTW"]].map(([p, label]) =>
+    ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"], ["rtw", "RTW"],
+      // The statistics are for those who may read them (administration, Leitstellen, hospitals).
+      ...(s && ["admin", "dispatcher", "hospital"].includes(s.role) ? [["statistik", "Statistik"]] : [])].map(([p, label]) =>
       el("a", { href: `/ui/${p}.html`, "aria-current": p === current ? "page" : null }, label)));
   const who = el("span", { class: "who" }, s ? `${ROLE[s.role] || s.role}: ${s.subject} (${s.scope.join(", ")}) ` : "",
     el("span", { id: "session-end" }), " ",
-    el("span", { id: "live", role: "status", "aria-live": "polite", class: "connecting" }, "Verbinde …"), " ",
+    live ? el("span", { id: "live", role: "status", "aria-live": "polite", class: "connecting" }, "Verbinde …") : null, " ",
     el("button", { type: "button", onclick: signOut }, "Abmelden"));
   document.body.prepend(el("header", { class: "top" }, el("h1", {}, "Lotse"), nav, who));
   if (s) {
