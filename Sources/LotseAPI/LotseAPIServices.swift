@@ -30,6 +30,8 @@ public final class LotseAPIServices: Sendable {
     public let revocations: TokenRevocationService
     /// Acknowledged alarms (escalated red announcements, Telenotarzt requests nobody took).
     public let alarms: AlarmService
+    /// The dispatch questions this node answered, per hour, until `DispatchUsageService` writes them.
+    public let dispatchUsage = DispatchUsageCounter()
     /// Which node runs the timers (one lease in the store; on one machine, this process).
     let timerLease: TimerLease
     private let rebuilt = Mutex(false)

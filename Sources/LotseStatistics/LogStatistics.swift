@@ -1,3 +1,4 @@
+import Foundation
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
@@ -21,6 +22,9 @@ public struct LogStatistics: Sendable {
     private var announcements: [AnnouncementID: AnnouncementFold] = [:]
     private var tna: TNAState
     private static let tnaCodec = TNAEventCodec()
+    /// Dispatch questions per hour of the day (German time), summed over the period; whether the log has counts at all.
+    private var dispatchByHour = [Int](repeating: 0, count: 24)
+    private var dispatchCounted = false
 
     public init(from: Timestamp, to: Timestamp, scope: StatisticsScope = .all, ttlMinutes: Double) {
         self.from = from
@@ -89,6 +93,13 @@ public struct LogStatistics: Sendable {
 
     /// Applies one stored event (events of other kinds are skipped). Events must come in log order.
     public mutating func apply(_ record: RecordedEvent, codec: LotseEventCodec = .standard) throws {
+        if record.stream.rawValue == DispatchQueriesCounted.stream {
+            guard record.type == DispatchQueriesCounted.eventType else { return }
+            let e = try JSONDecoder().decode(DispatchQueriesCounted.self, from: record.payload)
+            dispatchCounted = true
+            if inPeriod(e.hourStart) { dispatchByHour[GermanTime.components(e.hourStart).hour] += e.queries }
+            return
+        }
         if record.stream == TNADispatchAggregate.stream {
             guard scope.includesTelenotarzt, let e = try Self.tnaCodec.decode(record) else { return }
             TNADispatchAggregate.apply(&tna, e)
@@ -251,8 +262,17 @@ public struct LogStatistics: Sendable {
             from: from, to: to, scope: scopeText, statusTTLHours: ttlMinutes / 60, hospitals: out,
             totals: .init(closures: totals.closures, closedHours: (totals.hours * 10).rounded() / 10, announced: totals.announced,
                           escalated: totals.escalated, overrides: totals.overrides, handovers: totals.handovers),
-            telenotarzt: telenotarzt, dispatchQueriesPerHour: nil,
-            notes: ["Dispatch-Anfragen sind Lesezugriffe und stehen nicht im Protokoll: keine Zahl je Stunde."])
+            telenotarzt: telenotarzt, dispatchQueriesPerHour: dispatchFigures, notes: notes)
+    }
+
+    /// The questions per hour of the day for the whole network (they are counted per node, not per district or
+    /// hospital); nil where there is no such figure.
+    private var dispatchFigures: [Int]? { scope == .all && dispatchCounted ? dispatchByHour : nil }
+
+    private var notes: [String] {
+        if scope != .all { return ["Dispatch-Anfragen werden je Knoten gezählt, nicht je Kreis oder Klinik: nur in der Gesamtstatistik."] }
+        if !dispatchCounted { return ["Dispatch-Anfragen: dieses Protokoll enthält keine Zählung (vor der Zählung geschrieben)."] }
+        return ["Dispatch-Anfragen je Stunde des Tages (deutsche Zeit), im Zeitraum summiert; je Knoten stündlich ins Protokoll geschrieben."]
     }
 
     static func counts(_ d: [String: Int]) -> [StatisticsReport.Count] {

@@ -71,6 +71,10 @@ extension StatisticsReport {
                       "|---|---|---|---|---|---|---|---|---|---|",
                       "| \(t.requested) | \(t.ended) | \(t.cancelled) | \(t.escalated) | \(t.stillOpen) | \(t.offersMissed) | \(t.backupAlerts) | \(t.leitstelleAlerts) | \(Self.quantiles(t.requestToOfferSeconds, "s")) | \(Self.quantiles(t.requestToConnectedSeconds, "s")) |"]
         }
+        if let perHour = dispatchQueriesPerHour {
+            lines += ["", "## Dispatch-Anfragen je Stunde des Tages", "", "| " + (0..<24).map { "\($0) Uhr" }.joined(separator: " | ") + " | Summe |",
+                      "|" + String(repeating: "---|", count: 25), "| " + perHour.map(String.init).joined(separator: " | ") + " | \(perHour.reduce(0, +)) |"]
+        }
         lines += [""] + notes.map { "*\($0)*" }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -116,6 +120,7 @@ extension StatisticsReport {
                 rows.append(["telenotarzt", "", "", "", figure, String(value)])
             }
         }
+        for (hour, n) in (dispatchQueriesPerHour ?? []).enumerated() { rows.append(["dispatchQueries", "", "", "", "hour\(hour)", String(n)]) }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 

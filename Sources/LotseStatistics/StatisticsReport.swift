@@ -13,7 +13,8 @@ public struct StatisticsReport: Sendable, Codable, Equatable {
     public let totals: Totals
     /// nil for one hospital's report (Telenotarzt figures belong to crews and physicians).
     public let telenotarzt: Telenotarzt?
-    /// Dispatch questions are reads and are not written to the log: no figure (never a made-up one).
+    /// Dispatch questions per hour of the day (0–23, German time), summed over the period — from the counts each node
+    /// writes hourly (`DispatchQueriesCounted`); nil for a district's or hospital's report and for a log without counts.
     public let dispatchQueriesPerHour: [Int]?
     public let notes: [String]
 

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LotseAPI
+import LotseEventStore
+import Logging
 import LotseDomain
 import Testing
 
@@ -58,6 +60,37 @@ import Testing
             #expect(abs((running?["hours"] as? Double ?? 0) - 1.0) < 0.051, "\(String(describing: running))")
             let badFormat = try await client.execute(uri: "/v1/statistics?format=pdf", method: .get, headers: f.headers(.admin))
             #expect(badFormat.status == .badRequest && badFormat.json["field"] as? String == "format")
+        }
+    }
+
+    @Test func dispatchQuestionsAreCountedPerHourAndWrittenByTheNode() async throws {
+        let f = try await APIFixture.make()
+        try await f.run { client in
+            let ask = "/v1/dispatch?pzc=421701&lat=54.63&lon=13.22"
+            for _ in 0..<3 { #expect(try await client.execute(uri: ask, method: .get, headers: f.headers(.dispatcher)).status == .ok) }
+            f.clock.advance(minutes: 60)
+            #expect(try await client.execute(uri: ask, method: .get, headers: f.headers(.crew)).status == .ok)
+            // A refused question is no answered one.
+            #expect(try await client.execute(uri: "/v1/dispatch?pzc=4217&lat=54.63&lon=13.22", method: .get, headers: f.headers(.crew)).status != .ok)
+            let clock = f.clock
+            let service = DispatchUsageService(counter: f.api.dispatchUsage, store: f.store, node: "node-a", now: { clock.now() },
+                                               logger: Logger(label: "test"))
+            await service.flush(all: false)  // the hour that is over: 3 questions at 10:05
+            var written = try await f.store.readStream(StreamID(DispatchQueriesCounted.stream), after: 0)
+            #expect(written.count == 1)
+            await service.flush(all: true)  // shutting down: the running hour's 1 as well
+            written = try await f.store.readStream(StreamID(DispatchQueriesCounted.stream), after: 0)
+            let counts = try written.map { try JSONDecoder().decode(DispatchQueriesCounted.self, from: $0.payload) }
+            #expect(counts.map(\.queries) == [3, 1] && counts.map(\.hourStart) == [Timestamp(iso8601: "2026-11-23T10:00:00Z")!, Timestamp(iso8601: "2026-11-23T11:00:00Z")!])
+            #expect(counts.allSatisfy { $0.node == "node-a" })
+
+            let period = "from=2026-11-23T00:00:00Z&to=2026-11-23T12:00:00Z"
+            let all = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.admin))
+            let perHour = all.json["dispatchQueriesPerHour"] as? [Int] ?? []
+            // German time: 10:00 UTC is 11 Uhr, 11:00 UTC is 12 Uhr.
+            #expect(perHour.count == 24 && perHour[11] == 3 && perHour[12] == 1 && perHour.reduce(0, +) == 4, "\(perHour)")
+            let district = try await client.execute(uri: "/v1/statistics?\(period)", method: .get, headers: f.headers(.dispatcher))
+            #expect(district.json["dispatchQueriesPerHour"] is NSNull || district.json["dispatchQueriesPerHour"] == nil)
         }
     }
 }

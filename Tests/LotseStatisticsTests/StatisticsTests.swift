@@ -209,4 +209,29 @@ import Testing
         let closureRows = csv.split(separator: "\r\n").filter { $0.hasPrefix("closures,") && $0.contains(",count,") }
         #expect(closureRows.compactMap { Int($0.split(separator: ",").last!) }.reduce(0, +) == report.totals.closures)
     }
+
+    @Test func dispatchQuestionsPerHourOfTheDay() async throws {
+        let store = InMemoryEventStore()
+        let meta = Data(#"{"command":"RecordDispatchQueries","correlationId":"t","principal":"system:lotse"}"#.utf8)
+        var rng = Rng(state: 42)
+        var expected = [Int](repeating: 0, count: 24)
+        let from = t0.adding(minutes: 24 * 60), to = t0.adding(minutes: 3 * 24 * 60)
+        for h in 0..<(4 * 24) {
+            let hour = t0.adding(minutes: Double(h * 60))
+            for node in ["a", "b"] where Bool.random(using: &rng) {
+                let n = Int.random(in: 1...50, using: &rng)
+                let e = DispatchQueriesCounted(hourStart: hour, queries: n, node: node, occurredAt: hour.adding(minutes: 60))
+                _ = try await store.append([EventData(type: DispatchQueriesCounted.eventType, schemaVersion: 1, payload: try JSONEncoder().encode(e), metadata: meta)],
+                                           to: StreamID(DispatchQueriesCounted.stream), expectedVersion: .any, idempotencyKey: nil)
+                if hour >= from && hour < to { expected[GermanTime.components(hour).hour] += n }
+            }
+        }
+        let all = try await LogStatistics.compute(from: from, to: to, scope: .all, ttlMinutes: ttl, store: store)
+        #expect(all.dispatchQueriesPerHour == expected && expected.reduce(0, +) > 0)
+        let district = try await LogStatistics.compute(from: from, to: to, scope: .districts([DistrictID("A")]), ttlMinutes: ttl, store: store)
+        #expect(district.dispatchQueriesPerHour == nil)
+        // A log without counts has no figure (not a row of zeros).
+        let none = try await fold(history(seed: 3), from: from, to: to)
+        #expect(none.dispatchQueriesPerHour == nil && none.notes.contains { $0.contains("keine Zählung") })
+    }
 }

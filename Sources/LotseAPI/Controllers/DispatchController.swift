@@ -11,6 +11,7 @@ struct DispatchController: APIController {
     let projector: CapacityProjector
     let ranking: DispatchRanking
     let clock: any LotseClock
+    let usage: DispatchUsageCounter
     static let parameters: Set<String> = ["lat", "lon", "pzc", "rmi", "urgency", "age", "district", "limit", "minPosition"]
 
     var routes: [APIRoute] {
@@ -22,6 +23,7 @@ struct DispatchController: APIController {
                 let now = clock.now()
                 // Score inside the index lock, explain outside it.
                 let answer = ranking.format(try projector.withIndex { try ranking.score(q, in: $0, at: now) }, at: now)
+                usage.count(at: now)
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer.withJSON { ByteBuffer(bytes: $0) }))
             },
         ]

@@ -98,6 +98,9 @@ function render(r) {
   ].map(([k, v]) => ({ cells: [k, String(v)] })), "") : el("p", { class: "muted" }, "Nicht in der Statistik einer Klinik."));
   const scope = r.scope === "all" ? "alle Kliniken" : r.scope.startsWith("districts: ") ? "Kliniken der Kreise " + r.scope.slice(11)
     : r.scope.startsWith("hospital: ") ? "Klinik " + r.scope.slice(10) : r.scope;
+  $("dispatch-chart").replaceChildren(r.dispatchQueriesPerHour
+    ? barChart(r.dispatchQueriesPerHour.map((n, h) => ({ name: `${h} Uhr`, value: n })), { unit: "", label: "Dispatch-Anfragen je Stunde des Tages, im Zeitraum summiert" })
+    : el("p", { class: "muted" }, "Keine Zählung für diesen Umfang."));
   $("notes").textContent = `Umfang: ${scope}, bis ${new Date(r.to).toLocaleString("de-DE", { timeZone: "Europe/Berlin" })}. Ein Status gilt nach ${num(r.statusTTLHours)} h ohne Meldung als unbekannt. ` + r.notes.join(" ");
 }
 
