@@ -56,7 +56,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         selectIdempotency = try connection.prepare(
             "SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
         insertEvent = try connection.prepare(
-            "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            SQLiteSchema.insertEvent)
         insertIdempotency = try connection.prepare(
             "INSERT INTO idempotency(key, stream_id, stream_version, first_position, last_position) VALUES (?, ?, ?, ?, ?)")
         let t = Thread { [self] in run() }
@@ -151,14 +151,8 @@ final class GroupCommitWriter: @unchecked Sendable {
             let plan = AppendPlan(batch.map(\.request), head: head, versions: current, storedKeys: stored, previousHash: knownHash)
             for (e, hash) in zip(plan.events, plan.hashes) {
                 insertEvent.reset()
-                insertEvent.bind(1, e.position)
-                insertEvent.bind(2, e.stream.rawValue)
-                insertEvent.bind(3, e.streamVersion)
-                insertEvent.bind(4, e.type)
-                insertEvent.bind(5, Int64(e.schemaVersion))
-                insertEvent.bind(6, e.payload)
-                insertEvent.bind(7, e.metadata)
-                insertEvent.bind(8, hash)
+                insertEvent.bindEvent(position: e.position, stream: e.stream.rawValue, streamVersion: e.streamVersion, type: e.type,
+                                      schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata, hash: hash)
                 try insertEvent.step()
             }
             for k in plan.keys {

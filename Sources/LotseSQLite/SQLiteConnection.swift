@@ -85,6 +85,19 @@ final class Statement {
         }
     }
 
+    /// Binds an event as stored (the columns of the events table in their order: position, stream, version, type,
+    /// schema version, payload, metadata, hash) — the one place an event row is written.
+    func bindEvent(position: Int64, stream: String, streamVersion: Int64, type: String, schemaVersion: Int, payload: Data, metadata: Data, hash: Data) {
+        bind(1, position)
+        bind(2, stream)
+        bind(3, streamVersion)
+        bind(4, type)
+        bind(5, Int64(schemaVersion))
+        bind(6, payload)
+        bind(7, metadata)
+        bind(8, hash)
+    }
+
     /// Steps once: true when a row is available, false when done.
     @discardableResult
     func step() throws -> Bool {

@@ -20,7 +20,7 @@ public enum SQLiteLogCopy {
         try c.exec("PRAGMA journal_mode = WAL")
         try c.exec("PRAGMA synchronous = FULL")
         let insert = try c.prepare(
-            "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            SQLiteSchema.insertEvent)
         var hash = EventChain.genesis
         var after: Int64 = 0
         while true {
@@ -34,14 +34,8 @@ public enum SQLiteLogCopy {
                     }
                     hash = EventChain.link(hash, e)
                     insert.reset()
-                    insert.bind(1, e.position)
-                    insert.bind(2, e.stream.rawValue)
-                    insert.bind(3, e.streamVersion)
-                    insert.bind(4, e.type)
-                    insert.bind(5, Int64(e.schemaVersion))
-                    insert.bind(6, e.payload)
-                    insert.bind(7, e.metadata)
-                    insert.bind(8, hash)
+                    insert.bindEvent(position: e.position, stream: e.stream.rawValue, streamVersion: e.streamVersion, type: e.type,
+                                     schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata, hash: hash)
                     try insert.step()
                     after = e.position
                 }

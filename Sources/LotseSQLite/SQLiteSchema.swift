@@ -1,5 +1,8 @@
 /// The schema of the SQLite event store. Append-only is enforced by triggers, not by convention.
 enum SQLiteSchema {
+    /// The one statement that writes an event row (`Statement.bindEvent` binds it).
+    static let insertEvent =
+        "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     static let statements = [
         """
         CREATE TABLE IF NOT EXISTS events (

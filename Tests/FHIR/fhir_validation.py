@@ -14,7 +14,6 @@ import datetime
 import os
 import re
 import sys
-import time
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -120,11 +119,7 @@ def main():
     try:
         token = server.tokens["dispatcher"]
         hospital = server.tokens["hospital"]
-        # A whole second after the start (the time is written to the second: the demo's registrations are before it),
-        # and a second before the changes below.
-        time.sleep(1.1)
-        before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        time.sleep(1.1)
+        before = server.moment_between()
         step("a closure with a reason and a bed report, so every kind of status is exported")
         site = "772096"
         until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -91,11 +90,7 @@ def main():
     try:
         token = server.tokens["dispatcher"]
         hospital = server.tokens["hospital"]
-        # A whole second after the start (the time is written to the second: the demo's registrations are before it),
-        # and a second before the changes below.
-        time.sleep(1.1)
-        before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        time.sleep(1.1)
+        before = server.moment_between()
         step("a closure with a reason (and characters XML must escape) and a bed report")
         until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
         server.call("PUT", "/v1/hospitals/772096/resources/stroke-unit/closure", hospital, {"reason": "CT & MRT <defekt>", "until": until})

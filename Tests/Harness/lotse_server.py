@@ -99,6 +99,14 @@ class Server:
         with urllib.request.urlopen(req, timeout=10, context=self.tls) as r:
             return json.loads(r.read() or b"null")
 
+    def moment_between(self):
+        """A moment (ISO 8601, to the second) after the demo's start and before what the caller does next: a whole
+        second after now (the time is written to the second), then another second passes."""
+        time.sleep(1.1)
+        moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        time.sleep(1.1)
+        return moment
+
     def fetch(self, path, token):
         """(status, content type, parsed JSON) of a GET, errors included."""
         req = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {token}"})

@@ -30,17 +30,11 @@ struct BoardController: APIController {
         [
             APIRoute(.get, "/v1/board", roles: Role.everyone, query: ["district", "asOf", "minPosition"]) { request, context in
                 let district = try request.query("district") { $0.isEmpty ? nil : DistrictID($0) }
-                let asOf = try request.query("asOf") { Timestamp(iso8601: $0) }
+                let asOf = try request.asOf()
                 try await projector.awaitPosition(try request.minPosition())
                 let now = clock.now()
                 let ttl = ttlMinutes
-                let index: CapacityIndex
-                if let asOf {
-                    guard asOf <= now else { throw Problem.unprocessable("„asOf“ liegt in der Zukunft", field: "asOf") }
-                    index = try await projector.index(asOf: asOf)
-                } else {
-                    index = projector.snapshot
-                }
+                let index = try await projector.index(asOf: asOf, now: now)
                 let at = asOf ?? now
                 let views = index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
                     .sorted { $0.element.id < $1.element.id }

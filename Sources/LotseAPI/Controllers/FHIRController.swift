@@ -70,15 +70,9 @@ struct FHIRController: APIController {
                                      index: index, at: now)
             },
             APIRoute(.get, "/v1/fhir/Bundle", roles: Role.everyone, query: ["asOf"]) { request, _ in
-                let asOf = try request.query("asOf") { Timestamp(iso8601: $0) }
+                let asOf = try request.asOf()
                 let now = clock.now()
-                let index: CapacityIndex
-                if let asOf {
-                    guard asOf <= now else { throw Problem.unprocessable("„asOf“ liegt in der Zukunft", field: "asOf") }
-                    index = try await projector.index(asOf: asOf)
-                } else {
-                    index = projector.snapshot
-                }
+                let index = try await projector.index(asOf: asOf, now: now)
                 return try fhir(export.collection(index, at: asOf ?? now))
             },
         ]

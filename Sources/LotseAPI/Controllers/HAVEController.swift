@@ -15,15 +15,9 @@ struct HAVEController: APIController {
     var routes: [APIRoute] {
         [
             APIRoute(.get, "/v1/export/have", roles: Role.everyone, query: ["asOf"]) { request, _ in
-                let asOf = try request.query("asOf") { Timestamp(iso8601: $0) }
+                let asOf = try request.asOf()
                 let now = clock.now()
-                let index: CapacityIndex
-                if let asOf {
-                    guard asOf <= now else { throw Problem.unprocessable("„asOf“ liegt in der Zukunft", field: "asOf") }
-                    index = try await projector.index(asOf: asOf)
-                } else {
-                    index = projector.snapshot
-                }
+                let index = try await projector.index(asOf: asOf, now: now)
                 // A HAVE document holds one facility at least: before any site was registered there is none to send.
                 guard !index.hospitals.isEmpty else { throw Problem.notFound("Zu diesem Zeitpunkt ist keine Klinik registriert") }
                 return Response(status: .ok, headers: [.contentType: HAVEExport.mediaType],
