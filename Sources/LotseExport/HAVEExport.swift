@@ -141,15 +141,20 @@ public struct HAVEExport: Sendable {
             }
             if let beds = h.beds, !beds.counts.isEmpty {
                 listed = true
+                // A bed report older than the TTL is unknown, as a status is: not available, no capacity claimed.
+                let stale = now.minutes(since: beds.reportedAt) > ttlMinutes
                 serviceList(&w, Self.bedTaxonomy, "Lotse: Bettenkategorien (DIVI)") { w in
                     for (category, count) in beds.counts.sorted(by: { $0.key < $1.key }) {
                         w.element("have:serviceListItem") { w in
                             w.leaf("have:serviceTaxonomyKeyValue", category.rawValue)
                             w.leaf("have:serviceName", category.germanLabel)
                             w.element("have:serviceStatus") { w in
-                                w.leaf("have:isAvailable", count.free > 0 ? "true" : "false")
-                                w.leaf("have:comment", "gemeldet \(GermanTime.dateTime(beds.reportedAt))", [("have:language", "de")])
+                                w.leaf("have:isAvailable", !stale && count.free > 0 ? "true" : "false")
+                                w.leaf("have:comment", stale
+                                    ? "unbekannt: letzte Meldung \(GermanTime.dateTime(beds.reportedAt)) ist älter als \(Int((ttlMinutes / 60).rounded())) h"
+                                    : "gemeldet \(GermanTime.dateTime(beds.reportedAt))", [("have:language", "de")])
                             }
+                            guard !stale else { return }
                             w.element("have:serviceBedCapacity") { w in
                                 w.leaf("have:availableCount", String(count.free))
                                 w.leaf("have:baselineCount", String(count.operable))

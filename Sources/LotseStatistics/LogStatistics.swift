@@ -4,7 +4,7 @@ import LotseDomain
 import LotseEventStore
 import LotseTelenotarzt
 
-/// The statistics of one period, folded from the log: every event up to the period's end is applied in log order
+/// The statistics of one period, folded from the whole log: every event before the period's end is applied in log order
 /// (what happened before the period — a closure still running, the last report of a resource — shapes what is
 /// inside it), counts and durations are taken inside [from, to).
 ///
@@ -42,6 +42,9 @@ public struct LogStatistics: Sendable {
         var unknownSeconds: Double = 0
         /// Seconds the resource was in the profile inside the period.
         var observedSeconds: Double = 0
+        /// Whether the resource is in the hospital's profile now (out of it, time is not measured; its condition stays,
+        /// as in the domain, where a profile change replaces only the profile).
+        var inProfile = true
         /// The closure running now, when it began in the period (its outcome is counted).
         var counted: (until: Timestamp, reopened: Bool)? = nil
         var closures = 0, expired = 0, reopened = 0, replaced = 0
@@ -76,6 +79,8 @@ public struct LogStatistics: Sendable {
 
     /// Measures the stretch [r.since, t) of the condition that held, then lets `t` begin the next.
     private func measure(_ r: inout ResourceFold, until t: Timestamp) {
+        defer { r.since = t }
+        guard r.inProfile else { return }
         let ttl = Int64(ttlMinutes * 60_000)
         r.observedSeconds += overlap(r.since, t)
         switch r.condition {
@@ -88,7 +93,6 @@ public struct LogStatistics: Sendable {
             // After `until` the closure has reopened by itself (available since `until`), unknown after the TTL.
             r.unknownSeconds += overlap(max(r.since, Timestamp(millis: until.millis + ttl)), t)
         }
-        r.since = t
     }
 
     /// Applies one stored event (events of other kinds are skipped). Events must come in log order.
@@ -101,7 +105,8 @@ public struct LogStatistics: Sendable {
             return
         }
         if record.stream == TNADispatchAggregate.stream {
-            guard scope.includesTelenotarzt, let e = try Self.tnaCodec.decode(record) else { return }
+            // Up to the period's end: the figures are the period's, not today's.
+            guard scope.includesTelenotarzt, let e = try Self.tnaCodec.decode(record), e.at < to else { return }
             TNADispatchAggregate.apply(&tna, e)
             return
         }
@@ -113,6 +118,7 @@ public struct LogStatistics: Sendable {
     }
 
     mutating func apply(_ event: HospitalEvent) {
+        // A capacity event after the period changes nothing inside it.
         let t = event.occurredAt
         guard t < to else { return }
         switch event {
@@ -123,10 +129,11 @@ public struct LogStatistics: Sendable {
             hospitals[e.hospitalId] = h
         case let .profileChanged(e):
             guard var h = hospitals[e.hospitalId] else { return }
-            for k in e.profile.keys where h.resources[k] == nil { h.resources[k] = ResourceFold(since: t) }
-            for k in h.resources.keys where !e.profile.contains(k) {
-                measure(&h.resources[k]!, until: t)
-                h.resources[k]!.condition = .notReported
+            for k in Set(h.resources.keys).union(e.profile.keys) {
+                var r = h.resources[k] ?? ResourceFold(since: t)
+                measure(&r, until: t)
+                r.inProfile = e.profile.contains(k)
+                h.resources[k] = r
             }
             hospitals[e.hospitalId] = h
         case let .statusReported(e):
@@ -167,12 +174,19 @@ public struct LogStatistics: Sendable {
 
     mutating func apply(_ event: AnnouncementEvent) {
         let t = event.occurredAt
-        guard t < to else { return }
         let header = event.header
+        // A hand-over counts in the period of its time, which may be reported later (backdated); everything else
+        // after the period changes nothing inside it.
+        switch event {
+        case .arrived, .handedOver: break
+        default: guard t < to else { return }
+        }
         switch event {
         case let .announced(e):
-            // Announcements count for the receiving hospital, when it is in the scope.
+            // Announcements count for the receiving hospital, when it is in the scope — for a Leitstelle only its own
+            // districts' announcements (what it may see one by one, `maySee`).
             guard hospitals[header.hospitalId] != nil else { return }
+            if case let .districts(ds) = scope, !ds.contains(header.district) { return }
             let counted = inPeriod(t)
             announcements[header.announcementId] = AnnouncementFold(hospital: header.hospitalId, announcedAt: t, inPeriod: counted)
             guard counted else { return }
@@ -189,10 +203,10 @@ public struct LogStatistics: Sendable {
             hospitals[a.hospital]!.acknowledged += 1
             hospitals[a.hospital]!.ackMinutes.append(t.minutes(since: a.announcedAt))
         case let .arrived(e):
-            guard let handover = e.handoverAt, inPeriod(handover), hospitals[header.hospitalId] != nil else { return }
+            guard let handover = e.handoverAt, inPeriod(handover), counts(header) else { return }
             hospitals[header.hospitalId]!.offloadMinutes.append(handover.minutes(since: e.arrivedAt))
         case let .handedOver(e):
-            guard inPeriod(e.handoverAt), hospitals[header.hospitalId] != nil else { return }
+            guard inPeriod(e.handoverAt), counts(header) else { return }
             hospitals[header.hospitalId]!.offloadMinutes.append(e.offloadMinutes)
         case .cancelled:
             guard var a = announcements[header.announcementId], !a.cancelled else { return }
@@ -200,9 +214,17 @@ public struct LogStatistics: Sendable {
             announcements[header.announcementId] = a
             if a.inPeriod, !a.acknowledged, hospitals[a.hospital] != nil { hospitals[a.hospital]!.cancelledBeforeAck += 1 }
         case .escalated:
-            guard inPeriod(t), hospitals[header.hospitalId] != nil else { return }
+            guard inPeriod(t), counts(header) else { return }
             hospitals[header.hospitalId]!.escalated += 1
         }
+    }
+
+    /// Whether an announcement's events count here: its hospital is in the scope (and, for a Leitstelle, the
+    /// announcement is of one of its districts).
+    private func counts(_ header: AnnouncementHeader) -> Bool {
+        guard hospitals[header.hospitalId] != nil else { return false }
+        if case let .districts(ds) = scope { return ds.contains(header.district) }
+        return true
     }
 
     /// The report: the stretches still open are measured up to the period's end.
@@ -279,7 +301,7 @@ public struct LogStatistics: Sendable {
         d.map { StatisticsReport.Count(text: $0.key, count: $0.value) }.sorted { ($0.count, $1.text) > ($1.count, $0.text) }
     }
 
-    /// Reads the log from its start up to the period's end in pages and folds it.
+    /// Reads the whole log in pages and folds it (a hand-over reported after the period's end may belong to it).
     public static func compute(from: Timestamp, to: Timestamp, scope: StatisticsScope, ttlMinutes: Double, store: any EventStore,
                                progress: ((Int64) -> Void)? = nil) async throws -> StatisticsReport {
         var fold = LogStatistics(from: from, to: to, scope: scope, ttlMinutes: ttlMinutes)

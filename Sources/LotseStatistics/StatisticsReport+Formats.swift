@@ -44,13 +44,13 @@ extension StatisticsReport {
         for h in hospitals {
             for c in h.closures {
                 let reasons = c.reasons.map { "\($0.text) (\($0.count))" }.joined(separator: "; ")
-                lines.append("| \(h.name) | \(c.label) | \(c.count) | \(Self.number(c.hours)) | \(c.expired) | \(c.reopened) | \(c.replaced) | \(c.stillClosed) | \(Self.cell(reasons)) |")
+                lines.append("| \(Self.cell(h.name)) | \(c.label) | \(c.count) | \(Self.number(c.hours)) | \(c.expired) | \(c.reopened) | \(c.replaced) | \(c.stillClosed) | \(Self.cell(reasons)) |")
             }
         }
         lines += ["", "## Datenalter: Anteil der Stunden mit Status „unbekannt“", "", "| Klinik | Ressource | Anteil |", "|---|---|---|"]
         for h in hospitals {
             for u in h.unknownShare where u.share > 0 {
-                lines.append("| \(h.name) | \(u.label) | \(Self.number((u.share * 1000).rounded() / 10)) % |")
+                lines.append("| \(Self.cell(h.name)) | \(u.label) | \(Self.number((u.share * 1000).rounded() / 10)) % |")
             }
         }
         lines += ["", "## Voranmeldungen", "",
@@ -59,11 +59,11 @@ extension StatisticsReport {
         for h in hospitals where h.announcements.announced > 0 {
             let a = h.announcements
             let reasons = a.overrideReasons.map { "\($0.text) (\($0.count))" }.joined(separator: "; ")
-            lines.append("| \(h.name) | \(a.announced) | \(a.acknowledged) | \(Self.quantiles(a.acknowledgementMinutes, "min")) | \(a.unacknowledged) | \(a.cancelledBeforeAcknowledgement) | \(a.escalated) | \(a.overrides) | \(Self.cell(reasons)) |")
+            lines.append("| \(Self.cell(h.name)) | \(a.announced) | \(a.acknowledged) | \(Self.quantiles(a.acknowledgementMinutes, "min")) | \(a.unacknowledged) | \(a.cancelledBeforeAcknowledgement) | \(a.escalated) | \(a.overrides) | \(Self.cell(reasons)) |")
         }
         lines += ["", "## Übergabezeit (Ankunft → Übergabe)", "", "| Klinik | Übergaben | Dauer |", "|---|---|---|"]
         for h in hospitals where h.offload.handovers > 0 {
-            lines.append("| \(h.name) | \(h.offload.handovers) | \(Self.quantiles(h.offload.minutes, "min")) |")
+            lines.append("| \(Self.cell(h.name)) | \(h.offload.handovers) | \(Self.quantiles(h.offload.minutes, "min")) |")
         }
         if let t = telenotarzt {
             lines += ["", "## Telenotarzt", "",
@@ -126,7 +126,10 @@ extension StatisticsReport {
 
     static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    /// A field as RFC 4180 writes it; free text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab,
+    /// carriage return first) gets a `'` in front, so opening the file runs nothing.
+    static func csvField(_ raw: String) -> String {
+        let s = raw.first.map { "=+-@\t\r".contains($0) } == true && Double(raw) == nil ? "'" + raw : raw
+        return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -54,6 +54,17 @@ public enum TNAEvent: Sendable, Hashable, Codable {
 
 extension TNAEvent {
     /// The consultation the event is about (nil for a physician's own events).
+    /// When it happened.
+    public var at: Timestamp {
+        switch self {
+        case let .physicianSignedOn(_, _, _, t), let .physicianPaused(_, t), let .physicianResumed(_, t), let .physicianSignedOff(_, t),
+             let .requested(_, t), let .offered(_, _, _, t), let .offerMissed(_, _, t), let .offerDeclined(_, _, t), let .accepted(_, _, t),
+             let .connected(_, t), let .ended(_, _, _, t), let .cancelled(_, _, t), let .escalated(_, t), let .requeued(_, _, t),
+             let .backupAlerted(_, t), let .leitstelleAlerted(_, t):
+            t
+        }
+    }
+
     public var consultationId: ConsultationID? {
         switch self {
         case let .requested(r, _): r.id

@@ -33,6 +33,7 @@ import Testing
                 hospitalId: id, name: "Klinik \(i)", position: GeoPoint(lat: 54, lon: 12 + Double(i))!, district: DistrictID(i == 2 ? "B" : "A"),
                 notfallstufe: 2, kinderNotfallstufe: 0, profile: ResourceSet(keys), occurredAt: t0.adding(minutes: Double(i * 7))))))
         }
+        var profiles = Dictionary(uniqueKeysWithValues: ids.map { ($0, Set(keys)) })
         var minute: Double = 30
         var closed: [String: Timestamp] = [:]
         var announced: [(AnnouncementHeader, Bool)] = []
@@ -50,7 +51,12 @@ import Testing
                     continue
                 }
             }
-            switch Int.random(in: 0..<10, using: &rng) {
+            switch Int.random(in: 0..<11, using: &rng) {
+            case 10:
+                // A profile change: the resource leaves the profile (its time is not measured) or comes back.
+                if profiles[id]!.contains(k) { profiles[id]!.remove(k) } else { profiles[id]!.insert(k) }
+                events.append(.hospital(.profileChanged(HospitalProfileChanged(
+                    hospitalId: id, profile: ResourceSet(profiles[id]!), notfallstufe: 2, kinderNotfallstufe: 0, occurredAt: at))))
             case 0, 1:
                 let until = at.adding(minutes: Double(Int.random(in: 20...600, using: &rng)))
                 closed[slot] = until
@@ -233,5 +239,38 @@ import Testing
         // A log without counts has no figure (not a row of zeros).
         let none = try await fold(history(seed: 3), from: from, to: to)
         #expect(none.dispatchQueriesPerHour == nil && none.notes.contains { $0.contains("keine Zählung") })
+    }
+
+    @Test func aLeitstelleCountsItsOwnAnnouncementsAndLateReportsCountByTheirTime() async throws {
+        let id = HospitalID("772096")!
+        let from = t0, to = t0.adding(minutes: 24 * 60)
+        let reg: LotseEvent = .hospital(.registered(HospitalRegistered(
+            hospitalId: id, name: "Bergen", position: GeoPoint(lat: 54.4, lon: 13.4)!, district: DistrictID("A"), notfallstufe: 2,
+            kinderNotfallstufe: 0, profile: ResourceSet(keys), occurredAt: t0)))
+        func announce(_ n: Int, district: String, at: Timestamp) -> (AnnouncementHeader, LotseEvent) {
+            let h = AnnouncementHeader(announcementId: AnnouncementID("A-\(n)")!, hospitalId: id, district: DistrictID(district), unit: "RTW-\(n)")
+            return (h, .announcement(.announced(PatientAnnounced(header: h, pzc: "421701", urgency: .red, flags: [], eta: at.adding(minutes: 20),
+                                                               bedCategory: .normal, overrideReason: "Grund \(district)", overriddenResources: [.ct],
+                                                               announcedBy: "dispatcher:x", occurredAt: at))))
+        }
+        let (own, ownEvent) = announce(1, district: "A", at: t0.adding(minutes: 60))
+        let (_, otherEvent) = announce(2, district: "B", at: t0.adding(minutes: 70))
+        // Handed over at 23:50, reported after midnight (the next day's log): it belongs to this day.
+        let late: LotseEvent = .announcement(.handedOver(PatientHandedOver(
+            header: own, handoverAt: to.adding(minutes: -10), offloadMinutes: 25, occurredAt: to.adding(minutes: 15))))
+        let events = [reg, ownEvent, otherEvent, late]
+        let leitstelle = try await fold(events, from: from, to: to, scope: .districts([DistrictID("A")]))
+        let a = try #require(leitstelle.hospitals.first).announcements
+        #expect(a.announced == 1 && a.overrideReasons.map(\.text) == ["Grund A"])
+        #expect(leitstelle.hospitals.first?.offload.handovers == 1)
+        let all = try await fold(events, from: from, to: to)
+        #expect(all.hospitals.first?.announcements.announced == 2 && all.totals.handovers == 1)
+        let nextDay = try await fold(events, from: to, to: to.adding(minutes: 24 * 60))
+        #expect(nextDay.totals.handovers == 0)
+    }
+
+    @Test func csvNeutralisesFormulas() {
+        #expect(StatisticsReport.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(StatisticsReport.csvField("@SUM(A1)") == "'@SUM(A1)" && StatisticsReport.csvField("-3") == "-3" && StatisticsReport.csvField("OP voll") == "OP voll")
     }
 }

@@ -12,7 +12,7 @@ struct StatisticsController: APIController {
     let store: any EventStore
     let clock: any LotseClock
     let ttlMinutes: Double
-    /// The longest period one request may fold (the log is read from its start to the period's end).
+    /// The longest period one request may ask for (the whole log is read for any period).
     static let maxDays = 400.0
 
     var routes: [APIRoute] {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import LotseApplication
 import LotseDomain
@@ -8,6 +9,15 @@ import Synchronization
 /// Counts the dispatch questions this node answers, per UTC hour (a read is never written one by one).
 public final class DispatchUsageCounter: Sendable {
     private let hours = Mutex<[Int64: Int]>([:])
+    /// Counts taken for writing whose write failed, with the key they were written under: tried again with the same
+    /// key, so a write that did commit (its answer lost) is not counted twice.
+    private let unwritten = Mutex<[Pending]>([])
+
+    struct Pending: Sendable {
+        let hourStart: Timestamp
+        let queries: Int
+        let key: String
+    }
 
     public init() {}
 
@@ -17,17 +27,21 @@ public final class DispatchUsageCounter: Sendable {
         hours.withLock { $0[h, default: 0] += 1 }
     }
 
-    /// Takes the counts of the hours that began before `before` (all when nil), oldest first.
-    func take(before: Timestamp?) -> [(hourStart: Timestamp, queries: Int)] {
-        hours.withLock { hours in
+    /// What to write now: the counts that failed before (with their keys), then those of the hours that began before
+    /// `before` (all when nil), oldest first, each with a new key.
+    func take(before: Timestamp?, node: String) -> [Pending] {
+        let retry = unwritten.withLock { u in defer { u = [] }; return u }
+        let fresh = hours.withLock { hours in
             let due = hours.keys.filter { h in before.map { h < $0.millis } ?? true }.sorted()
-            return due.map { h in (Timestamp(millis: h), hours.removeValue(forKey: h)!) }
+            return due.map { h in Pending(hourStart: Timestamp(millis: h), queries: hours.removeValue(forKey: h)!,
+                                          key: "dispatch-usage:\(node):\(h):\(UUID().lowercasedString)") }
         }
+        return retry + fresh
     }
 
-    /// Gives counts back (a write that failed is tried again with the next).
-    func restore(_ counts: [(hourStart: Timestamp, queries: Int)]) {
-        hours.withLock { hours in for c in counts { hours[c.hourStart.millis, default: 0] += c.queries } }
+    /// Keeps counts whose write failed, to be written again under the same keys.
+    func keep(_ pending: some Collection<Pending>) {
+        unwritten.withLock { $0.append(contentsOf: pending) }
     }
 }
 
@@ -75,14 +89,13 @@ public struct DispatchUsageService: Service {
     /// Writes the counts of the hours before the current one (all, with `all`).
     public func flush(all: Bool) async {
         let t = now()
-        let due = counter.take(before: all ? nil : DispatchQueriesCounted.hour(of: t))
+        let due = counter.take(before: all ? nil : DispatchQueriesCounted.hour(of: t), node: node)
         for (i, c) in due.enumerated() {
             do {
                 _ = try await runner.execute(.record(hourStart: c.hourStart, queries: c.queries, node: node), id: (),
-                                             context: CommandContext(now: t, principal: .system),
-                                             idempotencyKey: "dispatch-usage:\(node):\(c.hourStart.millis):\(t.millis)")
+                                             context: CommandContext(now: t, principal: .system), idempotencyKey: c.key)
             } catch {
-                counter.restore(Array(due[i...]))
+                counter.keep(due[i...])
                 logger.warning("dispatch counts not written", metadata: ["lotse.error": "\(error)"])
                 return
             }
