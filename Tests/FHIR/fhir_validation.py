@@ -10,7 +10,6 @@ with a reason, a bed report — so statuses of every kind are exported, then fet
 
 Usage: python3 Tests/FHIR/fhir_validation.py [path to the lotse binary]   (needs `pip install "fhir.resources>=8,<9"`)
 """
-import datetime
 import os
 import re
 import sys
@@ -118,14 +117,10 @@ def main():
     server.start()
     try:
         token = server.tokens["dispatcher"]
-        hospital = server.tokens["hospital"]
         before = server.moment_between()
         step("a closure with a reason and a bed report, so every kind of status is exported")
         site = "772096"
-        until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        server.call("PUT", f"/v1/hospitals/{site}/resources/stroke-unit/closure", hospital, {"reason": "CT defekt", "until": until})
-        server.call("PUT", f"/v1/hospitals/{site}/beds", hospital,
-                    {"beds": {"normal": {"free": 3, "operable": 10}, "icu-high-care": {"free": 0, "operable": 4}}})
+        server.close_and_report_beds(site, "CT defekt")
 
         step("CapabilityStatement")
         meta = validate(fetch(server, token, "/v1/fhir/metadata"), "metadata")

@@ -7,7 +7,6 @@ facility per site, every resource's availability, the bed counts, the EMS traffi
 Starts `lotse serve --demo` (the harness of the browser tests), closes a resource with a reason and reports beds first.
 Usage: python3 Tests/HAVE/have_validation.py [path to the lotse binary]   (needs xmllint: Debian `libxml2-utils`)
 """
-import datetime
 import os
 import subprocess
 import sys
@@ -89,13 +88,9 @@ def main():
     server.start()
     try:
         token = server.tokens["dispatcher"]
-        hospital = server.tokens["hospital"]
         before = server.moment_between()
         step("a closure with a reason (and characters XML must escape) and a bed report")
-        until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        server.call("PUT", "/v1/hospitals/772096/resources/stroke-unit/closure", hospital, {"reason": "CT & MRT <defekt>", "until": until})
-        server.call("PUT", "/v1/hospitals/772096/beds", hospital,
-                    {"beds": {"normal": {"free": 3, "operable": 10}, "icu-high-care": {"free": 0, "operable": 4}}})
+        server.close_and_report_beds("772096", "CT & MRT <defekt>")
         step("EDXL-HAVE now: valid against the 2.0 working-draft schema, values as on the board")
         board = server.call("GET", "/v1/board", token)
         root = validate(fetch_xml(server, token, "/v1/export/have"), "now")
