@@ -82,6 +82,8 @@ let package = Package(
         .target(name: "LotseExport", dependencies: ["LotseDomain", "LotseCapacity"], swiftSettings: strict),
         /// The statistics of a period, folded from the log: closures, data age, announcements, offload, Telenotarzt.
         .target(name: "LotseStatistics", dependencies: ["LotseDomain", "LotseEventStore", "LotseCapacity", "LotseTelenotarzt"], swiftSettings: strict),
+        /// Mass-casualty incidents (MANV): triage categories and the exact distribution plan (minimum-cost flow).
+        .target(name: "LotseMANV", dependencies: ["LotseDomain"], swiftSettings: strict),
         /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
         /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(
@@ -235,6 +237,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        /// The MANV plan against an exhaustive search on small instances.
+        .testTarget(name: "LotseMANVTests", dependencies: ["LotseMANV", "LotseDomain"], swiftSettings: strict),
         /// Statistics of a period against counts computed independently from the raw events.
         .testTarget(name: "LotseStatisticsTests", dependencies: ["LotseStatistics", "LotseCapacity", "LotseEventStore", "LotseDomain", "LotseApplication"], swiftSettings: strict),
         /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
