@@ -18,6 +18,13 @@ work=$(mktemp -d)
 report=${1:-}
 node=""; load=""; reader=""
 cleanup() {
+  status=$?
+  if [ "$status" != 0 ] && [ -f "$work/node.log" ]; then
+    # A failed run explains itself: the node's own account (subscription warnings, store errors) and its readiness.
+    echo "== failed (exit $status); the node's log without its access lines, last 40:" >&2
+    grep -v '"method":' "$work/node.log" | tail -40 >&2 || true
+    [ -n "${base:-}" ] && { echo "readyz: $(curl -s "$base/readyz" || true)" >&2; } || true
+  fi
   [ -n "$node" ] && kill "$node" 2>/dev/null || true
   [ -n "$reader" ] && kill "$reader" 2>/dev/null || true
   [ -n "$load" ] && kill "$load" 2>/dev/null || true

@@ -32,7 +32,7 @@ CONF
     as_pg "$PGBIN/pg_ctl" -D "$P_DIR" -l "$P_DIR/server.log" -w -t 60 start >/dev/null
     as_pg psql -h /tmp -p "$P_PORT" -U postgres -q -v ON_ERROR_STOP=1 -c "CREATE ROLE lotse LOGIN PASSWORD 'lotse'" -c "CREATE DATABASE lotse OWNER lotse"
     mkdir_pg "$S_DIR"
-    as_pg "$PGBIN/pg_basebackup" -D "$S_DIR" -h /tmp -p "$P_PORT" -U postgres -X stream -R
+    as_pg "$PGBIN/pg_basebackup" -D "$S_DIR" -h /tmp -p "$P_PORT" -U postgres -X stream -R --checkpoint=fast
     cat >> "$S_DIR/postgresql.auto.conf" <<CONF
 primary_conninfo = 'host=/tmp port=$P_PORT user=postgres application_name=lotse_standby'
 port = $S_PORT

@@ -18,43 +18,65 @@ final class PostgresConnector: Sendable {
         self.connectTimeout = connectTimeout
     }
 
-    /// A connection to the first host that answers and suits `target` (default: the URL's).
+    /// A connection to the first host that answers and suits `target` (default: the URL's). Each host gets
+    /// `connectTimeout` for the whole set-up — TCP, start-up, authentication and the recovery probe —, not only for
+    /// the TCP connect: a server that accepted the connection and then never answers (a machine that died in the
+    /// handshake) must not hold a pool slot, and with it a node's projection, forever.
     func connect(target: PostgresStoreURL.SessionTarget? = nil) async throws(PostgresStoreError) -> PostgresConnection {
         let target = target ?? url.target
         var failures: [String] = []
         for host in url.hosts {
-            var config = PostgresConnection.Configuration(
-                host: host.name, port: host.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-            config.options.connectTimeout = .milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
-            config.options.additionalStartupParameters = [("application_name", "lotse")]
-            let connection: PostgresConnection
+            let attempt: Attempt
             do {
-                connection = try await PostgresConnection.connect(configuration: config, id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger)
+                attempt = try await Deadline.run(after: connectTimeout, discard: { (a: Attempt) in
+                    if case let .connected(c) = a { c.closeSoon() }
+                }) { [self] in await self.attempt(host, target: target) }
             } catch {
-                let reason = Self.describe(error)
-                if case .authentication = reason { throw reason }
-                if case .foreignDatabase = reason { throw reason }
-                failures.append("\(host.name):\(host.port): \(reason)")
-                continue
+                attempt = .skipped("keine Antwort in \(connectTimeout.components.seconds) s")  // Deadline.Expired: the only error here
             }
-            if target == .readWrite {
-                do {
-                    let recovering = try await connection.query("SELECT pg_is_in_recovery()", logger: logger).collectFirst(Bool.self) ?? true
-                    if recovering {
-                        failures.append("\(host.name):\(host.port): Standby (nur lesend)")
-                        connection.closeSoon()
-                        continue
-                    }
-                } catch {
-                    failures.append("\(host.name):\(host.port): \(Self.describe(error))")
-                    connection.closeSoon()
-                    continue
-                }
+            switch attempt {
+            case let .connected(connection): return connection
+            case let .refused(reason): throw reason
+            case let .skipped(reason): failures.append("\(host.name):\(host.port): \(reason)")
             }
-            return connection
         }
         let what = target == .readWrite ? "kein PostgreSQL-Server nimmt Schreibzugriffe an" : "kein PostgreSQL-Server erreichbar"
         throw .unreachable("\(what) (\(failures.joined(separator: "; ")))")
+    }
+
+    /// What one host said.
+    private enum Attempt: Sendable {
+        case connected(PostgresConnection)
+        /// Wrong credentials or not Lotse's database: the same on every host, so the caller is told at once.
+        case refused(PostgresStoreError)
+        /// Unreachable, or a standby where writes are wanted: try the next host.
+        case skipped(String)
+    }
+
+    private func attempt(_ host: PostgresStoreURL.Host, target: PostgresStoreURL.SessionTarget) async -> Attempt {
+        var config = PostgresConnection.Configuration(
+            host: host.name, port: host.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+        config.options.connectTimeout = .milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
+        config.options.additionalStartupParameters = [("application_name", "lotse")]
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: config, id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger)
+        } catch {
+            let reason = Self.describe(error)
+            if case .authentication = reason { return .refused(reason) }
+            if case .foreignDatabase = reason { return .refused(reason) }
+            return .skipped(reason.description)
+        }
+        guard target == .readWrite else { return .connected(connection) }
+        do {
+            let recovering = try await connection.query("SELECT pg_is_in_recovery()", logger: logger).collectFirst(Bool.self) ?? true
+            if !recovering { return .connected(connection) }
+            connection.closeSoon()
+            return .skipped("Standby (nur lesend)")
+        } catch {
+            connection.closeSoon()
+            return .skipped(Self.describe(error).description)
+        }
     }
 
     /// One German line for a connection error.

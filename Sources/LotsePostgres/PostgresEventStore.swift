@@ -180,13 +180,17 @@ public final class PostgresEventStore: ChainedEventStore, SnapshotStore, LeaseSt
     public var knownHead: Int64 { signal.head }
 
     public func subscribe(after position: Int64) -> EventSubscription {
-        EventSubscription(after: position, pollInterval: pollInterval, signal: signal) { [self] after, limit in
+        let watch = SubscriptionWatch(logger: logger, pollInterval: pollInterval)
+        return EventSubscription(after: position, pollInterval: pollInterval, signal: signal) { [self] after, limit in
             // A subscription survives an outage: it retries until the server answers again (or its task ends).
             while true {
                 do {
-                    return try await self.read(after: after, limit: limit)
+                    let page = try await self.read(after: after, limit: limit)
+                    watch.read(after: after, count: page.count, knownHead: signal.head)
+                    return page
                 } catch {
                     if Task.isCancelled { return [] }
+                    watch.failed(after: after, error)
                     try await Task.sleep(for: .milliseconds(500))
                 }
             }
@@ -357,6 +361,53 @@ private final class HealthBox: Sendable {
             h.reachable = problem == nil
             h.lastError = problem
             if problem == nil { h.lastContact = now }
+        }
+    }
+}
+
+/// What a subscription says in the node's log when it does not move: reads that fail (first, then every 20th), reads
+/// that come back empty although the node has heard of a newer head (after 10 s of that, then every 10 s), and when it
+/// reads again. A stale projection is otherwise only visible as lag in `/readyz`.
+private final class SubscriptionWatch: Sendable {
+    private struct State {
+        var failures = 0
+        var emptyBehind = 0
+    }
+
+    private let state = Mutex(State())
+    private let logger: Logger
+    private let pollsPer10s: Int
+
+    init(logger: Logger, pollInterval: Duration) {
+        self.logger = logger
+        let ms = max(1, pollInterval.components.seconds * 1000 + pollInterval.components.attoseconds / 1_000_000_000_000_000)
+        pollsPer10s = max(1, Int(10_000 / ms))
+    }
+
+    func read(after: Int64, count: Int, knownHead: Int64) {
+        let (recovered, behind) = state.withLock { s -> (Int, Int) in
+            let failures = s.failures
+            s.failures = 0
+            s.emptyBehind = count == 0 && knownHead > after ? s.emptyBehind + 1 : 0
+            return (failures, s.emptyBehind)
+        }
+        if recovered > 0 {
+            logger.notice("subscription reads again", metadata: ["lotse.after": "\(after)", "lotse.failedReads": "\(recovered)"])
+        }
+        if behind > 0, behind % pollsPer10s == 0 {
+            logger.warning("subscription finds nothing after a position below the known head", metadata: [
+                "lotse.after": "\(after)", "lotse.knownHead": "\(knownHead)", "lotse.emptyReads": "\(behind)"])
+        }
+    }
+
+    func failed(after: Int64, _ error: any Error) {
+        let n = state.withLock { s in
+            s.failures += 1
+            return s.failures
+        }
+        if n == 1 || n % 20 == 0 {
+            logger.warning("subscription read failed, retrying", metadata: [
+                "lotse.after": "\(after)", "lotse.failedReads": "\(n)", "lotse.error": "\(error)"])
         }
     }
 }

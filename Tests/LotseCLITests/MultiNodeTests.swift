@@ -35,16 +35,19 @@ struct MultiNodeTests {
         let hospital = try #require(a.token(after: "Sana-Krankenhaus Rügen, Bergen"))
         let admin = try #require(a.token(after: "Betrieb / ÄLRD"))
 
-        // B's event stream, read as it arrives.
+        // B's event stream, read as it arrives — resumed from B's position before the writes below, so that it
+        // delivers them however long the request takes to be registered (a stream without Last-Event-ID starts at
+        // "now", which under load can be after the write).
+        let before = try #require(try await ready(b)["projectionPosition"] as? Int)
         let stream = Locked("")
         let sse = Task {
             var request = HTTPClientRequest(url: b.base + "/v1/events")
             request.headers.add(name: "Authorization", value: "Bearer \(dispatcher)")
+            request.headers.add(name: "Last-Event-ID", value: "\(before)")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             for try await chunk in response.body { stream.withLock { $0 += String(buffer: chunk) } }
         }
         defer { sse.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
 
         // Write on A, read on B.
         let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(7200))
