@@ -83,7 +83,7 @@ let package = Package(
         /// The statistics of a period, folded from the log: closures, data age, announcements, offload, Telenotarzt.
         .target(name: "LotseStatistics", dependencies: ["LotseDomain", "LotseEventStore", "LotseCapacity", "LotseTelenotarzt"], swiftSettings: strict),
         /// Mass-casualty incidents (MANV): triage categories and the exact distribution plan (minimum-cost flow).
-        .target(name: "LotseMANV", dependencies: ["LotseDomain"], swiftSettings: strict),
+        .target(name: "LotseMANV", dependencies: ["LotseDomain", "LotseEventStore", "LotseApplication"], swiftSettings: strict),
         /// Bearer tokens: roles, claims, ES256 signing keys and JWKS verification with key ids, the claims mapping of
         /// external identity providers, revocation (jwt-kit, swift-crypto). Shared by the server, the CLI and the load generator.
         .target(
@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "LotseAPI",
             dependencies: [
-                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseExport", "LotseSeed", "LotseStatistics", "LotseTelenotarzt",
+                "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseExport", "LotseMANV", "LotseSeed", "LotseStatistics", "LotseTelenotarzt",
                 "LotseTokens", "LotseTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -238,14 +238,14 @@ let package = Package(
             swiftSettings: strict
         ),
         /// The MANV plan against an exhaustive search on small instances.
-        .testTarget(name: "LotseMANVTests", dependencies: ["LotseMANV", "LotseDomain"], swiftSettings: strict),
+        .testTarget(name: "LotseMANVTests", dependencies: ["LotseMANV", "LotseDomain", "LotseApplication"], swiftSettings: strict),
         /// Statistics of a period against counts computed independently from the raw events.
         .testTarget(name: "LotseStatisticsTests", dependencies: ["LotseStatistics", "LotseCapacity", "LotseEventStore", "LotseDomain", "LotseApplication"], swiftSettings: strict),
         /// The HTTP API over a real socket: authorization matrix, bad input, idempotency, SSE, OpenAPI agreement.
         .testTarget(
             name: "LotseAPITests",
             dependencies: [
-                "LotseAPI", "LotseExport", "LotseSQLite", "LotseTelenotarzt", "LotseTokens", "LotseSeed", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LotseAPI", "LotseExport", "LotseMANV", "LotseSQLite", "LotseTelenotarzt", "LotseTokens", "LotseSeed", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict

@@ -30,6 +30,8 @@ public final class LotseAPIServices: Sendable {
     public let revocations: TokenRevocationService
     /// Acknowledged alarms (escalated red announcements, Telenotarzt requests nobody took).
     public let alarms: AlarmService
+    /// Mass-casualty incidents: acceptance, plans, transports; the node's book of incidents.
+    public let manv: MANVService
     /// The dispatch questions this node answered, per hour, until `DispatchUsageService` writes them.
     public let dispatchUsage = DispatchUsageCounter()
     /// Which node runs the timers (one lease in the store; on one machine, this process).
@@ -60,11 +62,15 @@ public final class LotseAPIServices: Sendable {
         self.revocations = revocations
         let alarms = AlarmService(store: store)
         self.alarms = alarms
+        let ranking = try DispatchRanking(table: table, parameters: configuration.dispatch, travel: configuration.travel)
+        self.ranking = ranking
+        let manv = MANVService(store: store, announcements: announcements, travel: ranking.travel, ttlMinutes: ranking.parameters.statusTTLMinutes)
+        self.manv = manv
         projector = CapacityProjector(store: store, observer: { r in
             revocations.apply(r)
             alarms.apply(r)
+            manv.apply(r)
         }, tableVersion: table.version)
-        ranking = try DispatchRanking(table: table, parameters: configuration.dispatch, travel: configuration.travel)
         timerLease = TimerLease(leases: leases ?? InMemoryLeaseStore(), holder: configuration.nodeName)
     }
 
@@ -79,6 +85,7 @@ public final class LotseAPIServices: Sendable {
         // After the rebuild: every revocation up to now (the projection applies later ones as they come).
         try await revocations.load()
         try await alarms.load()
+        try await manv.load()
         try await telenotarzt.catchUp()
         rebuilt.withLock { $0 = true }
         return stats

@@ -33,6 +33,7 @@ public enum LotseServer {
             StatisticsController(store: api.store, clock: clock, ttlMinutes: ttl),
             RevocationController(revocations: api.revocations, clock: clock),
             AlarmController(projector: api.projector, telenotarzt: api.telenotarzt, alarms: api.alarms, clock: clock, reads: reads),
+            MANVController(manv: api.manv, projector: api.projector, clock: clock),
         ]
     }
 

@@ -71,7 +71,8 @@ public struct Principal: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 extension UInt8 {
-    var isIdentifierByte: Bool {
+    /// `A–Z a–z 0–9 - _ .`: the bytes of Lotse's ids.
+    public var isIdentifierByte: Bool {
         (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
             || self == 0x2D || self == 0x5F || self == 0x2E
     }

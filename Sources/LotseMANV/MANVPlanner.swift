@@ -39,6 +39,13 @@ public struct MANVPlan: Sendable, Equatable, Codable {
         public let hospital: HospitalID
         public let patients: Int
         public let driveMinutes: Double
+
+        public init(group: MANVPatientGroup, hospital: HospitalID, patients: Int, driveMinutes: Double) {
+            self.group = group
+            self.hospital = hospital
+            self.patients = patients
+            self.driveMinutes = driveMinutes
+        }
     }
 
     public let assignments: [Assignment]

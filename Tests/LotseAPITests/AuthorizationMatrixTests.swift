@@ -8,12 +8,14 @@ import Testing
 /// Every role × every route: allowed ones pass authorization, all others get 401/403 as problem+json.
 @Suite struct AuthorizationMatrixTests {
     /// A request for `route` that is valid when the caller is allowed.
-    func probe(_ route: APIRoute, announcement: String, consultation: String) -> (uri: String, body: String?) {
+    func probe(_ route: APIRoute, announcement: String, consultation: String, incident: String = "") -> (uri: String, body: String?) {
         let id = route.path.hasPrefix("/v1/announcements/") ? announcement
             : route.path.hasPrefix("/v1/consultations/") ? consultation
+            : route.path.hasPrefix("/v1/manv/incidents/") ? incident
             : route.path.hasPrefix("/v1/physicians/") ? "test-physician" : "772096"
         let path = route.path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{resource}", with: "ct")
-            .replacingOccurrences(of: "{unit}", with: "RTW-1")
+            .replacingOccurrences(of: "{unit}", with: "RTW-1").replacingOccurrences(of: "{hospitalId}", with: "772096")
+            .replacingOccurrences(of: "{number}", with: "1")
         switch (route.method, route.path) {
         case (.post, "/v1/announcements"):
             return (path, #"{"hospitalId":"772096","pzc":"272353","eta":"2026-11-23T10:30:00Z","unit":"RTW-1","district":"Vorpommern-Rügen"}"#)
@@ -29,10 +31,20 @@ import Testing
         case (.put, "/v1/hospitals/{id}/resources/{resource}/closure"): return (path, #"{"reason":"Test","until":"2026-11-23T12:00:00Z"}"#)
         case (.put, "/v1/hospitals/{id}/beds"): return (path, #"{"beds":{"normal":{"free":3,"operable":10}}}"#)
         case (.post, "/v1/revocations"): return (path, #"{"jti":"matrix-test","reason":"Test"}"#)
+        case (.post, "/v1/manv/incidents"): return (path, Self.manvIncident)
+        case (.put, "/v1/manv/incidents/{id}/acceptance/{hospitalId}"): return (path, #"{"firstHour":{"red":1,"yellow":1,"green":1}}"#)
+        case (.post, "/v1/manv/incidents/{id}/patients"): return (path, #"{"patients":[{"category":"green","count":1}]}"#)
+        case (.post, "/v1/manv/incidents/{id}/surge"), (.post, "/v1/manv/incidents/{id}/closure"): return (path, #"{"reason":"Test"}"#)
+        case (.put, "/v1/manv/incidents/{id}/plan"): return (path, #"{"assignments":[],"reason":"Test"}"#)
+        case (.post, "/v1/manv/incidents/{id}/transports"):
+            return (path, #"{"hospitalId":"772096","category":"red","pzc":"212701","unit":"RTW-1"}"#)
         case (.post, "/v1/beds"): return (path, #"{"reports":[{"hospitalId":"772096","beds":{"normal":{"free":4,"operable":10}}}]}"#)
         default: return (path, nil)
         }
     }
+
+    /// A bus crash near Bergen auf Rügen: hospital 772096 is within reach.
+    static let manvIncident = #"{"district":"Vorpommern-Rügen","label":"Busunfall","lat":54.42,"lon":13.43,"patients":[{"category":"red","count":2}]}"#
 
     @Test func everyRoleOnEveryRoute() async throws {
         let f = try await APIFixture.make()
@@ -51,9 +63,12 @@ import Testing
                 uri: "/v1/consultations", method: .post, headers: f.headers(.admin),
                 body: body(#"{"kind":"bridging-until-nef","priority":1,"district":"Vorpommern-Rügen","unit":"RTW-1"}"#))
             let consultation = try #require(requested.json["consultationId"] as? String, "\(requested.text)")
+            // A MANV incident of the district that asked hospital 772096.
+            let opened = try await client.execute(uri: "/v1/manv/incidents", method: .post, headers: f.headers(.admin), body: body(Self.manvIncident))
+            let incident = try #require(opened.json["incidentId"] as? String, "\(opened.text)")
             for route in routes {
                 for role in [nil] + Role.allCases.map(Optional.some) {
-                    let (uri, text) = probe(route, announcement: announcement, consultation: consultation)
+                    let (uri, text) = probe(route, announcement: announcement, consultation: consultation, incident: incident)
                     let r = try await client.execute(uri: uri, method: route.method, headers: f.headers(role), body: text.map(body))
                     let label = "\(route.method) \(route.path) as \(role?.rawValue ?? "anonymous")"
                     if route.roles.isEmpty {

@@ -1,4 +1,5 @@
 import LotseDomain
+import LotseMANV
 import LotseStatistics
 import LotseTelenotarzt
 import LotseTokens
@@ -114,6 +115,26 @@ extension AuthenticatedPrincipal {
             return .hospital(id)
         case .crew, .physician:
             throw Problem.forbidden("Statistik: nur Verwaltung, Leitstellen und Kliniken")
+        }
+    }
+
+    /// May this caller lead a MANV incident of `district` (open it, plan, confirm, change, remind, close): dispatchers
+    /// of the district, admins.
+    public func mayLead(manvIn district: DistrictID) -> Bool {
+        switch role {
+        case .admin: true
+        case .dispatcher: covers(district.rawValue)
+        case .hospital, .crew, .physician: false
+        }
+    }
+
+    /// May this caller see a MANV incident: those who lead it; a hospital that was asked (its own part of it).
+    public func maySee(_ incident: MANVIncident) -> Bool {
+        switch role {
+        case .admin: true
+        case .dispatcher: covers(incident.district.rawValue)
+        case .hospital: incident.asked.contains { covers($0.hospitalId.rawValue) }
+        case .crew, .physician: false
         }
     }
 }
