@@ -249,16 +249,18 @@ enum FastEventDecoder {
                 var out: [BedCategory: BedCount] = [:]
                 let fine = r.object { r, k in
                     guard let cat = bedCategories.value(k.bytes), out[cat] == nil else { return false }
-                    var free: Int?, operable: Int?
+                    var free: Int?, operable: Int?, a24: Int?, a72: Int?
                     let counted = r.object { r, k in
                         switch k {
                         case "free": free = r.int(); return free != nil
                         case "operable": operable = r.int(); return operable != nil
+                        case "additional24h": a24 = r.int(); return a24 != nil
+                        case "additional72h": a72 = r.int(); return a72 != nil
                         default: return false
                         }
                     }
                     guard counted, let free, let operable else { return false }
-                    out[cat] = BedCount(free: free, operable: operable)
+                    out[cat] = BedCount(free: free, operable: operable, additional24h: a24, additional72h: a72)
                     return true
                 }
                 beds = out

@@ -55,6 +55,9 @@ enum FastEventEncoder {
                         for (category, count) in e.beds.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
                             w.field(named: category.rawValue) { w in
                                 w.object { w in
+                                    // Sorted keys, absent optionals left out: as JSONEncoder writes them.
+                                    if let a = count.additional24h { w.field("additional24h") { $0.int(a) } }
+                                    if let b = count.additional72h { w.field("additional72h") { $0.int(b) } }
                                     w.field("free") { $0.int(count.free) }
                                     w.field("operable") { $0.int(count.operable) }
                                 }

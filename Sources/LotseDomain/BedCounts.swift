@@ -29,10 +29,25 @@ public struct BedCount: Hashable, Sendable, Codable {
     public let free: Int
     /// Beds that are staffed and equipped (free ≤ operable).
     public let operable: Int
+    /// Surge: beds more that can be made available within 24 h, and within 72 h (cumulative, so ≥ the 24 h figure) —
+    /// EDXL-HAVE 1.0's AdditionalCapacityCount24Hr/72Hr. Absent: not reported (never read as zero).
+    public let additional24h: Int?
+    public let additional72h: Int?
 
-    public init(free: Int, operable: Int) {
+    public init(free: Int, operable: Int, additional24h: Int? = nil, additional72h: Int? = nil) {
         self.free = free
         self.operable = operable
+        self.additional24h = additional24h
+        self.additional72h = additional72h
+    }
+
+    /// 0 ≤ free ≤ operable ≤ 100 000; surge figures 0–100 000 with 72 h ≥ 24 h.
+    public var isValid: Bool {
+        guard free >= 0, operable >= 0, free <= operable, operable <= 100_000 else { return false }
+        if let a = additional24h, !(0...100_000).contains(a) { return false }
+        if let b = additional72h, !(0...100_000).contains(b) { return false }
+        if let a = additional24h, let b = additional72h, b < a { return false }
+        return true
     }
 }
 

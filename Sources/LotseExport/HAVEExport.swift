@@ -158,6 +158,12 @@ public struct HAVEExport: Sendable {
                             w.element("have:serviceBedCapacity") { w in
                                 w.leaf("have:availableCount", String(count.free))
                                 w.leaf("have:baselineCount", String(count.operable))
+                                // HAVE 2.0's draft has no count for additional capacity (HAVE 1.0's
+                                // AdditionalCapacityCount24Hr/72Hr): the surge goes into the capacity note.
+                                if count.additional24h != nil || count.additional72h != nil {
+                                    w.leaf("have:capacityNote", "Surge: zusätzlich \(count.additional24h.map(String.init) ?? "?") Betten in 24 h, "
+                                        + "\(count.additional72h.map(String.init) ?? "?") in 72 h (AdditionalCapacityCount24Hr/72Hr)")
+                                }
                                 w.leaf("have:availability", count.free > 0 ? "Open" : "Full")
                             }
                         }

@@ -12,7 +12,9 @@ and checks:
   6. keyboard use (focus reaches the controls and is visible) and axe-core finds no serious violations;
   7. the session end is shown, and a new token renews it in place before it ends;
   8. the statistics page (issue 17): the Leitstelle's closures of the last 30 days with their reasons, SVG charts;
-  9. the crew page (issue 13): the crew requests the Telenotarzt, the physician's console gets the offer, accepts,
+  9. MANV (issue 18): a dispatcher opens an incident, two hospitals answer on their pages, the plan appears, the
+     dispatcher confirms and sends a transport, the announcement reaches the hospital's arrival board;
+ 10. the crew page (issue 13): the crew requests the Telenotarzt, the physician's console gets the offer, accepts,
      connects and ends while the crew page follows; the crew finds the destination, announces, the hospital
      acknowledges and the crew sees it; offline, a command made meanwhile is sent once when the server is back;
      the crew page in the dark theme and at a phone's width (375 px), axe-core on both;
@@ -362,6 +364,58 @@ def main():
         leit.execute_script("document.getElementById('from').value = '2030-01-02T00:00'; document.getElementById('to').value = '2030-01-01T00:00'")
         leit.find_element(By.ID, "compute").click()
         wait(leit, lambda d: "Beginn muss vor dem Ende" in text_of(d, "#message"), what="refusal of a backwards period")
+
+        step("MANV: the Leitstelle opens an incident near Bergen; Bergen and Stralsund answer on their Klinik pages (request "
+             "with countdown); the plan appears, the dispatcher confirms it and sends a transport; it reaches Bergen's arrival board")
+        leit.get(server.base + "/ui/manv.html")
+        wait(leit, lambda d: text_of(d, "#live") == "Live", what="MANV page live")
+        for field, value in [("label", "Busunfall B96 bei Bergen"), ("lat", "54.42"), ("lon", "13.43"), ("red", "2"), ("yellow", "3"), ("green", "4")]:
+            box = leit.find_element(By.ID, field)
+            box.clear()
+            box.send_keys(value)
+        leit.find_element(By.ID, "open-send").click()
+        wait(leit, lambda d: d.find_elements(By.CSS_SELECTOR, f"#hospitals tr[data-hospital='{BERGEN}'][data-answer='pending']"), what="Bergen asked")
+        wait(leit, lambda d: "min" in text_of(d, "#deadline .count"), what="the deadline's countdown")
+        stralsund = "771436"
+        assert leit.find_elements(By.CSS_SELECTOR, f"#hospitals tr[data-hospital='{stralsund}']"), "Stralsund not asked"
+
+        def answer(d, counts):
+            wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#manv [data-incident] .manv-count"), what="the MANV request on the Klinik page")
+            assert "min" in text_of(d, "#manv .manv-count"), text_of(d, "#manv .manv-count")
+            for name, value in counts.items():
+                box = d.find_element(By.CSS_SELECTOR, f"#manv input[name='{name}']")
+                box.clear()
+                box.send_keys(str(value))
+            click(d, By.CSS_SELECTOR, "#manv form.manv-answer button[type=submit]")
+            wait(d, lambda d: "Gemeldet um" in text_of(d, "#manv"), what="the answer on record")
+
+        klinik.get(server.base + "/ui/klinik.html")
+        wait(klinik, lambda d: text_of(d, "#live") == "Live", what="Klinik live")
+        wait(klinik, lambda d: d.find_elements(By.CSS_SELECTOR, "#manv .manv-count"), what="Bergen's request")
+        axe_check(klinik, "klinik (MANV-Anfrage)")
+        klinik.save_screenshot(os.path.join(SHOTS, "klinik-manv.png"))
+        answer(klinik, {"first-red": 1, "first-yellow": 2, "first-green": 2})
+        sign_in(tna, server, server.mint("hospital", stralsund, "zna-stralsund", "8h"), "klinik")
+        answer(tna, {"first-red": 2, "first-yellow": 2, "first-green": 4, "surge-green": 6})
+        wait(leit, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#hospitals tr[data-answer='answered']")) == 2, what="two answers on the board")
+        click(leit, By.ID, "plan")
+        wait(leit, lambda d: d.find_elements(By.CSS_SELECTOR, "#plan-table tbody tr"), what="the plan")
+        planned_red = sum(int(r.find_element(By.CSS_SELECTOR, "input").get_attribute("value"))
+                          for r in leit.find_elements(By.CSS_SELECTOR, "#plan-table tr[data-category='red']"))
+        assert planned_red == 2, f"SK I planned: {planned_red}"
+        assert not leit.find_elements(By.ID, "unplaced"), text_of(leit, "#unplaced")
+        axe_check(leit, "manv")
+        click(leit, By.ID, "confirm")
+        wait(leit, lambda d: "bestätigt" in text_of(d, "#plan-title") and "nicht bestätigt" not in text_of(d, "#plan-title"), what="plan confirmed")
+        leit.find_element(By.ID, "unit").send_keys("RTW Bergen 1")
+        leit.find_element(By.ID, "pzc").send_keys("219403")
+        click(leit, By.CSS_SELECTOR, f"#plan-table tr[data-hospital='{BERGEN}'][data-category='green'] button")
+        wait(leit, lambda d: "RTW Bergen 1" in text_of(d, "#transports"), what="the transport on the board")
+        leit.execute_script("window.scrollTo(0, 0)")
+        leit.save_screenshot(os.path.join(SHOTS, "manv.png"))
+        wait(klinik, lambda d: "RTW Bergen 1" in text_of(d, "#arrivals"), what="the MANV transport on Bergen's arrival board")
+        wait(klinik, lambda d: "unterwegs: 0 SK I (rot), 0 SK II (gelb), 1 SK III (grün)" in text_of(d, "#manv .manv-status"), what="en route on the Klinik's MANV view")
+
         leit.get(server.base + "/ui/leitstelle.html")
         wait(leit, lambda d: text_of(d, "#live") == "Live", what="Leitstelle live again")
 

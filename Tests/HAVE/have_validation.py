@@ -81,6 +81,14 @@ def agrees_with_board(root, board, where):
                    item.findtext("have:serviceBedCapacity/have:baselineCount", namespaces=NS))
             if got != (str(count["free"]), str(count["operable"])):
                 fail(f"{where}: {h['hospitalId']} {category}: {got} vs board {count}")
+            # Surge (beds more within 24 h / 72 h) in the capacity note, as the board has it; none without a report.
+            note = item.findtext("have:serviceBedCapacity/have:capacityNote", namespaces=NS)
+            if "additional24h" in count or "additional72h" in count:
+                want = f"zusätzlich {count.get('additional24h', '?')} Betten in 24 h, {count.get('additional72h', '?')} in 72 h"
+                if not note or want not in note:
+                    fail(f"{where}: {h['hospitalId']} {category}: capacityNote {note!r}, expected {want!r}")
+            elif note is not None:
+                fail(f"{where}: {h['hospitalId']} {category}: a capacityNote without surge reported: {note!r}")
 
 
 def main():

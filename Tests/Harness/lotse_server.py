@@ -109,12 +109,13 @@ class Server:
 
     def close_and_report_beds(self, site, reason):
         """As the site's hospital: closes its Stroke Unit for two hours with `reason`, then reports beds (some free,
-        some full) — so every kind of status is there to export."""
+        some full, surge on one category) — so every kind of status is there to export."""
         hospital = self.tokens["hospital"]
         until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 7200))
         self.call("PUT", f"/v1/hospitals/{site}/resources/stroke-unit/closure", hospital, {"reason": reason, "until": until})
         self.call("PUT", f"/v1/hospitals/{site}/beds", hospital,
-                  {"beds": {"normal": {"free": 3, "operable": 10}, "icu-high-care": {"free": 0, "operable": 4}}})
+                  {"beds": {"normal": {"free": 3, "operable": 10, "additional24h": 4, "additional72h": 9},
+                            "icu-high-care": {"free": 0, "operable": 4}}})
 
     def fetch(self, path, token):
         """(status, content type, parsed JSON) of a GET, errors included."""

@@ -33,6 +33,8 @@ import Testing
         Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":1}"#, status: .badRequest, field: "status"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"icu-high-care":{"free":-1,"operable":5}}}"#, status: .unprocessableContent, field: "beds.icu-high-care"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":9,"operable":5}}}"#, status: .unprocessableContent, field: "beds.normal"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":1,"operable":5,"additional24h":8,"additional72h":4}}}"#, status: .unprocessableContent, field: "beds.normal"),
+        Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":1,"operable":5,"additional24h":-1}}}"#, status: .unprocessableContent, field: "beds.normal"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{}}"#, status: .unprocessableContent, field: "beds"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"sauna":{"free":1,"operable":5}}}"#, status: .badRequest, field: "beds.sauna"),
         Case(method: .post, uri: "/v1/beds", body: #"{"reports":[{"hospitalId":"772096","beds":{"normal":{"free":1,"operable":5}}},{"hospitalId":"772096","beds":{"normal":{"free":1,"operable":5}}}]}"#, status: .unprocessableContent, field: "reports.1.hospitalId"),

@@ -66,9 +66,15 @@ import Testing
                                                  body: body(#"{"firstHour":{"red":1,"yellow":2,"green":4}}"#))
             #expect(again.status == .ok && (again.json["events"] as? [String])?.isEmpty == true)
 
-            // A hospital sees its own part only.
-            let mine = try await view(client, f, id, as: f.headers(.hospital))
+            // A hospital sees its own part only; the surge of its bed report is beside its answer.
+            let beds = try await client.execute(uri: "/v1/hospitals/\(Self.bergen)/beds", method: .put, headers: f.headers(.hospital), body: body(
+                #"{"beds":{"normal":{"free":3,"operable":10,"additional24h":4,"additional72h":9},"icu-high-care":{"free":0,"operable":4,"additional24h":1}}}"#))
+            #expect(beds.status == .ok, "\(beds.text)")
+            let minPosition = beds.json["position"] as? Int ?? 0
+            let mine = try await client.execute(uri: "/v1/manv/incidents/\(id)?minPosition=\(minPosition)", method: .get, headers: f.headers(.hospital)).json
             #expect(Set(hospitals(mine).keys) == [Self.bergen])
+            #expect(hospitals(mine)[Self.bergen]?["bedsAdditional24h"] as? Int == 5 && hospitals(mine)[Self.bergen]?["bedsAdditional72h"] as? Int == 9)
+            #expect(hospitals(mine)[Self.bergen]?["surge"] as? [String: Int] == ["red": 0, "yellow": 0, "green": 0])
 
             // Lotse's plan: SK I first, never over a count, nobody planned on a hospital without an answer.
             let planned = try await client.execute(uri: "/v1/manv/incidents/\(id)/plans", method: .post, headers: f.headers(.dispatcher))

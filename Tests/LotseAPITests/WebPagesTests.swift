@@ -12,7 +12,7 @@ import Testing
         let f = try await APIFixture.make()
         try await f.run { client in
             for (path, type) in [("/", "text/html"), ("/ui/leitstelle.html", "text/html"), ("/ui/klinik.html", "text/html"),
-                                 ("/ui/telenotarzt.html", "text/html"), ("/ui/lotse.js", "text/javascript"), ("/ui/lotse.css", "text/css")] {
+                                 ("/ui/telenotarzt.html", "text/html"), ("/ui/manv.html", "text/html"), ("/ui/manv.js", "text/javascript"), ("/ui/lotse.js", "text/javascript"), ("/ui/lotse.css", "text/css")] {
                 let r = try await client.execute(uri: path, method: .get)
                 #expect(r.status == .ok, "\(path)")
                 #expect(r.headers[.contentType]?.hasPrefix(type) == true, "\(path)")

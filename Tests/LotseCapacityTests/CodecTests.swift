@@ -29,6 +29,8 @@ import Testing
             case 3: .closureExpired(ResourceClosureExpired(hospitalId: id, resource: key, until: at, occurredAt: at))
             default: .bedsReported(BedCountsReported(hospitalId: id, beds: [
                 .icuHighCare: BedCount(free: Int.random(in: 0...9, using: &rng), operable: 10), .normal: BedCount(free: 1, operable: 99_999),
+                // Surge figures: both, one, or none (absent is not zero).
+                .icuLowCare: BedCount(free: 0, operable: 4, additional24h: n % 3 == 0 ? nil : n % 7, additional72h: n % 4 == 0 ? nil : 10 + n % 9),
             ], occurredAt: at))
             }
             let r = recorded(try codec.encode(event, metadata: meta))
@@ -104,7 +106,9 @@ import Testing
             case 2: .reopened(ResourceReopened(hospitalId: id, resource: key, occurredAt: at))
             case 3: .closureExpired(ResourceClosureExpired(hospitalId: id, resource: key, until: at, occurredAt: at))
             default: .bedsReported(BedCountsReported(hospitalId: id, beds: Dictionary(uniqueKeysWithValues: BedCategory.allCases.shuffled(using: &rng)
-                .prefix(Int.random(in: 1...6, using: &rng)).map { ($0, BedCount(free: Int.random(in: 0...9, using: &rng), operable: 10_000)) }), occurredAt: at))
+                .prefix(Int.random(in: 1...6, using: &rng)).map { ($0, BedCount(free: Int.random(in: 0...9, using: &rng), operable: 10_000,
+                                    additional24h: Bool.random(using: &rng) ? Int.random(in: 0...20, using: &rng) : nil,
+                                    additional72h: Bool.random(using: &rng) ? Int.random(in: 20...60, using: &rng) : nil)) }), occurredAt: at))
             }
             #expect(FastEventEncoder.payload(h) != nil)
             pairs.append((try codec.encode(h, metadata: m), try codec.encodeWithJSONEncoder(h, metadata: m)))

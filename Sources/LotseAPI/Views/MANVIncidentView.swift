@@ -33,6 +33,9 @@ struct MANVIncidentView: Encodable {
         let arrived: MANVCounts
         /// Why these patients here, what is left (German).
         let explanation: String
+        /// The surge of its last bed report (all categories): beds more within 24 h and 72 h; absent when not reported.
+        let bedsAdditional24h: Int?
+        let bedsAdditional72h: Int?
     }
 
     struct Assignment: Encodable {
@@ -139,9 +142,15 @@ struct MANVIncidentView: Encodable {
             let enRoute = counts(mine.filter { statusOf[$0.announcementId]?.isEnRoute ?? true }.map { ($0.category, 1) })
             let arrived = counts(mine.filter { statusOf[$0.announcementId] == .arrived }.map { ($0.category, 1) })
             let left = MANVCounts(red: m.placesLeft(id, .red), yellow: m.placesLeft(id, .yellow), green: m.placesLeft(id, .green))
+            let beds = index[id]?.beds?.counts.values.map { $0 } ?? []
+            func sum(_ k: KeyPath<BedCount, Int?>) -> Int? {
+                let known = beds.compactMap { $0[keyPath: k] }
+                return known.isEmpty ? nil : known.reduce(0, +)
+            }
             return Hospital(hospitalId: id, name: h.name, driveMinutes: h.driveMinutes, answer: m.answerStatus(of: id, at: now), answeredAt: answer?.occurredAt,
                             firstHour: answer?.firstHour, surge: answer?.surge, placesLeft: left, planned: planned, enRoute: enRoute, arrived: arrived,
-                            explanation: Self.explain(m, h, planned: planned, left: left, now: now))
+                            explanation: Self.explain(m, h, planned: planned, left: left, now: now),
+                            bedsAdditional24h: sum(\.additional24h), bedsAdditional72h: sum(\.additional72h))
         }
         self.plan = plan.map { p in
             Plan(number: p.number, confirmed: m.planConfirmed, madeAt: p.occurredAt, changeReason: p.changeReason, surge: p.surge,

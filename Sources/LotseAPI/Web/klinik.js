@@ -37,6 +37,7 @@ async function load() {
   }
   warnExpiring();
   loadArrivals();
+  loadManv();
 }
 
 /** Reports that turn "unbekannt" within the hour (or already have): one banner, and the one-click remedy. */
@@ -93,11 +94,15 @@ function renderBeds() {
     return el("tr", {},
       el("th", { scope: "row" }, BEDS[c]),
       el("td", {}, el("input", { type: "number", min: 0, max: 5000, value: b.free, name: `${c}-free`, "aria-label": `${BEDS[c]} frei`, size: 5 })),
-      el("td", {}, el("input", { type: "number", min: 0, max: 5000, value: b.operable, name: `${c}-operable`, "aria-label": `${BEDS[c]} betreibbar`, size: 5 })));
+      el("td", {}, el("input", { type: "number", min: 0, max: 5000, value: b.operable, name: `${c}-operable`, "aria-label": `${BEDS[c]} betreibbar`, size: 5 })),
+      // Surge: empty means "not reported" (never read as zero).
+      el("td", {}, el("input", { type: "number", min: 0, max: 5000, value: b.additional24h ?? "", name: `${c}-a24`, "aria-label": `${BEDS[c]} zusätzlich in 24 Stunden`, size: 5 })),
+      el("td", {}, el("input", { type: "number", min: 0, max: 5000, value: b.additional72h ?? "", name: `${c}-a72`, "aria-label": `${BEDS[c]} zusätzlich in 72 Stunden`, size: 5 })));
   });
   $("beds").replaceChildren(
-    el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Kategorie"), el("th", { scope: "col" }, "frei"), el("th", { scope: "col" }, "betreibbar"))),
+    el("table", {}, el("thead", {}, el("tr", {}, ...["Kategorie", "frei", "betreibbar", "+ in 24 h", "+ in 72 h"].map((t) => el("th", { scope: "col" }, t)))),
       el("tbody", {}, ...rows)),
+    el("p", { class: "muted" }, "Surge: Betten, die innerhalb von 24 bzw. 72 Stunden zusätzlich bereitgestellt werden können (leer: keine Angabe)."),
     el("p", { class: "muted" }, `Zuletzt gemeldet: ${hospital.bedsReportedAt ? fmtTime(hospital.bedsReportedAt) : "nie"}`),
     el("button", { type: "submit", id: "beds-send" }, "Betten melden"));
 }
@@ -109,8 +114,11 @@ $("beds").addEventListener("submit", async (e) => {
     const f = $("beds").elements[`${c}-free`], o = $("beds").elements[`${c}-operable`];
     if (!f || !o) continue;
     const free = Number(f.value), operable = Number(o.value);
-    if (operable === 0 && free === 0 && !hospital.beds[c]) continue;
+    const a24 = $("beds").elements[`${c}-a24`].value, a72 = $("beds").elements[`${c}-a72`].value;
+    if (operable === 0 && free === 0 && a24 === "" && a72 === "" && !hospital.beds[c]) continue;
     beds[c] = { free, operable };
+    if (a24 !== "") beds[c].additional24h = Number(a24);
+    if (a72 !== "") beds[c].additional72h = Number(a72);
   }
   try {
     await api(`/v1/hospitals/${hospital.hospitalId}/beds`, { method: "PUT", body: { beds } });
@@ -212,7 +220,74 @@ async function step(a, what) {
   }
 }
 
-$("hospital").addEventListener("change", () => { shown = ""; shownArrivals = ""; load(); });
+// ---------- MANV: the Leitstelle's request for acceptance, and this hospital's part of the incident ----------
+
+const SK = [["red", "SK I (rot)"], ["yellow", "SK II (gelb)"], ["green", "SK III (grün)"]];
+let shownManv = "";
+const manvText = (c) => c ? SK.map(([k, l]) => `${c[k]} ${l}`).join(", ") : "–";
+
+async function loadManv() {
+  let list;
+  try {
+    list = await api("/v1/manv/incidents?status=open");
+  } catch (e) {
+    say("message", `MANV nicht geladen: ${e.message}`, true);
+    return;
+  }
+  const mine = list.incidents.map((m) => ({ m, h: m.hospitals.find((x) => x.hospitalId === hospital.hospitalId) })).filter((x) => x.h);
+  $("manv").hidden = mine.length === 0;
+  // The forms are re-built only when an incident or this hospital's answer changes (half-typed counts stay).
+  const key = JSON.stringify(mine.map(({ m, h }) => [m.incidentId, h.answer, h.firstHour, h.surge]));
+  if (key !== shownManv) {
+    shownManv = key;
+    $("manv-requests").replaceChildren(...mine.map(({ m, h }) => manvBlock(m, h)));
+  }
+  for (const { m, h } of mine) {
+    const status = document.querySelector(`[data-incident='${m.incidentId}'] .manv-status`);
+    if (status) status.textContent = `Geplant: ${manvText(h.planned)} · unterwegs: ${manvText(h.enRoute)} · angekommen: ${manvText(h.arrived)}`
+      + ` · noch vor Ort: ${manvText(m.onScene)}`;
+  }
+  manvTick();
+}
+
+function manvBlock(m, h) {
+  const answered = h.answer === "answered";
+  const field = (prefix, k, label, value) => el("label", { for: `${prefix}-${k}-${m.incidentId}` }, `${label} `,
+    el("input", { id: `${prefix}-${k}-${m.incidentId}`, name: `${prefix}-${k}`, type: "number", min: 0, max: 500, value: value ?? 0, size: 4 }));
+  const form = el("form", { class: "manv-answer" },
+    el("fieldset", {}, el("legend", {}, "Aufnahme in der ersten Stunde"), el("div", { class: "row" }, ...SK.map(([k, l]) => field("first", k, l, h.firstHour?.[k])))),
+    el("fieldset", {}, el("legend", {}, "Zusätzlich mit Surge (in den nächsten Stunden)"), el("div", { class: "row" }, ...SK.map(([k, l]) => field("surge", k, l, h.surge?.[k])))),
+    el("button", { type: "submit" }, answered ? "Aufnahme ändern" : "Aufnahme melden"));
+  form.addEventListener("submit", (e) => { e.preventDefault(); answerManv(m, form); });
+  return el("div", { class: answered ? "panel" : "offer", "data-incident": m.incidentId, role: answered ? null : "alert" },
+    el("p", {}, el("strong", {}, `MANV: ${m.label}`), ` · ${m.district} · ${Math.round(h.driveMinutes)} min Fahrzeit · Patienten: ${manvText(m.patients)}`),
+    answered
+      ? el("p", { class: "ok" }, `Gemeldet um ${fmtTime(h.answeredAt)}: ${manvText(h.firstHour)}; Surge ${manvText(h.surge)}`)
+      : el("p", {}, "Antwort erbeten bis ", el("span", { class: "count manv-count", "data-until": m.answerBy, "aria-live": "off" }, ""), ` (${fmtTime(m.answerBy)})`),
+    el("p", { class: "manv-status muted" }, ""),
+    form);
+}
+
+function manvTick() {
+  for (const c of document.querySelectorAll(".manv-count")) {
+    const left = Math.max(0, Math.round((new Date(c.dataset.until) - Date.now()) / 1000));
+    c.textContent = left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} min` : "Frist abgelaufen – bitte trotzdem melden";
+  }
+}
+setInterval(manvTick, 1000);
+
+async function answerManv(m, form) {
+  const read = (prefix) => Object.fromEntries(SK.map(([k]) => [k, Number(form.elements[`${prefix}-${k}`].value) || 0]));
+  try {
+    await api(`/v1/manv/incidents/${m.incidentId}/acceptance/${hospital.hospitalId}`, { method: "PUT", body: { firstHour: read("first"), surge: read("surge") } });
+    say("message", `MANV ${m.label}: Aufnahme gemeldet.`);
+    loadManv();
+  } catch (e) {
+    say("message", e.field ? `${e.message} (Feld: ${e.field})` : e.message, true);
+  }
+}
+
+$("hospital").addEventListener("change", () => { shown = ""; shownArrivals = ""; shownManv = ""; load(); });
 const refresh = debounce(load);
 followEvents(() => refresh(), () => refresh());
 loadHospitals().then(load).catch((e) => say("message", e.message, true));

@@ -66,10 +66,19 @@ function cell(r) {
   return el("td", { class: `s ${r.status}`, title: detail }, text, el("span", { class: "sr-only" }, ` (${detail})`));
 }
 
+/** Free beds of the categories; with the surge the hospital reported (beds more within 24 h / 72 h), if any. */
 function freeBeds(h, cats) {
-  let free = 0, known = false;
-  for (const c of cats) if (h.beds[c]) { free += h.beds[c].free; known = true; }
-  return known ? String(free) : "–";
+  let free = 0, known = false, a24 = null, a72 = null;
+  for (const c of cats) {
+    const b = h.beds[c];
+    if (!b) continue;
+    free += b.free;
+    known = true;
+    if (b.additional24h != null) a24 = (a24 ?? 0) + b.additional24h;
+    if (b.additional72h != null) a72 = (a72 ?? 0) + b.additional72h;
+  }
+  if (!known) return "–";
+  return a24 === null && a72 === null ? String(free) : `${free} (Surge +${a24 ?? "?"} in 24 h, +${a72 ?? "?"} in 72 h)`;
 }
 
 function renderMatrix() {

@@ -307,6 +307,8 @@ export function header(current, { live = true } = {}) {
   const nav = el("nav", { "aria-label": "Seiten" },
     ...[["leitstelle", "Leitstelle"], ["klinik", "Klinik"], ["telenotarzt", "Telenotarzt"], ["rtw", "RTW"],
       // The statistics are for those who may read them (administration, Leitstellen, hospitals).
+      // MANV incidents are led by Leitstellen (hospitals answer on their Klinik page).
+      ...(s && ["admin", "dispatcher"].includes(s.role) ? [["manv", "MANV"]] : []),
       ...(s && ["admin", "dispatcher", "hospital"].includes(s.role) ? [["statistik", "Statistik"]] : [])].map(([p, label]) =>
       el("a", { href: `/ui/${p}.html`, "aria-current": p === current ? "page" : null }, label)));
   const who = el("span", { class: "who" }, s ? `${ROLE[s.role] || s.role}: ${s.subject} (${s.scope.join(", ")}) ` : "",

@@ -46,7 +46,7 @@ public struct HospitalAggregate: Sendable {
         case let .reportBeds(beds):
             guard !beds.isEmpty else { throw .noBedCounts }
             for (cat, c) in beds.sorted(by: { $0.key < $1.key }) {
-                guard c.free >= 0, c.operable >= 0, c.free <= c.operable, c.operable <= 100_000 else {
+                guard c.isValid else {
                     throw .invalidBedCount(cat)
                 }
             }
@@ -140,7 +140,7 @@ public enum HospitalError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .untilTooFar(t): "„bis“ (\(GermanTime.dateTime(t))) liegt mehr als 7 Tage in der Zukunft / until at most 7 days ahead"
         case let .notClosed(k): "\(k.germanLabel) ist nicht abgemeldet / resource is not closed"
         case .noBedCounts: "Keine Bettenzahlen angegeben / no bed counts given"
-        case let .invalidBedCount(c): "Bettenzahl \(c.germanLabel) ungültig: 0 ≤ frei ≤ betreibbar / beds must be 0 ≤ free ≤ operable"
+        case let .invalidBedCount(c): "Bettenzahl \(c.germanLabel) ungültig: 0 ≤ frei ≤ betreibbar, zusätzlich in 72 h ≥ in 24 h ≥ 0 / beds must be 0 ≤ free ≤ operable, 0 ≤ additional 24 h ≤ 72 h"
         }
     }
 }
