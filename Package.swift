@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "LotseSimulation",
             dependencies: [
-                "LotseDemand", "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseSeed",
+                "LotseDemand", "LotseDomain", "LotseEventStore", "LotseApplication", "LotseCapacity", "LotseDispatch", "LotseMANV", "LotseSeed",
                 "LotseTelenotarzt", "LotseTime",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -254,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "LotseSimulationTests",
             dependencies: [
-                "LotseSimulation", "LotseLoad", "LotseAPI", "LotseSQLite", "LotseStatistics", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LotseSimulation", "LotseMANV", "LotseLoad", "LotseAPI", "LotseSQLite", "LotseStatistics", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -6,6 +6,9 @@ public enum MANVCommand: Sendable, Equatable {
     case open(MANVOpening)
     /// A hospital's acceptance: first hour and surge per category, each at most `limit` (the bound for its size).
     case answer(hospital: HospitalID, firstHour: MANVCounts, surge: MANVCounts, limit: Int)
+    /// Widen the reach: `asked` are the hospitals within the new reach (the service found them); those not asked yet
+    /// are asked by `answerBy`.
+    case extendReach(reachMinutes: Double, asked: [MANVAskedHospital], answerBy: Timestamp)
     /// Remind the hospitals that have not answered.
     case remind
     /// More patients found on scene.
@@ -27,6 +30,7 @@ public enum MANVCommand: Sendable, Equatable {
         switch self {
         case .open: "OpenMANVIncident"
         case .answer: "ReportMANVAcceptance"
+        case .extendReach: "ExtendMANVReach"
         case .remind: "RemindMANVHospitals"
         case .reportPatients: "ReportMANVPatients"
         case .declareSurge: "DeclareMANVSurge"
@@ -86,6 +90,7 @@ public enum MANVError: Error, Equatable, Sendable, CustomStringConvertible {
     case labelInvalid
     case patientsInvalid(field: String)
     case noHospitalInReach
+    case reachNotWider(current: Double)
     case answerByOutOfRange
     case notAsked(HospitalID)
     case countOutOfRange(field: String, limit: Int)
@@ -107,7 +112,7 @@ public enum MANVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound, .alreadyExists, .closed, .nothingToRemind, .noPlan, .planNotConfirmed, .notInPlan: nil
         case .labelInvalid: "label"
         case let .patientsInvalid(f): f
-        case .noHospitalInReach: "reachMinutes"
+        case .noHospitalInReach, .reachNotWider: "reachMinutes"
         case .answerByOutOfRange: "answerMinutes"
         case .notAsked: "hospitalId"
         case let .countOutOfRange(f, _): f
@@ -126,6 +131,7 @@ public enum MANVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .labelInvalid: "Bezeichnung der Lage fehlt oder ist länger als 120 Zeichen / label required"
         case let .patientsInvalid(f): "Patientenzahlen unplausibel (\(f)): je Gruppe 0–1000, zusammen 1–2000 / patient counts out of range"
         case .noHospitalInReach: "Keine Klinik mit Notaufnahme in Reichweite – Reichweite (reachMinutes) erhöhen / no hospital within reach"
+        case let .reachNotWider(r): "Die neue Reichweite muss größer sein als \(Int(r)) min und neue Kliniken erreichen / reach not wider"
         case .answerByOutOfRange: "Antwortfrist unplausibel (1–120 min) / answer deadline out of range"
         case let .notAsked(h): "Klinik \(h) ist für diese Lage nicht angefragt / hospital not asked"
         case let .countOutOfRange(f, limit): "Aufnahmezahl \(f) unplausibel: 0–\(limit) für diese Klinik / acceptance count out of range"

@@ -41,6 +41,17 @@ public struct MANVAcceptanceReported: EventPayload {
     public let occurredAt: Timestamp
 }
 
+/// The dispatcher widened the reach: the hospitals newly within it are asked too, by a new deadline of their own.
+public struct MANVReachExtended: EventPayload {
+    public static let eventType = "MANV.ReachExtended"
+    public static let schemaVersion = 1
+    public let incidentId: MANVIncidentID
+    public let reachMinutes: Double
+    public let asked: [MANVAskedHospital]
+    public let answerBy: Timestamp
+    public let occurredAt: Timestamp
+}
+
 /// The dispatcher reminded the hospitals that have not answered.
 public struct MANVReminderSent: EventPayload {
     public static let eventType = "MANV.ReminderSent"
@@ -119,6 +130,7 @@ public struct MANVIncidentClosed: EventPayload {
 public enum MANVEvent: Sendable, Hashable {
     case opened(MANVIncidentOpened)
     case acceptance(MANVAcceptanceReported)
+    case extended(MANVReachExtended)
     case reminded(MANVReminderSent)
     case patients(MANVPatientsReported)
     case surge(MANVSurgeDeclared)
@@ -131,6 +143,7 @@ public enum MANVEvent: Sendable, Hashable {
         switch self {
         case let .opened(p): p
         case let .acceptance(p): p
+        case let .extended(p): p
         case let .reminded(p): p
         case let .patients(p): p
         case let .surge(p): p
@@ -144,7 +157,7 @@ public enum MANVEvent: Sendable, Hashable {
     public var typeName: String { type(of: payload).eventType }
 
     public static let payloadTypes: [any EventPayload.Type] = [
-        MANVIncidentOpened.self, MANVAcceptanceReported.self, MANVReminderSent.self, MANVPatientsReported.self, MANVSurgeDeclared.self,
+        MANVIncidentOpened.self, MANVAcceptanceReported.self, MANVReachExtended.self, MANVReminderSent.self, MANVPatientsReported.self, MANVSurgeDeclared.self,
         MANVPlanMade.self, MANVPlanConfirmed.self, MANVPatientTransported.self, MANVIncidentClosed.self,
     ]
 
@@ -154,6 +167,7 @@ public enum MANVEvent: Sendable, Hashable {
         switch try json(t) {
         case let p as MANVIncidentOpened: return .opened(p)
         case let p as MANVAcceptanceReported: return .acceptance(p)
+        case let p as MANVReachExtended: return .extended(p)
         case let p as MANVReminderSent: return .reminded(p)
         case let p as MANVPatientsReported: return .patients(p)
         case let p as MANVSurgeDeclared: return .surge(p)

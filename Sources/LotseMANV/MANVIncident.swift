@@ -9,8 +9,10 @@ public struct MANVIncident: Sendable, Hashable {
     public let place: GeoPoint
     public let openedAt: Timestamp
     public let answerBy: Timestamp
-    public let reachMinutes: Double
+    public private(set) var reachMinutes: Double
     public private(set) var asked: [MANVAskedHospital]
+    /// The deadline of hospitals asked when the reach was widened (the others have `answerBy`).
+    public private(set) var laterDeadlines: [HospitalID: Timestamp] = [:]
     /// Patients of the incident (found so far), merged by category and need.
     public private(set) var patients: [MANVPatientGroup]
     public private(set) var answers: [HospitalID: MANVAcceptanceReported] = [:]
@@ -57,8 +59,11 @@ public struct MANVIncident: Sendable, Hashable {
 
     public func answerStatus(of hospital: HospitalID, at now: Timestamp) -> AnswerStatus {
         if answers[hospital] != nil { return .answered }
-        return now < answerBy ? .pending : .unknown
+        return now < deadline(of: hospital) ? .pending : .unknown
     }
+
+    /// When an asked hospital's answer is due.
+    public func deadline(of hospital: HospitalID) -> Timestamp { laterDeadlines[hospital] ?? answerBy }
 
     /// Asked hospitals without an answer.
     public var withoutAnswer: [HospitalID] { asked.map(\.hospitalId).filter { answers[$0] == nil } }
@@ -100,6 +105,12 @@ public struct MANVIncident: Sendable, Hashable {
         switch event {
         case .opened: break
         case let .acceptance(e): answers[e.hospitalId] = e
+        case let .extended(e):
+            reachMinutes = e.reachMinutes
+            for h in e.asked where !asked.contains(where: { $0.hospitalId == h.hospitalId }) {
+                asked.append(h)
+                laterDeadlines[h.hospitalId] = e.answerBy
+            }
         case let .reminded(e): remindedAt = e.occurredAt
         case let .patients(e): patients = Self.merged(patients, e.patients)
         case let .surge(e): surge = e

@@ -39,6 +39,12 @@ public struct MANVIncidentAggregate: Aggregate {
             }
             if let a = incident.answers[hospital], a.firstHour == firstHour, a.surge == surge { return [] }
             return [.acceptance(MANVAcceptanceReported(incidentId: id, hospitalId: hospital, firstHour: firstHour, surge: surge, occurredAt: now))]
+        case let .extendReach(reach, asked, answerBy):
+            let new = asked.filter { h in !incident.asked.contains { $0.hospitalId == h.hospitalId } }
+            guard reach > incident.reachMinutes, !new.isEmpty else { throw .reachNotWider(current: incident.reachMinutes) }
+            let minutes = answerBy.minutes(since: now)
+            guard minutes >= 1, minutes <= 120 else { throw .answerByOutOfRange }
+            return [.extended(MANVReachExtended(incidentId: id, reachMinutes: reach, asked: new, answerBy: answerBy, occurredAt: now))]
         case .remind:
             let open = incident.withoutAnswer
             guard !open.isEmpty else { throw .nothingToRemind }

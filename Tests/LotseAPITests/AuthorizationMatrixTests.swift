@@ -33,6 +33,7 @@ import Testing
         case (.post, "/v1/revocations"): return (path, #"{"jti":"matrix-test","reason":"Test"}"#)
         case (.post, "/v1/manv/incidents"): return (path, Self.manvIncident)
         case (.put, "/v1/manv/incidents/{id}/acceptance/{hospitalId}"): return (path, #"{"firstHour":{"red":1,"yellow":1,"green":1}}"#)
+        case (.post, "/v1/manv/incidents/{id}/reach"): return (path, #"{"reachMinutes":240}"#)
         case (.post, "/v1/manv/incidents/{id}/patients"): return (path, #"{"patients":[{"category":"green","count":1}]}"#)
         case (.post, "/v1/manv/incidents/{id}/surge"), (.post, "/v1/manv/incidents/{id}/closure"): return (path, #"{"reason":"Test"}"#)
         case (.put, "/v1/manv/incidents/{id}/plan"): return (path, #"{"assignments":[],"reason":"Test"}"#)

@@ -18,7 +18,8 @@ import Testing
     }
 
     let aggregate = MANVIncidentAggregate()
-    let hospitals = (1...4).map { HospitalID("H\($0)")! }
+    /// H1–H4 are asked at the opening; H5 when the reach is widened.
+    let hospitals = (1...5).map { HospitalID("H\($0)")! }
     let t0 = Timestamp(iso8601: "2026-12-02T08:00:00Z")!
 
     func context(_ minute: Int) -> CommandContext {
@@ -29,11 +30,15 @@ import Testing
         MANVOpening(id: MANVIncidentID("M-1")!, district: DistrictID("Vorpommern-Rügen"), label: "Übung", place: GeoPoint(lat: 54.4, lon: 13.4)!,
                     patients: [MANVPatientGroup(category: .red, count: 4), MANVPatientGroup(category: .red, need: ResourceSet([.traumaCenter]), count: 2),
                                MANVPatientGroup(category: .yellow, count: 6), MANVPatientGroup(category: .green, count: 8)],
-                    asked: hospitals.enumerated().map { MANVAskedHospital(hospitalId: $1, name: "Klinik \($0)", driveMinutes: Double(10 + 7 * $0)) },
+                    asked: Array(asked.prefix(4)),
                     reachMinutes: 60, answerBy: t0.adding(minutes: 10))
     }
 
-    /// H1 and H3 have a Traumazentrum.
+    var asked: [MANVAskedHospital] {
+        hospitals.enumerated().map { MANVAskedHospital(hospitalId: $1, name: "Klinik \($0)", driveMinutes: Double(10 + 7 * $0)) }
+    }
+
+    /// H1, H3 and H5 have a Traumazentrum.
     var resources: [HospitalID: ResourceSet] {
         Dictionary(uniqueKeysWithValues: hospitals.enumerated().map { i, h in
             (h, i % 2 == 0 ? ResourceSet([.emergencyDepartment, .traumaCenter]) : ResourceSet([.emergencyDepartment]))
@@ -108,7 +113,12 @@ import Testing
                     _ = run(.transport(announcementId: AnnouncementID("A-\(events.count)")!, hospital: h, category: .red, need: ResourceSet(), unit: "RTW"))
                 }
             case 7: _ = run(.reportPatients([MANVPatientGroup(category: Sichtungskategorie.allCases.randomElement(using: &rng)!, count: Int.random(in: 1...3, using: &rng))]))
-            case 8: _ = run(.declareSurge(reason: "Großschadenslage"))
+            case 8:
+                if Bool.random(using: &rng) {
+                    _ = run(.declareSurge(reason: "Großschadenslage"))
+                } else {
+                    _ = run(.extendReach(reachMinutes: 90, asked: asked, answerBy: t0.adding(minutes: Double(minute + 10))))
+                }
             default:
                 let lines = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
                     MANVAssignmentRequest(hospitalId: hospitals.randomElement(using: &rng)!, category: Sichtungskategorie.allCases.randomElement(using: &rng)!,

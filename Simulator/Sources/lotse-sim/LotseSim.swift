@@ -11,7 +11,7 @@ struct LotseSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lotse-sim",
         abstract: "Lastsimulator für Lotse: ein Jahr Notfallrettung in MV – als Benchmark und als Politik-Labor.",
-        subcommands: [Run.self, HTTP.self, Scenarios.self],
+        subcommands: [Run.self, HTTP.self, Scenarios.self, MANV.self],
         defaultSubcommand: Run.self)
 
     /// One-line errors, as `lotse` does.
@@ -108,6 +108,39 @@ struct ResultsFile: Encodable {
     let scenario: Scenario
     let runs: [SimulationResult]
     let calibration: [CalibrationRow]
+}
+
+/// A mass-casualty incident distributed three ways: Lotse's plan, nearest hospital first, nearest with a place left.
+struct MANV: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manv",
+        abstract: "MANV-Vergleich: 40 Patienten nach einem Busunfall auf der A20 – Lotses Verteilungsplan gegen „nächste Klinik zuerst“.")
+
+    @Option(help: "Rettungswagen am Einsatzort zu Beginn.")
+    var ambulances = 6
+    @Option(help: "Höchstens so viele Rettungswagen (zwei weitere alle fünf Minuten).")
+    var maxAmbulances = 20
+
+    func validate() throws {
+        guard (1...200).contains(ambulances), (ambulances...400).contains(maxAmbulances) else {
+            throw ValidationError("--ambulances 1–200, --max-ambulances zwischen --ambulances und 400")
+        }
+    }
+
+    @Option(help: "Szenario: a20-tessin, a20-jarmen (sonst beide).")
+    var place: String?
+
+    func run() throws {
+        let names = place.map { [$0] } ?? MANVScenario.bundled.keys.sorted().reversed()
+        for name in names {
+            guard var scenario = MANVScenario.bundled[name] else {
+                throw ValidationError("Szenario \(name) unbekannt (\(MANVScenario.bundled.keys.sorted().joined(separator: ", ")))")
+            }
+            scenario.ambulancesAtStart = ambulances
+            scenario.maxAmbulances = maxAmbulances
+            print(MANVScenario.markdown(try scenario.compare(), scenario: scenario) + "\n")
+        }
+    }
 }
 
 struct Scenarios: ParsableCommand {

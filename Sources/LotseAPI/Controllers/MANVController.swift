@@ -41,6 +41,12 @@ struct MANVController: APIController {
         let patients: [PatientGroupBody]
     }
 
+    struct ReachBody: StrictBody {
+        static let allowedKeys: Set<String> = ["reachMinutes", "answerMinutes"]
+        let reachMinutes: Double
+        let answerMinutes: Double?
+    }
+
     struct ReasonBody: StrictBody {
         static let allowedKeys: Set<String> = ["reason"]
         let reason: String
@@ -130,6 +136,20 @@ struct MANVController: APIController {
                 guard let state = projector.withIndex({ $0[hospital] }) else { throw Problem.notFound("Klinik \(raw) unbekannt") }
                 return try await command(.answer(hospital: hospital, firstHour: b.firstHour, surge: b.surge ?? .zero, limit: MANVService.acceptanceLimit(of: state)),
                                          m, request, context)
+            },
+            APIRoute(.post, "/v1/manv/incidents/{id}/reach", roles: [.dispatcher, .admin]) { request, context in
+                let p = try context.requirePrincipal()
+                let m = try led(context)
+                let b = try await request.decodeStrict(ReachBody.self, context: context)
+                guard (5...240).contains(b.reachMinutes) else { throw Problem.unprocessable("Reichweite 5–240 min", field: "reachMinutes") }
+                let answer = b.answerMinutes ?? 10
+                guard (1...120).contains(answer) else { throw Problem.unprocessable("Antwortfrist 1–120 min", field: "answerMinutes") }
+                let o = try await refusals {
+                    try await manv.extendReach(m.id, reachMinutes: b.reachMinutes, answerMinutes: answer, index: projector.snapshot, by: p.principal,
+                                               at: clock.now(), idempotencyKey: try request.idempotencyKey(), correlationId: context.id)
+                }
+                return try context.json(Result(incidentId: m.id, position: o.position, events: o.events.map(\.typeName), deduplicated: o.deduplicated,
+                                               planNumber: nil, announcementId: nil), status: o.events.isEmpty || o.deduplicated ? .ok : .created)
             },
             APIRoute(.post, "/v1/manv/incidents/{id}/reminders", roles: [.dispatcher, .admin]) { request, context in
                 let m = try led(context)
@@ -237,7 +257,7 @@ struct MANVController: APIController {
         do { return try await body() } catch let MANVService.Failure.refused(e) {
             let problem: Problem = switch e {
             case .notFound: .notFound(e.description)
-            case .alreadyExists, .closed, .nothingToRemind, .noPlan, .planOutdated, .planNotConfirmed, .notInPlan: Problem(.conflict, title: "Konflikt", detail: e.description, field: e.field)
+            case .alreadyExists, .closed, .nothingToRemind, .reachNotWider, .noPlan, .planOutdated, .planNotConfirmed, .notInPlan: Problem(.conflict, title: "Konflikt", detail: e.description, field: e.field)
             default: .unprocessable(e.description, field: e.field)
             }
             throw problem

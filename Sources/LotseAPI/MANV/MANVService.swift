@@ -87,9 +87,8 @@ public final class MANVService: Sendable {
 
     // MARK: Opening
 
-    /// Who is asked: every hospital with an emergency department within `reachMinutes` of the scene; by default the
-    /// drive time that covers the nearest hospitals able to take SK I (Notfallstufe ≥ 2 or a Traumazentrum) — enough
-    /// of them for four SK I patients each, at least two —, and never less than 20 minutes.
+    /// Who is asked: every hospital with an emergency department within `reachMinutes` of the scene; by default
+    /// `MANVReach.defaultMinutes` (the nearest hospitals able to take SK I).
     public func hospitalsInReach(of place: GeoPoint, red: Int, reachMinutes: Double?, index: borrowing CapacityIndex) -> (reach: Double, asked: [MANVAskedHospital]) {
         let origin = travel.origin(UnitVector(place))
         var all: [(state: HospitalState, minutes: Double)] = []
@@ -102,10 +101,9 @@ public final class MANVService: Sendable {
         if let reachMinutes {
             reach = reachMinutes
         } else {
-            let able = all.filter { $0.state.notfallstufe >= 2 || $0.state.profile.contains(.traumaCenter) }
-            let k = max(2, (red + 3) / 4)
-            let kth = able.isEmpty ? (all.last?.minutes ?? 20) : able[min(k, able.count) - 1].minutes
-            reach = max(20, kth.rounded(.up))
+            reach = MANVReach.defaultMinutes(all.map {
+                MANVReach.Candidate(minutes: $0.minutes, takesRed: $0.state.notfallstufe >= 2 || $0.state.profile.contains(.traumaCenter))
+            }, red: red)
         }
         let asked = all.filter { $0.minutes <= reach }.map {
             MANVAskedHospital(hospitalId: $0.state.id, name: $0.state.name, driveMinutes: ($0.minutes * 10).rounded() / 10)
@@ -127,6 +125,15 @@ public final class MANVService: Sendable {
         _ = try await list.execute(MANVIncidentListed(incidentId: id, district: district, at: now), id: (),
                                    context: CommandContext(now: now, principal: principal), idempotencyKey: idempotencyKey.map { "list:\($0)" }, correlationId: correlationId)
         return try await execute(.open(opening), id: id, by: principal, at: now, idempotencyKey: idempotencyKey, correlationId: correlationId)
+    }
+
+    /// Widens an incident's reach: the hospitals newly within it are asked, by their own deadline.
+    public func extendReach(_ id: MANVIncidentID, reachMinutes: Double, answerMinutes: Double, index: CapacityIndex, by principal: Principal,
+                            at now: Timestamp, idempotencyKey: String?, correlationId: String?) async throws -> Outcome {
+        guard let incident = incident(id) else { throw Failure.refused(.notFound) }
+        let (reach, asked) = hospitalsInReach(of: incident.place, red: 0, reachMinutes: reachMinutes, index: index)
+        return try await execute(.extendReach(reachMinutes: reach, asked: asked, answerBy: now.adding(minutes: answerMinutes)), id: id, by: principal,
+                                 at: now, idempotencyKey: idempotencyKey, correlationId: correlationId)
     }
 
     // MARK: Commands

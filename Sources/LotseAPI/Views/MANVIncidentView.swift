@@ -22,6 +22,8 @@ struct MANVIncidentView: Encodable {
         let driveMinutes: Double
         /// `answered`, `pending` (before the deadline) or `unknown` (deadline passed without an answer).
         let answer: MANVIncident.AnswerStatus
+        /// This hospital's deadline (the incident's, or a later one when it was asked after the reach was widened).
+        let answerBy: Timestamp
         let answeredAt: Timestamp?
         let firstHour: MANVCounts?
         let surge: MANVCounts?
@@ -147,7 +149,8 @@ struct MANVIncidentView: Encodable {
                 let known = beds.compactMap { $0[keyPath: k] }
                 return known.isEmpty ? nil : known.reduce(0, +)
             }
-            return Hospital(hospitalId: id, name: h.name, driveMinutes: h.driveMinutes, answer: m.answerStatus(of: id, at: now), answeredAt: answer?.occurredAt,
+            return Hospital(hospitalId: id, name: h.name, driveMinutes: h.driveMinutes, answer: m.answerStatus(of: id, at: now), answerBy: m.deadline(of: id),
+                            answeredAt: answer?.occurredAt,
                             firstHour: answer?.firstHour, surge: answer?.surge, placesLeft: left, planned: planned, enRoute: enRoute, arrived: arrived,
                             explanation: Self.explain(m, h, planned: planned, left: left, now: now),
                             bedsAdditional24h: sum(\.additional24h), bedsAdditional72h: sum(\.additional72h))
@@ -173,8 +176,8 @@ struct MANVIncidentView: Encodable {
     /// Why a hospital has the patients it has in the plan, or none (German, one line).
     static func explain(_ m: MANVIncident, _ h: MANVAskedHospital, planned: MANVCounts, left: MANVCounts, now: Timestamp) -> String {
         switch m.answerStatus(of: h.hospitalId, at: now) {
-        case .pending: return "Antwort ausstehend (Frist \(GermanTime.shortTime(m.answerBy, relativeTo: now))) – wird erst mit Antwort verplant"
-        case .unknown: return "Keine Antwort bis \(GermanTime.shortTime(m.answerBy, relativeTo: now)) – Aufnahmebereitschaft unbekannt, nicht verplant"
+        case .pending: return "Antwort ausstehend (Frist \(GermanTime.shortTime(m.deadline(of: h.hospitalId), relativeTo: now))) – wird erst mit Antwort verplant"
+        case .unknown: return "Keine Antwort bis \(GermanTime.shortTime(m.deadline(of: h.hospitalId), relativeTo: now)) – Aufnahmebereitschaft unbekannt, nicht verplant"
         case .answered: break
         }
         let fmt = { (c: MANVCounts) in Sichtungskategorie.allCases.filter { c[$0] > 0 }.map { "\(c[$0]) \($0.germanLabel)" }.joined(separator: ", ") }

@@ -190,7 +190,8 @@ async function loadArrivals() {
   $("red-alert").textContent = red.length
     ? `ROT – ${red.length} Patient${red.length > 1 ? "en" : ""} nicht quittiert: ${red.map((a) => `PZC ${a.pzc}, ${a.unit}, ETA ${fmtTime(a.eta)}`).join("; ")}`
     : "";
-  alarmTone.ring(red.length > 0, $("red-alert").textContent);
+  redPending = red.length > 0;
+  ringAlarm();
   const key = JSON.stringify(list.announcements);
   if (key === shownArrivals) return;
   shownArrivals = key;
@@ -224,6 +225,11 @@ async function step(a, what) {
 
 const SK = [["red", "SK I (rot)"], ["yellow", "SK II (gelb)"], ["green", "SK III (grün)"]];
 let shownManv = "";
+/** An unanswered MANV request rings the alarm tone too, as an unacknowledged red announcement does. */
+let manvPending = false, redPending = false;
+function ringAlarm() {
+  alarmTone.ring(redPending || manvPending, redPending ? $("red-alert").textContent : "MANV-Anfrage der Leitstelle");
+}
 const manvText = (c) => c ? SK.map(([k, l]) => `${c[k]} ${l}`).join(", ") : "–";
 
 async function loadManv() {
@@ -236,6 +242,8 @@ async function loadManv() {
   }
   const mine = list.incidents.map((m) => ({ m, h: m.hospitals.find((x) => x.hospitalId === hospital.hospitalId) })).filter((x) => x.h);
   $("manv").hidden = mine.length === 0;
+  manvPending = mine.some(({ h }) => h.answer !== "answered");
+  ringAlarm();
   // The forms are re-built only when an incident or this hospital's answer changes (half-typed counts stay).
   const key = JSON.stringify(mine.map(({ m, h }) => [m.incidentId, h.answer, h.firstHour, h.surge]));
   if (key !== shownManv) {
@@ -263,7 +271,8 @@ function manvBlock(m, h) {
     el("p", {}, el("strong", {}, `MANV: ${m.label}`), ` · ${m.district} · ${Math.round(h.driveMinutes)} min Fahrzeit · Patienten: ${manvText(m.patients)}`),
     answered
       ? el("p", { class: "ok" }, `Gemeldet um ${fmtTime(h.answeredAt)}: ${manvText(h.firstHour)}; Surge ${manvText(h.surge)}`)
-      : el("p", {}, "Antwort erbeten bis ", el("span", { class: "count manv-count", "data-until": m.answerBy, "aria-live": "off" }, ""), ` (${fmtTime(m.answerBy)})`),
+      : el("p", {}, "Antwort erbeten bis ", el("span", { class: "count manv-count", "data-until": h.answerBy, "aria-live": "off" }, ""), ` (${fmtTime(h.answerBy)})`,
+        m.remindedAt ? el("strong", {}, ` · Erinnerung der Leitstelle um ${fmtTime(m.remindedAt)}`) : ""),
     el("p", { class: "manv-status muted" }, ""),
     form);
 }

@@ -82,6 +82,7 @@ function render() {
     parts.push(el("div", { class: "row" },
       el("button", { type: "button", id: "plan", onclick: () => command("plans", undefined, "Plan berechnet") }, m.plan ? "Neu planen" : "Plan berechnen"),
       pending ? el("button", { type: "button", id: "remind", class: "secondary", onclick: () => command("reminders", undefined, "Erinnerung gesendet") }, "Kliniken erinnern") : "",
+      el("button", { type: "button", id: "widen", class: "secondary", onclick: widen }, "Reichweite erweitern"),
       m.surgeDeclared ? "" : el("button", { type: "button", id: "surge", class: "secondary", onclick: surge }, "Surge ausrufen"),
       el("button", { type: "button", id: "more", class: "secondary", onclick: more }, "Weitere Patienten"),
       el("button", { type: "button", id: "close", class: "danger", onclick: closeIncident }, "Lage beenden")));
@@ -129,6 +130,12 @@ async function command(path, body, done) {
   } catch (e) {
     say("message", e.field ? `${e.message} (Feld: ${e.field})` : e.message, true);
   }
+}
+
+function widen() {
+  const text = prompt(`Neue Reichweite in Minuten (bisher ${Math.round(incident.reachMinutes)}): weitere Kliniken werden angefragt`,
+    String(Math.round(incident.reachMinutes) + 15));
+  if (text) command("reach", { reachMinutes: Number(text) }, "Reichweite erweitert – weitere Kliniken angefragt");
 }
 
 function surge() {
