@@ -90,7 +90,7 @@ public enum LotseServer {
             services: [
                 ProjectorService(projector: api.projector),
                 ClosureExpiryService(
-                    projector: api.projector, capacity: api.service, announcements: api.announcements, clock: configuration.clock,
+                    projector: api.projector, capacity: api.service, announcements: api.announcements, manv: api.manv, clock: configuration.clock,
                     interval: .seconds(configuration.expiryIntervalSeconds), escalationSeconds: configuration.escalationSeconds,
                     lease: api.timerLease, logger: logger),
                 api.broadcaster, TNATimerService(service: api.telenotarzt, lease: api.timerLease),

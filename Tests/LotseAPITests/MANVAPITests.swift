@@ -266,6 +266,29 @@ import Testing
         }
     }
 
+    @Test func hospitalsThatHaveNotAnsweredAreRemindedHalfwayToTheDeadline() async throws {
+        let f = try await APIFixture.make(expirySeconds: 0.05)
+        try await f.run { client in
+            let opened = try await client.execute(uri: "/v1/manv/incidents", method: .post, headers: f.headers(.dispatcher), body: body(Self.incident))
+            let id = try #require(opened.json["incidentId"] as? String)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await view(client, f, id, as: f.headers(.dispatcher))["remindedAt"] == nil, "not before halfway")
+            f.clock.advance(minutes: 6)
+            var reminded: Any?
+            for _ in 0..<100 {
+                reminded = try await view(client, f, id, as: f.headers(.hospital))["remindedAt"]
+                if reminded != nil { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(reminded as? String != nil, "the timer reminds halfway (5 of 10 minutes)")
+            // Once per incident: the log holds one reminder, by Lotse itself.
+            let events = try await f.store.readStream(StreamID("manv-\(id)"))
+            #expect(events.filter { $0.type == "MANV.ReminderSent" }.count == 1)
+            let metadata = events.last { $0.type == "MANV.ReminderSent" }.map { String(decoding: $0.metadata, as: UTF8.self) } ?? ""
+            #expect(metadata.contains("system:lotse"), "\(metadata)")
+        }
+    }
+
     @Test func theBookOfIncidentsIsRebuiltFromTheLog() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

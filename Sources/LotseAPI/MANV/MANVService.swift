@@ -174,6 +174,20 @@ public final class MANVService: Sendable {
         }
     }
 
+    /// Timer: reminds the asked hospitals of open incidents that have not answered halfway to the deadline (once per
+    /// incident; the dispatcher can remind again). Returns how many incidents it reminded.
+    @discardableResult
+    public func remindDue(at now: Timestamp) async throws -> Int {
+        var n = 0
+        for m in incidents where !m.isClosed && m.remindedAt == nil {
+            let halfway = m.openedAt.adding(minutes: m.answerBy.minutes(since: m.openedAt) / 2)
+            guard now >= halfway, now < m.answerBy, m.asked.contains(where: { m.answerStatus(of: $0.hospitalId, at: now) == .pending }) else { continue }
+            let o = try await execute(.remind, id: m.id, by: .system, at: now, idempotencyKey: "manv-remind:\(m.id)", correlationId: nil)
+            n += o.deduplicated || o.events.isEmpty ? 0 : 1
+        }
+        return n
+    }
+
     /// A patient leaves for a hospital of the confirmed plan: the announcement first (ETA from the plan's drive
     /// time), then the transport on the incident; when the incident refuses it (a newer plan meanwhile), the
     /// announcement is cancelled again. A retry with the same Idempotency-Key repeats neither.

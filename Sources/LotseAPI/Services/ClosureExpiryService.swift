@@ -5,12 +5,13 @@ import LotseTime
 import ServiceLifecycle
 
 /// The timer that turns closures whose `until` has passed into `ResourceClosureExpired` events (answers already
-/// treat them as ended at `until`), and red announcements left unacknowledged into `AnnouncementEscalated` — on the
-/// node that holds the timer lease.
+/// treat them as ended at `until`), red announcements left unacknowledged into `AnnouncementEscalated`, and MANV
+/// requests still unanswered halfway to their deadline into a reminder — on the node that holds the timer lease.
 struct ClosureExpiryService: Service {
     let projector: CapacityProjector
     let capacity: CapacityService
     let announcements: AnnouncementService
+    let manv: MANVService
     let clock: any LotseClock
     let interval: Duration
     let escalationSeconds: Int64
@@ -30,6 +31,8 @@ struct ClosureExpiryService: Service {
                     if n > 0 { logger.info("closures expired", metadata: ["lotse.expired": "\(n)"]) }
                     let e = try await announcements.escalateDue(in: index, at: clock.now(), thresholdSeconds: escalationSeconds)
                     if e > 0 { logger.warning("red announcements escalated", metadata: ["lotse.escalated": "\(e)"]) }
+                    let r = try await manv.remindDue(at: clock.now())
+                    if r > 0 { logger.info("MANV hospitals reminded", metadata: ["lotse.incidents": "\(r)"]) }
                 } catch {
                     logger.error("timer failed", metadata: ["lotse.error": "\(error)"])
                 }

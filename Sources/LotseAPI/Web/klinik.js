@@ -264,7 +264,10 @@ function manvBlock(m, h) {
     el("input", { id: `${prefix}-${k}-${m.incidentId}`, name: `${prefix}-${k}`, type: "number", min: 0, max: 500, value: value ?? 0, size: 4 }));
   const form = el("form", { class: "manv-answer" },
     el("fieldset", {}, el("legend", {}, "Aufnahme in der ersten Stunde"), el("div", { class: "row" }, ...SK.map(([k, l]) => field("first", k, l, h.firstHour?.[k])))),
-    el("fieldset", {}, el("legend", {}, "Zusätzlich mit Surge (in den nächsten Stunden)"), el("div", { class: "row" }, ...SK.map(([k, l]) => field("surge", k, l, h.surge?.[k])))),
+    el("fieldset", {}, el("legend", {}, "Zusätzlich mit Surge (in den nächsten Stunden)"), el("div", { class: "row" }, ...SK.map(([k, l]) => field("surge", k, l, h.surge?.[k]))),
+      h.bedsAdditional24h != null || h.bedsAdditional72h != null
+        ? el("p", { class: "muted" }, `Ihre Bettenmeldung: zusätzlich ${h.bedsAdditional24h ?? "?"} Betten in 24 h, ${h.bedsAdditional72h ?? "?"} in 72 h – Surge wird nur verplant, wenn die Leitstelle ihn ausruft.`)
+        : ""),
     el("button", { type: "submit" }, answered ? "Aufnahme ändern" : "Aufnahme melden"));
   form.addEventListener("submit", (e) => { e.preventDefault(); answerManv(m, form); });
   return el("div", { class: answered ? "panel" : "offer", "data-incident": m.incidentId, role: answered ? null : "alert" },
