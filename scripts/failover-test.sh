@@ -10,7 +10,7 @@
 # Needs a debug build (`swift build`) and Debian's postgresql. Usage: bash scripts/failover-test.sh [report.md]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LOTSE_PG_PRIMARY_PORT=55433 LOTSE_PG_STANDBY_PORT=55434
+export LOTSE_PG_PRIMARY_PORT=25433 LOTSE_PG_STANDBY_PORT=25434
 S_PORT=$LOTSE_PG_STANDBY_PORT
 S_DIR=${LOTSE_PG_STANDBY_DIR:-/tmp/lotse-pg-standby}
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

@@ -2,14 +2,16 @@
 # A PostgreSQL primary with a synchronous hot standby on this machine (streaming replication from pg_basebackup,
 # synchronous_commit = remote_apply: an acknowledged commit is applied on the standby), for the failover test and the
 # benchmarks. Docs/OPERATIONS.md describes the same set-up on two machines.
-#   bash scripts/postgres-standby.sh start   # prints the host-list URL: postgres://lotse:lotse@127.0.0.1:55433,127.0.0.1:55434/lotse
+#   bash scripts/postgres-standby.sh start   # prints the host-list URL: postgres://lotse:lotse@127.0.0.1:25433,127.0.0.1:25434/lotse
 #   bash scripts/postgres-standby.sh stop
-# Env: LOTSE_PG_PRIMARY_DIR, LOTSE_PG_STANDBY_DIR, LOTSE_PG_PRIMARY_PORT (55433), LOTSE_PG_STANDBY_PORT (55434).
+# Env: LOTSE_PG_PRIMARY_DIR, LOTSE_PG_STANDBY_DIR, LOTSE_PG_PRIMARY_PORT (25433), LOTSE_PG_STANDBY_PORT (25434).
 set -euo pipefail
+# The ports lie below Linux's ephemeral range (32768–60999): an outgoing connection may hold any port in it, and a
+# server that cannot bind its port fails the run ("Address already in use").
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$PGBIN" ] || { echo "PostgreSQL ist nicht installiert (Debian: apt-get install -y postgresql)" >&2; exit 1; }
 P_DIR=${LOTSE_PG_PRIMARY_DIR:-/tmp/lotse-pg-primary} S_DIR=${LOTSE_PG_STANDBY_DIR:-/tmp/lotse-pg-standby}
-P_PORT=${LOTSE_PG_PRIMARY_PORT:-55433} S_PORT=${LOTSE_PG_STANDBY_PORT:-55434}
+P_PORT=${LOTSE_PG_PRIMARY_PORT:-25433} S_PORT=${LOTSE_PG_STANDBY_PORT:-25434}
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 mkdir_pg() { rm -rf "$1"; if [ "$(id -u)" = 0 ]; then install -d -m 0700 -o postgres -g postgres "$1"; else mkdir -p -m 0700 "$1"; fi; }
 stop() {

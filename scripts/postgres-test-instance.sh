@@ -2,11 +2,11 @@
 # A private, throwaway PostgreSQL for Lotse's tests and local multi-node runs (Debian's `postgresql` package).
 #   bash scripts/postgres-test-instance.sh start   # prints the store URL to use (LOTSE_TEST_POSTGRES / --store)
 #   bash scripts/postgres-test-instance.sh stop
-# Env: LOTSE_PG_DATA (default /tmp/lotse-pg), LOTSE_PG_PORT (default 55432).
+# Env: LOTSE_PG_DATA (default /tmp/lotse-pg), LOTSE_PG_PORT (default 25432).
 # The server runs as the `postgres` system user, listens on 127.0.0.1 only, role/database `lotse`, password `lotse`.
 set -euo pipefail
 PGDATA=${LOTSE_PG_DATA:-/tmp/lotse-pg}
-PGPORT=${LOTSE_PG_PORT:-55432}
+PGPORT=${LOTSE_PG_PORT:-25432}  # below the ephemeral range (32768–60999): no outgoing connection can hold it
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$PGBIN" ]; then
   echo "PostgreSQL ist nicht installiert (Debian: apt-get install -y postgresql)" >&2
