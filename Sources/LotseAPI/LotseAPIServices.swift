@@ -50,7 +50,6 @@ public final class LotseAPIServices: Sendable {
         self.configuration = configuration
         service = CapacityService(store: store)
         announcements = AnnouncementService(store: store, table: table)
-        broadcaster = EventBroadcaster(store: store, codec: service.codec)
         let clock = configuration.clock
         let metrics = self.metrics
         telenotarzt = TNAService(store: store, network: configuration.tnaNetwork, rules: configuration.tnaRules, clock: clock,
@@ -66,6 +65,7 @@ public final class LotseAPIServices: Sendable {
         self.ranking = ranking
         let manv = MANVService(store: store, announcements: announcements, travel: ranking.travel, ttlMinutes: ranking.parameters.statusTTLMinutes)
         self.manv = manv
+        broadcaster = EventBroadcaster(store: store, codec: service.codec, manvDistrict: { manv.district(of: $0) })
         projector = CapacityProjector(store: store, observer: { r in
             revocations.apply(r)
             alarms.apply(r)

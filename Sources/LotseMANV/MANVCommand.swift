@@ -24,6 +24,8 @@ public enum MANVCommand: Sendable, Equatable {
     case change(assignments: [MANVAssignmentRequest], reason: String, resources: [HospitalID: ResourceSet])
     /// A patient leaves for a hospital of the confirmed plan (its announcement was made).
     case transport(announcementId: AnnouncementID, hospital: HospitalID, category: Sichtungskategorie, need: ResourceSet, unit: String)
+    /// A transport's announcement was cancelled (the patient did not go): the patient is on scene again, the place free.
+    case cancelTransport(announcementId: AnnouncementID, reason: String)
     case close(reason: String)
 
     public var name: String {
@@ -38,6 +40,7 @@ public enum MANVCommand: Sendable, Equatable {
         case .confirm: "ConfirmMANVPlan"
         case .change: "ChangeMANVPlan"
         case .transport: "TransportMANVPatient"
+        case .cancelTransport: "CancelMANVTransport"
         case .close: "CloseMANVIncident"
         }
     }
@@ -105,11 +108,13 @@ public enum MANVError: Error, Equatable, Sendable, CustomStringConvertible {
     case moreThanOnScene(Sichtungskategorie, ResourceSet, onScene: Int)
     case notInPlan(HospitalID, Sichtungskategorie)
     case unitRequired
+    case transportUnknown(AnnouncementID)
+    case noPlaceLeft(HospitalID, Sichtungskategorie)
 
     /// The request field the refusal is about (problem+json `field`).
     public var field: String? {
         switch self {
-        case .notFound, .alreadyExists, .closed, .nothingToRemind, .noPlan, .planNotConfirmed, .notInPlan: nil
+        case .notFound, .alreadyExists, .closed, .nothingToRemind, .noPlan, .planNotConfirmed, .notInPlan, .transportUnknown, .noPlaceLeft: nil
         case .labelInvalid: "label"
         case let .patientsInvalid(f): f
         case .noHospitalInReach, .reachNotWider: "reachMinutes"
@@ -146,6 +151,8 @@ public enum MANVError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .moreThanOnScene(c, _, n): "Mehr \(c.germanLabel)-Patienten verplant als vor Ort (\(n)) / more patients than on scene"
         case let .notInPlan(h, c): "Kein offener Platz für \(c.germanLabel) in Klinik \(h) im bestätigten Plan – Plan ändern / not in the plan"
         case .unitRequired: "Einsatzmittel (unit) fehlt / unit required"
+        case let .noPlaceLeft(h, c): "Klinik \(h) hat ihre Aufnahme für \(c.germanLabel) gesenkt – kein Platz mehr; bitte neu planen / the hospital lowered its answer"
+        case let .transportUnknown(a): "Kein Transport dieser Lage mit Voranmeldung \(a) / no such transport"
         }
     }
 }

@@ -117,6 +117,17 @@ public struct MANVPatientTransported: EventPayload {
     public let occurredAt: Timestamp
 }
 
+/// A transport's announcement was cancelled: the patient counts as on scene again and the hospital's place as free.
+public struct MANVTransportCancelled: EventPayload {
+    public static let eventType = "MANV.TransportCancelled"
+    public static let schemaVersion = 1
+    public let incidentId: MANVIncidentID
+    public let announcementId: AnnouncementID
+    public let hospitalId: HospitalID
+    public let reason: String
+    public let occurredAt: Timestamp
+}
+
 /// The incident is over (last patient transported, or called off).
 public struct MANVIncidentClosed: EventPayload {
     public static let eventType = "MANV.IncidentClosed"
@@ -137,6 +148,7 @@ public enum MANVEvent: Sendable, Hashable {
     case plan(MANVPlanMade)
     case confirmed(MANVPlanConfirmed)
     case transported(MANVPatientTransported)
+    case transportCancelled(MANVTransportCancelled)
     case closed(MANVIncidentClosed)
 
     public var payload: any EventPayload {
@@ -150,6 +162,7 @@ public enum MANVEvent: Sendable, Hashable {
         case let .plan(p): p
         case let .confirmed(p): p
         case let .transported(p): p
+        case let .transportCancelled(p): p
         case let .closed(p): p
         }
     }
@@ -158,7 +171,7 @@ public enum MANVEvent: Sendable, Hashable {
 
     public static let payloadTypes: [any EventPayload.Type] = [
         MANVIncidentOpened.self, MANVAcceptanceReported.self, MANVReachExtended.self, MANVReminderSent.self, MANVPatientsReported.self, MANVSurgeDeclared.self,
-        MANVPlanMade.self, MANVPlanConfirmed.self, MANVPatientTransported.self, MANVIncidentClosed.self,
+        MANVPlanMade.self, MANVPlanConfirmed.self, MANVPatientTransported.self, MANVTransportCancelled.self, MANVIncidentClosed.self,
     ]
 
     /// The event of a stored payload of `type`, nil for a type of another aggregate.
@@ -174,6 +187,7 @@ public enum MANVEvent: Sendable, Hashable {
         case let p as MANVPlanMade: return .plan(p)
         case let p as MANVPlanConfirmed: return .confirmed(p)
         case let p as MANVPatientTransported: return .transported(p)
+        case let p as MANVTransportCancelled: return .transportCancelled(p)
         case let p as MANVIncidentClosed: return .closed(p)
         default: return nil
         }

@@ -20,7 +20,11 @@ public struct MANVIncident: Sendable, Hashable {
     public private(set) var surge: MANVSurgeDeclared?
     public private(set) var plan: MANVPlanMade?
     public private(set) var planConfirmed = false
+    /// Every transport, cancelled ones included (`cancelledTransports`); the counts use the others.
     public private(set) var transports: [MANVPatientTransported] = []
+    public private(set) var cancelledTransports: Set<AnnouncementID> = []
+    /// The plan each transport was made under (a cancellation frees its place in that plan only).
+    private var planOfTransport: [AnnouncementID: Int] = [:]
     /// Per plan key (hospital, category, need): transports made under the current plan.
     public private(set) var transportedUnderPlan: [PlanKey: Int] = [:]
     public private(set) var closed: MANVIncidentClosed?
@@ -70,8 +74,11 @@ public struct MANVIncident: Sendable, Hashable {
 
     /// Patients that left the scene, per group.
     public func transported(_ category: Sichtungskategorie, need: ResourceSet) -> Int {
-        transports.filter { $0.category == category && $0.need == need }.count
+        activeTransports.filter { $0.category == category && $0.need == need }.count
     }
+
+    /// Transports whose announcement was not cancelled.
+    public var activeTransports: [MANVPatientTransported] { transports.filter { !cancelledTransports.contains($0.announcementId) } }
 
     /// Patients still on scene, per group (what a new plan distributes).
     public var onScene: [MANVPatientGroup] {
@@ -83,7 +90,7 @@ public struct MANVIncident: Sendable, Hashable {
 
     /// Patients of a category a hospital received (transports to it).
     public func sent(to hospital: HospitalID, _ category: Sichtungskategorie) -> Int {
-        transports.filter { $0.hospitalId == hospital && $0.category == category }.count
+        activeTransports.filter { $0.hospitalId == hospital && $0.category == category }.count
     }
 
     /// Places a hospital still has for a category: its answer (with surge once declared) less the patients sent to it.
@@ -121,7 +128,13 @@ public struct MANVIncident: Sendable, Hashable {
         case let .confirmed(e): if e.number == plan?.number { planConfirmed = true }
         case let .transported(e):
             transports.append(e)
+            planOfTransport[e.announcementId] = plan?.number
             transportedUnderPlan[PlanKey(hospital: e.hospitalId, category: e.category, need: e.need), default: 0] += 1
+        case let .transportCancelled(e):
+            guard let t = transports.first(where: { $0.announcementId == e.announcementId }), cancelledTransports.insert(e.announcementId).inserted else { break }
+            if planOfTransport[e.announcementId] == plan?.number {
+                transportedUnderPlan[PlanKey(hospital: t.hospitalId, category: t.category, need: t.need), default: 0] -= 1
+            }
         case let .closed(e): closed = e
         }
     }

@@ -76,8 +76,15 @@ public struct MANVIncidentAggregate: Aggregate {
             guard incident.plan != nil else { throw .noPlan }
             guard incident.planConfirmed else { throw .planNotConfirmed }
             guard incident.plannedLeft(.init(hospital: hospital, category: category, need: need)) > 0 else { throw .notInPlan(hospital, category) }
+            // The hospital may have lowered its answer since the plan was made: its current count decides.
+            guard incident.placesLeft(hospital, category) > 0 else { throw .noPlaceLeft(hospital, category) }
             return [.transported(MANVPatientTransported(incidentId: id, announcementId: announcementId, hospitalId: hospital, category: category,
                                                          need: need, unit: unit, occurredAt: now))]
+        case let .cancelTransport(announcementId, reason):
+            guard let t = incident.transports.first(where: { $0.announcementId == announcementId }) else { throw .transportUnknown(announcementId) }
+            guard !incident.cancelledTransports.contains(announcementId) else { return [] }
+            return [.transportCancelled(MANVTransportCancelled(incidentId: id, announcementId: announcementId, hospitalId: t.hospitalId,
+                                                                 reason: try Self.reason(reason), occurredAt: now))]
         case let .close(reason):
             return [.closed(MANVIncidentClosed(incidentId: id, reason: try Self.reason(reason), occurredAt: now))]
         }
@@ -156,7 +163,17 @@ public struct MANVIncidentAggregate: Aggregate {
         var perHospital: [HospitalID: MANVCounts] = [:]
         var perGroup: [GroupKey: Int] = [:]
         var assignments: [MANVPlan.Assignment] = []
+        // Lines for the same hospital and group are one assignment (the board shows one line per hospital and group).
+        var merged: [MANVAssignmentRequest] = []
         for line in lines where line.patients != 0 {
+            guard (1...1000).contains(line.patients) else { throw .countOutOfRange(field: "assignments.patients", limit: 1000) }
+            if let i = merged.firstIndex(where: { $0.hospitalId == line.hospitalId && $0.category == line.category && $0.need == line.need }) {
+                merged[i] = MANVAssignmentRequest(hospitalId: line.hospitalId, category: line.category, need: line.need, patients: merged[i].patients + line.patients)
+            } else {
+                merged.append(line)
+            }
+        }
+        for line in merged {
             guard (1...1000).contains(line.patients) else { throw .countOutOfRange(field: "assignments.patients", limit: 1000) }
             guard let asked = incident.asked.first(where: { $0.hospitalId == line.hospitalId }) else { throw .notAsked(line.hospitalId) }
             guard incident.answers[line.hospitalId] != nil else { throw .notAnswered(line.hospitalId) }

@@ -19,22 +19,14 @@ final class PostgresConnector: Sendable {
     }
 
     /// A connection to the first host that answers and suits `target` (default: the URL's). Each host gets
-    /// `connectTimeout` for the whole set-up — TCP, start-up, authentication and the recovery probe —, not only for
-    /// the TCP connect: a server that accepted the connection and then never answers (a machine that died in the
-    /// handshake) must not hold a pool slot, and with it a node's projection, forever.
+    /// `connectTimeout` for TCP, start-up and authentication (postgres-nio's connect timeout) and again for the recovery
+    /// probe of a writing node (the connection is closed when the probe does not answer): a server that accepted the
+    /// connection and then never answers must not hold a pool slot, and with it a node's projection, forever.
     func connect(target: PostgresStoreURL.SessionTarget? = nil) async throws(PostgresStoreError) -> PostgresConnection {
         let target = target ?? url.target
         var failures: [String] = []
         for host in url.hosts {
-            let attempt: Attempt
-            do {
-                attempt = try await Deadline.run(after: connectTimeout, discard: { (a: Attempt) in
-                    if case let .connected(c) = a { c.closeSoon() }
-                }) { [self] in await self.attempt(host, target: target) }
-            } catch {
-                attempt = .skipped("keine Antwort in \(connectTimeout.components.seconds) s")  // Deadline.Expired: the only error here
-            }
-            switch attempt {
+            switch await attempt(host, target: target) {
             case let .connected(connection): return connection
             case let .refused(reason): throw reason
             case let .skipped(reason): failures.append("\(host.name):\(host.port): \(reason)")
@@ -68,6 +60,11 @@ final class PostgresConnector: Sendable {
             return .skipped(reason.description)
         }
         guard target == .readWrite else { return .connected(connection) }
+        let watchdog = Task {
+            try await Task.sleep(for: connectTimeout)
+            connection.closeSoon()
+        }
+        defer { watchdog.cancel() }
         do {
             let recovering = try await connection.query("SELECT pg_is_in_recovery()", logger: logger).collectFirst(Bool.self) ?? true
             if !recovering { return .connected(connection) }

@@ -289,6 +289,87 @@ import Testing
         }
     }
 
+    /// The event stream: the incident's dispatchers (and admins) get the events; a hospital only a nudge without any
+    /// content (its own part comes from the REST view); a dispatcher of another district and crews nothing.
+    @Test func theEventStreamShowsMANVEventsOnlyToThoseWhoLeadTheIncident() async throws {
+        let f = try await APIFixture.make()
+        let schwerin = try await f.issuer.issue(subject: "ils-schwerin", role: .dispatcher, scope: ["Schwerin"], ttlSeconds: 3600)
+        try await f.run { client in
+            let port = try #require(client.port)
+            func stream(_ token: String) throws -> RawHTTPStream {
+                try RawHTTPStream(port: port, path: "/v1/events", headers: ["Authorization": "Bearer \(token)"])
+            }
+            let lead = try stream(f.tokens[.dispatcher]!), hospital = try stream(f.tokens[.hospital]!)
+            let other = try stream(schwerin), crew = try stream(f.tokens[.crew]!)
+            for s in [lead, hospital, other, crew] { _ = await s.read { $0.contains("Lotse-Ereignisse ab Position") } }
+            let opened = try await client.execute(uri: "/v1/manv/incidents", method: .post, headers: f.headers(.dispatcher), body: body(Self.incident))
+            let id = try #require(opened.json["incidentId"] as? String)
+            let answer = try await client.execute(uri: "/v1/manv/incidents/\(id)/acceptance/\(Self.stralsund)", method: .put, headers: stralsund(f),
+                                                  body: body(#"{"firstHour":{"red":3,"yellow":3,"green":5}}"#))
+            #expect(answer.status == .ok)
+            // A marker every role sees, so the streams have certainly passed the MANV events.
+            let marker = try await client.execute(uri: "/v1/hospitals/772096/beds", method: .put, headers: f.headers(.hospital),
+                                                  body: body(#"{"beds":{"normal":{"free":2,"operable":40}}}"#))
+            #expect(marker.status == .ok)
+            let leadText = await lead.read { $0.contains("event: BedCountsReported") }
+            #expect(leadText.contains("event: MANV.IncidentOpened") && leadText.contains("event: MANV.AcceptanceReported") && leadText.contains("\"red\":3"))
+            let hospitalText = await hospital.read { $0.contains("event: BedCountsReported") }
+            #expect(hospitalText.contains("event: MANV.Changed"))
+            #expect(!hospitalText.contains("MANV.AcceptanceReported") && !hospitalText.contains("Busunfall") && !hospitalText.contains("\"red\":3"),
+                    "a hospital saw another hospital's answer")
+            for (name, s) in [("other district", other), ("crew", crew)] {
+                let text = await s.read { $0.contains("event: BedCountsReported") }
+                #expect(text.contains("event: BedCountsReported") && !text.contains("MANV"), "\(name) saw MANV events")
+            }
+        }
+    }
+
+    /// A transport refused by the incident cancels its announcement; its retry with the same key is refused too (never
+    /// a transport on a cancelled announcement); a cancelled announcement gives the patient back to the scene.
+    @Test func refusedAndCancelledTransportsAreUndoneEverywhere() async throws {
+        let f = try await APIFixture.make(expirySeconds: 0.05)
+        try await f.run { client in
+            let opened = try await client.execute(uri: "/v1/manv/incidents", method: .post, headers: f.headers(.dispatcher), body: body(Self.incident))
+            let id = try #require(opened.json["incidentId"] as? String)
+            let base = "/v1/manv/incidents/\(id)"
+            _ = try await client.execute(uri: base + "/acceptance/\(Self.stralsund)", method: .put, headers: stralsund(f),
+                                         body: body(#"{"firstHour":{"red":3,"yellow":3,"green":5}}"#))
+            _ = try await client.execute(uri: base + "/plans", method: .post, headers: f.headers(.dispatcher))
+            _ = try await client.execute(uri: base + "/plans/1/confirmation", method: .post, headers: f.headers(.dispatcher))
+            // Stralsund lowers its SK I answer to 0 after the plan: a transport there is refused (409) and makes no
+            // announcement that stays.
+            _ = try await client.execute(uri: base + "/acceptance/\(Self.stralsund)", method: .put, headers: stralsund(f),
+                                         body: body(#"{"firstHour":{"red":0,"yellow":3,"green":5}}"#))
+            let red = #"{"hospitalId":"\#(Self.stralsund)","category":"red","pzc":"214401","unit":"RTW-1"}"#
+            let refused = try await client.execute(uri: base + "/transports", method: .post, headers: f.headers(.crew, idempotencyKey: "k1"), body: body(red))
+            #expect(refused.status == .conflict, "\(refused.text)")
+            let cancelled = f.api.projector.snapshot.announcements.values.filter { $0.status == .cancelled }
+            #expect(cancelled.count == 1 && f.api.projector.snapshot.announcements.count == 1, "the refused transport's announcement is cancelled")
+            _ = try await client.execute(uri: base + "/acceptance/\(Self.stralsund)", method: .put, headers: stralsund(f),
+                                         body: body(#"{"firstHour":{"red":3,"yellow":3,"green":5}}"#))
+            let retry = try await client.execute(uri: base + "/transports", method: .post, headers: f.headers(.crew, idempotencyKey: "k1"), body: body(red))
+            #expect(retry.status == .conflict && retry.text.contains("neuem Idempotency-Key"), "\(retry.text)")
+            // A new key transports; then the crew cancels the announcement: the timer gives the patient back to the scene.
+            let sent = try await client.execute(uri: base + "/transports", method: .post, headers: f.headers(.crew, idempotencyKey: "k2"), body: body(red))
+            #expect(sent.status == .created, "\(sent.text)")
+            let announcement = try #require(sent.json["announcementId"] as? String)
+            var v = try await view(client, f, id, as: f.headers(.dispatcher))
+            #expect(count(v["onScene"], "red") == 2)
+            let cancel = try await client.execute(uri: "/v1/announcements/\(announcement)/cancellation", method: .post, headers: f.headers(.crew),
+                                                  body: body(#"{"reason":"Patient verweigert Transport"}"#))
+            #expect(cancel.status == .ok, "\(cancel.text)")
+            for _ in 0..<100 {
+                v = try await view(client, f, id, as: f.headers(.dispatcher))
+                if count(v["onScene"], "red") == 3 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(count(v["onScene"], "red") == 3, "the patient is on scene again")
+            #expect(count(hospitals(v)[Self.stralsund]?["placesLeft"], "red") == 3)
+            let line = ((v["plan"] as? [String: Any])?["assignments"] as? [[String: Any]] ?? []).first { $0["category"] as? String == "red" }
+            #expect(line?["left"] as? Int == line?["patients"] as? Int && line?["patients"] as? Int == 3, "the plan's place is free again: \(line ?? [:])")
+        }
+    }
+
     @Test func theBookOfIncidentsIsRebuiltFromTheLog() async throws {
         let f = try await APIFixture.make()
         try await f.run { client in

@@ -5,8 +5,9 @@ import Testing
 
 /// The incident's rules over random sequences of answers, plans, changes, confirmations, transports and late patients:
 /// no plan ever puts more patients of a category on a hospital than it has places left (its answer, with surge once
-/// declared, less the patients already sent); no transport leaves without a place in the confirmed plan; transports are
-/// never taken back by a new plan (the patients en route keep their hospital); hospitals without an answer are never
+/// declared, less the patients already sent); no transport leaves without a place in the confirmed plan and in the
+/// hospital's current answer; transports are never taken back by a new plan (the patients en route keep their
+/// hospital) — only a cancelled announcement gives a patient back to the scene; hospitals without an answer are never
 /// planned on; and the state folded from the events equals the state built step by step.
 @Suite struct MANVIncidentTests {
     struct Rng: RandomNumberGenerator {
@@ -87,7 +88,11 @@ import Testing
                         let left = p.unplaced.filter { $0.category == g.category && $0.need == g.need }.map(\.count).reduce(0, +)
                         #expect(placed + left == g.count, "seed \(seed): group \(g) not accounted for")
                     }
+                case let .transportCancelled(c):
+                    #expect(before.activeTransports.contains { $0.announcementId == c.announcementId }, "seed \(seed): cancelled twice")
+                    #expect(after.activeTransports.count == before.activeTransports.count - 1)
                 case let .transported(t):
+                    #expect(before.placesLeft(t.hospitalId, t.category) > 0, "seed \(seed): transport beyond the hospital's current answer")
                     #expect(before.planConfirmed, "seed \(seed): transport without a confirmed plan")
                     #expect(before.plannedLeft(.init(hospital: t.hospitalId, category: t.category, need: t.need)) > 0, "seed \(seed): transport outside the plan")
                 default:
@@ -106,7 +111,10 @@ import Testing
             case 3: if let n = state?.plan?.number { _ = run(.confirm(number: n)) }
             case 4, 5, 6:
                 // A transport to a random line of the current plan (or anywhere: refused unless planned).
-                if let a = state?.plan?.assignments.randomElement(using: &rng), Bool.random(using: &rng) {
+                if Int.random(in: 0..<6, using: &rng) == 0, let t = state?.transports.randomElement(using: &rng) {
+                    // Its announcement was cancelled: the patient is on scene again (a second cancellation writes nothing).
+                    _ = run(.cancelTransport(announcementId: t.announcementId, reason: "Voranmeldung storniert"))
+                } else if let a = state?.plan?.assignments.randomElement(using: &rng), Bool.random(using: &rng) {
                     _ = run(.transport(announcementId: AnnouncementID("A-\(events.count)")!, hospital: a.hospital, category: a.group.category,
                                        need: a.group.need, unit: "RTW-\(events.count)"))
                 } else {

@@ -62,6 +62,10 @@ struct EventStreamController: APIController {
                                 continue
                             }
                             if item.hidden { continue }
+                            if let nudge = item.manvNudge, principal.role == .hospital || principal.role == .crew || principal.role == .physician {
+                                if principal.role == .hospital { try await writer.write(nudge) }
+                                continue
+                            }
                             // Announcements only to those who may see them (hospital, district, unit, admin).
                             if item.adminOnly, principal.role != .admin { continue }
                             if let d = item.dispatcherDistrict, principal.role != .admin, !(principal.role == .dispatcher && principal.covers(d)) { continue }

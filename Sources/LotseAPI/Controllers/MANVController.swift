@@ -189,6 +189,9 @@ struct MANVController: APIController {
             APIRoute(.post, "/v1/manv/incidents/{id}/transports", roles: [.dispatcher, .crew, .admin]) { request, context in
                 let p = try context.requirePrincipal()
                 let m = try incident(context)
+                // A dispatcher of another district learns nothing of the incident (404, as on the reads). Crews of any
+                // district may transport (überörtliche Hilfe): their own unit is checked below.
+                if p.role == .dispatcher, !p.mayLead(manvIn: m.district) { throw Problem.notFound("MANV-Lage unbekannt / unknown incident") }
                 let b = try await request.decodeStrict(TransportBody.self, context: context)
                 guard p.mayAnnounce(district: m.district, unit: b.unit) else {
                     throw Problem.forbidden("Transport nur aus dem eigenen Bereich / der eigenen Einheit (Scope) / outside your scope")
@@ -257,12 +260,15 @@ struct MANVController: APIController {
         do { return try await body() } catch let MANVService.Failure.refused(e) {
             let problem: Problem = switch e {
             case .notFound: .notFound(e.description)
-            case .alreadyExists, .closed, .nothingToRemind, .reachNotWider, .noPlan, .planOutdated, .planNotConfirmed, .notInPlan: Problem(.conflict, title: "Konflikt", detail: e.description, field: e.field)
+            case .alreadyExists, .closed, .nothingToRemind, .reachNotWider, .noPlan, .planOutdated, .planNotConfirmed, .notInPlan, .transportUnknown, .noPlaceLeft:
+                Problem(.conflict, title: "Konflikt", detail: e.description, field: e.field)
             default: .unprocessable(e.description, field: e.field)
             }
             throw problem
         } catch let MANVService.Failure.announcement(e) {
             throw Problem.from(e)
+        } catch let e as MANVService.Failure {
+            throw Problem.conflict(e.description)
         }
     }
 

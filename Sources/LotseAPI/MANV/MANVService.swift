@@ -33,11 +33,16 @@ public final class MANVService: Sendable {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case refused(MANVError)
         case announcement(AnnouncementService.Failure)
+        /// A retry of a transport whose first attempt was refused (its announcement cancelled): a new attempt needs a
+        /// new Idempotency-Key.
+        case cancelledBefore(AnnouncementID)
 
         public var description: String {
             switch self {
             case let .refused(e): e.description
             case let .announcement(e): e.description
+            case let .cancelledBefore(a):
+                "Dieser Transport wurde abgelehnt, seine Voranmeldung \(a) storniert – neuer Versuch mit neuem Idempotency-Key / transport was refused before"
             }
         }
     }
@@ -48,6 +53,15 @@ public final class MANVService: Sendable {
 
     /// Every incident, newest first.
     public var incidents: [MANVIncident] { book.withLock { $0.values.map(\.incident) }.sorted { ($0.openedAt, $0.id) > ($1.openedAt, $1.id) } }
+
+    /// The district of the incident an event belongs to (the listing and the opening carry it; later events are
+    /// looked up in the book), nil when this node does not know it.
+    public func district(of r: RecordedEvent) -> String? {
+        if r.stream == MANVIncidentListAggregate.stream { return (try? list.aggregate.decode(r))??.district.rawValue }
+        if case let .opened(e)? = try? runner.aggregate.decode(r) { return e.district.rawValue }
+        let id = MANVIncidentID(String(r.stream.rawValue.dropFirst(MANVIncidentAggregate.streamPrefix.count)))
+        return id.flatMap(incident)?.district.rawValue
+    }
 
     /// Reads every listed incident's stream (at start, after the projection's rebuild).
     public func load() async throws {
@@ -166,8 +180,10 @@ public final class MANVService: Sendable {
         do {
             let o = try await runner.execute(command, id: id, context: CommandContext(now: now, principal: principal), idempotencyKey: idempotencyKey,
                                              correlationId: correlationId)
-            // On this node at once (the next page load must show it); other nodes when their projection applies it.
-            if let state = o.state { remember(state, version: o.streamVersion) }
+            // On this node at once (the next page load must show it); other nodes when their projection applies it. A
+            // retry's outcome carries today's state beside the first write's version: not taken (it would make the
+            // projection apply the events in between twice).
+            if !o.deduplicated, let state = o.state { remember(state, version: o.streamVersion) }
             return o
         } catch let e as MANVError {
             throw Failure.refused(e)
@@ -179,12 +195,40 @@ public final class MANVService: Sendable {
     @discardableResult
     public func remindDue(at now: Timestamp) async throws -> Int {
         var n = 0
+        var failure: (any Error)?
         for m in incidents where !m.isClosed && m.remindedAt == nil {
             let halfway = m.openedAt.adding(minutes: m.answerBy.minutes(since: m.openedAt) / 2)
             guard now >= halfway, now < m.answerBy, m.asked.contains(where: { m.answerStatus(of: $0.hospitalId, at: now) == .pending }) else { continue }
-            let o = try await execute(.remind, id: m.id, by: .system, at: now, idempotencyKey: "manv-remind:\(m.id)", correlationId: nil)
-            n += o.deduplicated || o.events.isEmpty ? 0 : 1
+            // One incident's failure (this node's book a step behind, say) does not keep the others from their reminder.
+            do {
+                let o = try await execute(.remind, id: m.id, by: .system, at: now, idempotencyKey: "manv-remind:\(m.id)", correlationId: nil)
+                n += o.deduplicated || o.events.isEmpty ? 0 : 1
+            } catch {
+                failure = failure ?? error
+            }
         }
+        if let failure { throw failure }
+        return n
+    }
+
+    /// Timer: a transport whose announcement was cancelled (the patient did not go) is cancelled on its incident too —
+    /// the patient counts as on scene again, the hospital's place as free. Returns how many it cancelled.
+    @discardableResult
+    public func reconcileCancelledTransports(in index: CapacityIndex, at now: Timestamp) async throws -> Int {
+        var n = 0
+        var failure: (any Error)?
+        for m in incidents where !m.isClosed {
+            for t in m.activeTransports where index.announcements[t.announcementId]?.status == .cancelled {
+                do {
+                    let o = try await execute(.cancelTransport(announcementId: t.announcementId, reason: "Voranmeldung storniert"), id: m.id, by: .system,
+                                              at: now, idempotencyKey: "manv-transport-cancelled:\(t.announcementId)", correlationId: nil)
+                    n += o.deduplicated || o.events.isEmpty ? 0 : 1
+                } catch {
+                    failure = failure ?? error
+                }
+            }
+        }
+        if let failure { throw failure }
         return n
     }
 
@@ -213,14 +257,19 @@ public final class MANVService: Sendable {
         } catch let e as AnnouncementService.Failure {
             throw Failure.announcement(e)
         }
+        if announced.deduplicated, let first = try await announcements.load(announced.announcementId), first.status == .cancelled {
+            throw Failure.cancelledBefore(announced.announcementId)
+        }
         do {
             let o = try await execute(.transport(announcementId: announced.announcementId, hospital: hospital, category: category, need: need, unit: unit),
                                       id: id, by: principal, at: now, idempotencyKey: "transport:\(key)", correlationId: correlationId)
             return (announced, o)
-        } catch {
+        } catch let Failure.refused(refusal) {
+            // Refused by the incident (a newer plan, no place left): the announcement goes too. A store error leaves it —
+            // the transport may be written; the retry with the same key finds out.
             _ = try? await announcements.execute(.cancel(reason: "MANV: Transport nicht im geltenden Plan"), id: announced.announcementId, by: principal,
                                                  at: now, idempotencyKey: "manv-cancel:\(id):\(key)", correlationId: correlationId)
-            throw error
+            throw Failure.refused(refusal)
         }
     }
 }

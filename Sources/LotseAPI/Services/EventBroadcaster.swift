@@ -4,6 +4,7 @@ import Hummingbird
 import LotseCapacity
 import LotseDomain
 import LotseEventStore
+import LotseMANV
 import ServiceLifecycle
 import LotseTelenotarzt
 import Synchronization
@@ -28,6 +29,10 @@ final class EventBroadcaster: Service, Sendable {
         var revokedTokenID: String? = nil
         /// A keep-alive comment, not an event: lets a stream notice a client that left and re-check its token.
         var isHeartbeat = false
+        /// For a MANV event: hospitals get this frame instead — its position and type only, a nudge to reload their own
+        /// part (`GET /v1/manv/incidents`), never other hospitals' answers or the plan; crews and physicians nothing.
+        /// The full frame goes to the dispatchers of the incident's district (`dispatcherDistrict`) and admins.
+        var manvNudge: ByteBuffer? = nil
         /// Sent to nobody: the records of list and stream reads (every page re-fetches its lists on an event, so a read
         /// on the stream would cause the next read). Admins ask `GET /v1/audit`.
         var hidden = false
@@ -52,13 +57,25 @@ final class EventBroadcaster: Service, Sendable {
     /// How often every stream gets a keep-alive comment.
     let heartbeatInterval: Duration
 
-    init(store: any EventStore, codec: LotseEventCodec, heartbeatInterval: Duration = .seconds(15)) {
+    /// The district of a MANV incident's event (from the node's book of incidents), nil when unknown.
+    let manvDistrict: @Sendable (RecordedEvent) -> String?
+
+    init(store: any EventStore, codec: LotseEventCodec, heartbeatInterval: Duration = .seconds(15),
+         manvDistrict: @escaping @Sendable (RecordedEvent) -> String? = { _ in nil }) {
         self.store = store
         self.codec = codec
+        self.manvDistrict = manvDistrict
         self.heartbeatInterval = heartbeatInterval
     }
 
     func item(_ e: RecordedEvent) -> Item {
+        if e.stream.rawValue.hasPrefix(MANVIncidentAggregate.streamPrefix) || e.stream == MANVIncidentListAggregate.stream {
+            // An incident whose district is not known here goes to admins only: never more widely than allowed.
+            let district = manvDistrict(e)
+            return Item(position: e.position, frame: ByteBuffer(string: EventStreamController.frame(e, codec: codec)), announcement: nil, tna: nil,
+                        adminOnly: district == nil, dispatcherDistrict: district,
+                        manvNudge: ByteBuffer(string: "id: \(e.position)\nevent: MANV.Changed\ndata: {\"position\":\(e.position),\"type\":\"MANV.Changed\"}\n\n"))
+        }
         let tna = e.stream == TNAService.stream ? try? tnaCodec.decode(e) : nil
         let announcement = try? codec.decodeAnnouncement(e)?.header
         // A Telenotarzt or announcement event that cannot be read (a newer version, say) is shown to admins only:
