@@ -104,8 +104,10 @@ function renderPlan(m) {
   const p = m.plan;
   const rows = p.assignments.map((a, i) => el("tr", { "data-hospital": a.hospitalId, "data-category": a.category },
     el("th", { scope: "row" }, a.name), el("td", {}, SK[a.category] + need(a.need)),
-    el("td", {}, el("input", { type: "number", min: 0, max: 1000, value: a.patients, size: 3, name: `line-${i}`, "aria-label": `Patienten ${SK[a.category]} nach ${a.name}` })),
-    el("td", {}, String(a.left)), el("td", {}, `${Math.round(a.driveMinutes)} min`),
+    el("td", {}, String(a.patients)),
+    // A change distributes the patients still on scene: it starts from what is still open on each line.
+    el("td", {}, el("input", { type: "number", min: 0, max: 1000, value: a.left, size: 3, name: `line-${i}`, "aria-label": `Offene Patienten ${SK[a.category]} nach ${a.name}` })),
+    el("td", {}, `${Math.round(a.driveMinutes)} min`),
     el("td", {}, p.confirmed && a.left > 0 && m.status === "open"
       ? el("button", { type: "button", class: "secondary", onclick: () => transport(a), "aria-label": `Transport ${SK[a.category]} nach ${a.name}` }, "Transport")
       : "")));
@@ -115,8 +117,13 @@ function renderPlan(m) {
       + (p.withoutAnswer.length ? ` · ohne Antwort, nicht verplant: ${p.withoutAnswer.map(name).join(", ")}` : "")),
     p.unplaced.length ? el("p", { class: "error", id: "unplaced" }, `Nicht verteilbar: ${p.unplaced.map((u) => `${u.count} ${SK[u.category]}${need(u.need)}`).join(", ")}`) : "",
     el("div", { class: "table-wrap" }, el("table", { id: "plan-table" },
-      el("thead", {}, el("tr", {}, ...["Klinik", "Gruppe", "Patienten", "offen", "Fahrzeit", "Aktion"].map((t) => el("th", { scope: "col" }, t)))),
+      el("thead", {}, el("tr", {}, ...["Klinik", "Gruppe", "geplant", "offen (änderbar)", "Fahrzeit", "Aktion"].map((t) => el("th", { scope: "col" }, t)))),
       el("tbody", {}, ...rows))),
+    m.status === "open" ? el("div", { class: "row", id: "add-line" },
+      el("label", { for: "add-hospital" }, "Weitere Zeile: Klinik ",
+        el("select", { id: "add-hospital" }, ...m.hospitals.filter((h) => h.answer === "answered").map((h) => el("option", { value: h.hospitalId }, h.name)))),
+      el("label", { for: "add-category" }, "SK ", el("select", { id: "add-category" }, ...Object.entries(SK).map(([k, l]) => el("option", { value: k }, l)))),
+      el("label", { for: "add-patients" }, "Patienten ", el("input", { id: "add-patients", type: "number", min: 0, max: 1000, value: 0, size: 3 }))) : "",
     m.status === "open" ? el("div", { class: "row" },
       p.confirmed ? "" : el("button", { type: "button", id: "confirm", onclick: () => command(`plans/${p.number}/confirmation`, undefined, `Plan ${p.number} bestätigt`) }, `Plan ${p.number} bestätigen`),
       el("button", { type: "button", id: "change", class: "secondary", onclick: change }, "Plan ändern (mit Begründung)")) : "");
@@ -160,6 +167,8 @@ async function change() {
   const assignments = incident.plan.assignments.map((a, i) => ({
     hospitalId: a.hospitalId, category: a.category, need: a.need, patients: Number(document.querySelector(`input[name=line-${i}]`).value),
   }));
+  const extra = Number($("add-patients")?.value || 0);
+  if (extra > 0 && $("add-hospital").value) assignments.push({ hospitalId: $("add-hospital").value, category: $("add-category").value, need: [], patients: extra });
   try {
     await api(`/v1/manv/incidents/${incident.incidentId}/plan`, { method: "PUT", body: { assignments, reason: $("change-reason").value.trim() } });
     say("message", "Plan geändert (gilt sofort).");
