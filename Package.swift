@@ -183,7 +183,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "DispatchBenchmarks",
-            dependencies: ["LotseDispatch", "LotseSeed", "LotseAPI", "CSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["LotseDispatch", "LotseMANV", "LotseSeed", "LotseAPI", "CSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/DispatchBenchmarks",
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
