@@ -54,13 +54,17 @@ public final class MANVService: Sendable {
     /// Every incident, newest first.
     public var incidents: [MANVIncident] { book.withLock { $0.values.map(\.incident) }.sorted { ($0.openedAt, $0.id) > ($1.openedAt, $1.id) } }
 
+    /// The incident a `manv-<id>` stream holds.
+    static func incidentID(of stream: StreamID) -> MANVIncidentID? {
+        MANVIncidentID(String(stream.rawValue.dropFirst(MANVIncidentAggregate.streamPrefix.count)))
+    }
+
     /// The district of the incident an event belongs to (the listing and the opening carry it; later events are
     /// looked up in the book), nil when this node does not know it.
     public func district(of r: RecordedEvent) -> String? {
         if r.stream == MANVIncidentListAggregate.stream { return (try? list.aggregate.decode(r))??.district.rawValue }
         if case let .opened(e)? = try? runner.aggregate.decode(r) { return e.district.rawValue }
-        let id = MANVIncidentID(String(r.stream.rawValue.dropFirst(MANVIncidentAggregate.streamPrefix.count)))
-        return id.flatMap(incident)?.district.rawValue
+        return Self.incidentID(of: r.stream).flatMap(incident)?.district.rawValue
     }
 
     /// Reads every listed incident's stream (at start, after the projection's rebuild).
@@ -84,7 +88,7 @@ public final class MANVService: Sendable {
                 if b[e.incidentId] == nil, r.streamVersion == 1 { b[e.incidentId] = (MANVIncident(opened: e), 1) }
                 return
             }
-            guard let id = MANVIncidentID(String(r.stream.rawValue.dropFirst(MANVIncidentAggregate.streamPrefix.count))),
+            guard let id = Self.incidentID(of: r.stream),
                   var entry = b[id], r.streamVersion == entry.version + 1 else { return }
             var state: MANVIncident? = entry.incident
             runner.aggregate.apply(&state, event)

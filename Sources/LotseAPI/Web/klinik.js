@@ -1,5 +1,5 @@
 import {
-  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE, handoverText,
+  alarmTone, api, debounce, el, fmtAge, fmtTime, followEvents, header, localInput, requireSession, say, STATUS, BEDS, ANNOUNCEMENT_STATE, handoverText, SK as SK_LABEL,
 } from "/ui/lotse.js";
 
 header("klinik");
@@ -223,7 +223,7 @@ async function step(a, what) {
 
 // ---------- MANV: the Leitstelle's request for acceptance, and this hospital's part of the incident ----------
 
-const SK = [["red", "SK I (rot)"], ["yellow", "SK II (gelb)"], ["green", "SK III (grün)"]];
+const SK = Object.entries(SK_LABEL);
 let shownManv = "";
 /** An unanswered MANV request rings the alarm tone too, as an unacknowledged red announcement does. */
 let manvPending = false, redPending = false;

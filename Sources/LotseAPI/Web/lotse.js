@@ -23,6 +23,8 @@ export const DISPOSITION = {
   "no-treatment-needed": "keine Behandlung nötig",
 };
 
+/** The Sichtungskategorien (MANV) by their API names. */
+export const SK = { red: "SK I (rot)", yellow: "SK II (gelb)", green: "SK III (grün)" };
 export const STATUS = {
   available: "verfügbar", limited: "eingeschränkt", closed: "abgemeldet", unknown: "unbekannt",
 };

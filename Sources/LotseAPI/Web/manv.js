@@ -1,4 +1,4 @@
-import { api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, requireSession, say } from "/ui/lotse.js";
+import { api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, requireSession, say, SK } from "/ui/lotse.js";
 
 // The Leitstelle's MANV board (issue 18): open an incident, watch the hospitals answer (a countdown to the deadline;
 // no answer by then is "unbekannt", never assumed), compute Lotse's plan, confirm or change it with a reason, and send
@@ -6,7 +6,6 @@ import { api, debounce, el, fmtTime, followEvents, header, newIdempotencyKey, re
 header("manv");
 const me = requireSession(["dispatcher", "admin"]);
 const $ = (id) => document.getElementById(id);
-const SK = { red: "SK I (rot)", yellow: "SK II (gelb)", green: "SK III (grün)" };
 const ANSWER = { answered: "geantwortet", pending: "ausstehend", unknown: "unbekannt (keine Antwort)" };
 const NEED = { "trauma-center": "Traumazentrum", pediatrics: "Pädiatrie", icu: "Intensiv" };
 let incident = null;
