@@ -31,10 +31,6 @@ public struct MANVCounts: Sendable, Hashable, Codable {
 
     public var total: Int { red + yellow + green }
 
-    public static func + (a: MANVCounts, b: MANVCounts) -> MANVCounts {
-        MANVCounts(red: a.red + b.red, yellow: a.yellow + b.yellow, green: a.green + b.green)
-    }
-
     /// As the planner takes it.
     public var byCategory: [Sichtungskategorie: Int] {
         Dictionary(uniqueKeysWithValues: Sichtungskategorie.allCases.map { ($0, self[$0]) })
