@@ -26,9 +26,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let signal: HeadSignal
     private let recent: RecentEvents
     private var thread: Thread?
-    /// Stream versions as of `knownHead` (writer thread only). Valid while nobody else writes the file: a batch
-    /// that finds another head than the one this writer left drops it (another process appended).
-    private var versions: [StreamID: Int64] = [:]
+    /// Each stream's version and last event's position as of `knownHead` (writer thread only). Valid while nobody
+    /// else writes the file: a batch that finds another head than the one this writer left drops it (another process
+    /// appended).
+    private var streams: [StreamID: StreamHead] = [:]
     private var knownHead: Int64 = -1
     /// The chain's hash at `knownHead` (writer thread only).
     private var knownHash = EventChain.genesis
@@ -36,7 +37,7 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     // Prepared once, used only on the writer thread.
     private let selectHead: Statement
-    private let selectStreamVersion: Statement
+    private let selectStreamHead: Statement
     private let selectIdempotency: Statement
     private let selectHash: Statement
     private let insertEvent: Statement
@@ -52,7 +53,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         self.anchor = anchor
         selectHash = try connection.prepare("SELECT hash FROM events WHERE position = ?")
         selectHead = try connection.prepare("SELECT coalesce(max(position), 0) FROM events")
-        selectStreamVersion = try connection.prepare("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = ?")
+        selectStreamHead = try connection.prepare("SELECT version, head_position FROM streams WHERE stream_id = ?")
         selectIdempotency = try connection.prepare(
             "SELECT stream_id, stream_version, first_position, last_position FROM idempotency WHERE key = ?")
         insertEvent = try connection.prepare(
@@ -63,6 +64,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         t.name = "lotse-sqlite-writer"
         thread = t
         t.start()
+    }
+
+    /// A stream's version and the position of its last event (0, 0: no stream yet).
+    private struct StreamHead {
+        let version: Int64
+        let position: Int64
     }
 
     func submit(_ request: AppendRequest) async throws -> AppendResult {
@@ -138,22 +145,23 @@ final class GroupCommitWriter: @unchecked Sendable {
             let head = selectHead.int(0)
             selectHead.reset()  // an unfinished statement would keep an old read snapshot open
             if head != knownHead {
-                versions.removeAll(keepingCapacity: true)
+                streams.removeAll(keepingCapacity: true)
                 knownHash = try chainHash(at: head)
             }
-            var current: [StreamID: Int64] = [:]
+            var current: [StreamID: StreamHead] = [:]
             var stored: [String: (StreamID, AppendResult)] = [:]
             for p in batch {
                 let r = p.request
-                if current[r.stream] == nil { current[r.stream] = try versions[r.stream] ?? streamVersion(r.stream) }
+                if current[r.stream] == nil { current[r.stream] = try streams[r.stream] ?? streamHead(r.stream) }
                 if let key = r.idempotencyKey, stored[key] == nil, let found = try storedKey(key) { stored[key] = found }
             }
-            let plan = AppendPlan(batch.map(\.request), head: head, versions: current, storedKeys: stored, previousHash: knownHash)
+            let plan = AppendPlan(batch.map(\.request), head: head, versions: current.mapValues(\.version), storedKeys: stored,
+                                  previousHash: knownHash)
             for (e, hash) in zip(plan.events, plan.hashes) {
                 insertEvent.reset()
-                insertEvent.bindEvent(position: e.position, stream: e.stream.rawValue, streamVersion: e.streamVersion, type: e.type,
-                                      schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata, hash: hash)
+                insertEvent.bindEvent(e, previousInStream: current[e.stream]?.position ?? 0, hash: hash)
                 try insertEvent.step()
+                current[e.stream] = StreamHead(version: e.streamVersion, position: e.position)
             }
             for k in plan.keys {
                 insertIdempotency.reset()
@@ -166,14 +174,14 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             try connection.exec("COMMIT")
             recent.committed(plan.events)
-            versions.merge(plan.versions) { $1 }
+            streams.merge(current) { $1 }
             knownHead = plan.head
             knownHash = plan.chainHash
             return (plan.results.map { $0.mapError { $0 as any Error } }, plan.head)
         } catch {
             try? connection.exec("ROLLBACK")
             knownHead = -1
-            versions.removeAll(keepingCapacity: true)
+            streams.removeAll(keepingCapacity: true)
             throw error
         }
     }
@@ -197,12 +205,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         return selectHash.blob(0)
     }
 
-    private func streamVersion(_ stream: StreamID) throws -> Int64 {
-        selectStreamVersion.reset()
-        selectStreamVersion.bind(1, stream.rawValue)
-        _ = try selectStreamVersion.step()
-        defer { selectStreamVersion.reset() }
-        return selectStreamVersion.int(0)
+    private func streamHead(_ stream: StreamID) throws -> StreamHead {
+        selectStreamHead.reset()
+        selectStreamHead.bind(1, stream.rawValue)
+        defer { selectStreamHead.reset() }
+        guard try selectStreamHead.step() else { return StreamHead(version: 0, position: 0) }
+        return StreamHead(version: selectStreamHead.int(0), position: selectStreamHead.int(1))
     }
 
     private func storedKey(_ key: String) throws -> (StreamID, AppendResult)? {

@@ -85,17 +85,18 @@ final class Statement {
         }
     }
 
-    /// Binds an event as stored (the columns of the events table in their order: position, stream, version, type,
-    /// schema version, payload, metadata, hash) — the one place an event row is written.
-    func bindEvent(position: Int64, stream: String, streamVersion: Int64, type: String, schemaVersion: Int, payload: Data, metadata: Data, hash: Data) {
-        bind(1, position)
-        bind(2, stream)
-        bind(3, streamVersion)
-        bind(4, type)
-        bind(5, Int64(schemaVersion))
-        bind(6, payload)
-        bind(7, metadata)
-        bind(8, hash)
+    /// Binds an event as stored (the columns of `SQLiteSchema.insertEvent` in their order: position, stream, version,
+    /// the stream's position before, type, schema version, payload, metadata, hash) — the one place an event row is written.
+    func bindEvent(_ e: RecordedEvent, previousInStream: Int64, hash: Data) {
+        bind(1, e.position)
+        bind(2, e.stream.rawValue)
+        bind(3, e.streamVersion)
+        bind(4, previousInStream)
+        bind(5, e.type)
+        bind(6, Int64(e.schemaVersion))
+        bind(7, e.payload)
+        bind(8, e.metadata)
+        bind(9, hash)
     }
 
     /// Steps once: true when a row is available, false when done.

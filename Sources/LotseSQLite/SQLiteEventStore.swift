@@ -25,8 +25,10 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     /// Where the log's hash chain begins (`EventChain`).
     public let anchor: ChainAnchor
 
-    /// Opens (and creates) the store at `path`.
-    public init(path: String, pollInterval: Duration = .milliseconds(250)) throws {
+    /// Opens (and creates) the store at `path`. A log of an earlier schema is migrated first (`SQLiteStreamIndex`);
+    /// `migrating` is told how many events that copies (by default a line on standard error).
+    public init(path: String, pollInterval: Duration = .milliseconds(250),
+                migrating: @escaping (Int64) -> Void = SQLiteEventStore.reportMigration) throws {
         self.path = path
         self.pollInterval = pollInterval
         let connection = try SQLiteConnection(path: path)
@@ -38,7 +40,9 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
         guard try connection.scalarText("PRAGMA journal_mode")?.lowercased() == "wal" else {
             throw EventStoreError.storage("WAL journal mode is not available for \(path)")
         }
-        for sql in SQLiteSchema.statements { try connection.exec(sql) }
+        for sql in SQLiteSchema.tables { try connection.exec(sql) }
+        try SQLiteStreamIndex.migrate(connection, progress: migrating)
+        for sql in SQLiteSchema.triggers { try connection.exec(sql) }
         anchor = try SQLiteChain.anchor(connection)
         let head = try connection.scalarInt("SELECT coalesce(max(position), 0) FROM events") ?? 0
         signal = HeadSignal(head: head)
@@ -46,6 +50,12 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     }
 
     deinit { writer.stop() }
+
+    /// The default report of a migration: one line on standard error before the copy starts.
+    public static func reportMigration(_ events: Int64) {
+        FileHandle.standardError.write(Data(
+            "lotse: Protokoll wird auf den neuen Stream-Index umgestellt (\(events) Ereignisse, einmalig) / migrating the log's stream index\n".utf8))
+    }
 
     /// Stops the writer after the appends already queued; later appends fail with `.closed`.
     public func close() { writer.stop() }
@@ -74,15 +84,7 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
     }
 
     public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
-        try withReader { c in
-            let s = try c.cached(
-                "SELECT \(Self.eventColumns) FROM events WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version LIMIT ?")
-            defer { s.reset() }
-            s.bind(1, stream.rawValue)
-            s.bind(2, version)
-            s.bind(3, Int64(max(0, limit)))
-            return try Self.rows(s)
-        }
+        try withReader { c in try SQLiteStreamIndex.read(stream, after: version, limit: limit, on: c) }
     }
 
     public func idempotentResult(for key: String) async throws -> (StreamID, AppendResult)? {

@@ -23,6 +23,7 @@ public enum SQLiteLogCopy {
             SQLiteSchema.insertEvent)
         var hash = EventChain.genesis
         var after: Int64 = 0
+        var streamHeads: [StreamID: Int64] = [:]
         while true {
             let page = try await source.read(after: after, limit: pageSize)
             guard let last = page.last else { break }
@@ -34,9 +35,9 @@ public enum SQLiteLogCopy {
                     }
                     hash = EventChain.link(hash, e)
                     insert.reset()
-                    insert.bindEvent(position: e.position, stream: e.stream.rawValue, streamVersion: e.streamVersion, type: e.type,
-                                     schemaVersion: e.schemaVersion, payload: e.payload, metadata: e.metadata, hash: hash)
+                    insert.bindEvent(e, previousInStream: streamHeads[e.stream] ?? 0, hash: hash)
                     try insert.step()
+                    streamHeads[e.stream] = e.position
                     after = e.position
                 }
                 try c.exec("COMMIT")

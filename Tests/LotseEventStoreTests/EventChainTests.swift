@@ -196,7 +196,7 @@ import Testing
 }
 
 extension Data {
-    fileprivate var hex: String { map { String(format: "%02x", $0) }.joined() }
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 extension RecordedEvent {

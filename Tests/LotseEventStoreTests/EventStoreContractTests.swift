@@ -38,6 +38,43 @@ import Testing
         #expect(try await s.head() == 5)
     }
 
+    /// Any page of any stream is the slice of that stream's events in the log, whatever the stream's length: long
+    /// streams interleaved with short ones, read from every kind of starting version with limits around SQLite's
+    /// marks (`SQLiteSchema.markInterval` = 32), before and after reopening.
+    @Test(arguments: StoreKind.allCases)
+    func everyPageOfAStreamIsTheSliceOfItsEventsInTheLog(_ kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        var x: UInt64 = 16
+        func random(_ n: Int) -> Int {  // a fixed sequence (Knuth's MMIX LCG): a failure replays
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((x >> 33) % UInt64(n))
+        }
+        let streams = (0..<6).map { StreamID("s-\($0)") }
+        var n = 0
+        for _ in 0..<120 {
+            // Stream 0 gets most appends (≈ 200 events), the others few; batches of 1–3 events.
+            let stream = random(3) == 0 ? streams[random(6)] : streams[0]
+            let count = random(3) + 1
+            _ = try await f.current.append((0..<count).map { _ in n += 1; return event(n) }, to: stream, expectedVersion: .any, idempotencyKey: nil)
+        }
+        for round in 0..<2 {
+            let s = round == 0 ? f.current : try await f.reopen()
+            let log = try await s.read(after: 0, limit: 10_000)
+            for stream in streams {
+                let mine = log.filter { $0.stream == stream }
+                #expect(mine.map(\.streamVersion) == Array(1...Int64(mine.count)))
+                #expect(try await s.readStream(stream) == mine)
+                for _ in 0..<40 {
+                    let after = random(mine.count + 2)
+                    let limit = [0, 1, 31, 32, 33, 64, 100, 1_000][random(8)]
+                    let expected = Array(mine.dropFirst(after).prefix(limit))
+                    #expect(try await s.readStream(stream, after: Int64(after), limit: limit) == expected, "\(stream) after \(after) limit \(limit)")
+                }
+            }
+            #expect(try await s.readStream(StreamID("never-written"), after: 0, limit: 10).isEmpty)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func wrongExpectedVersionIsAConflictAndWritesNothing(_ kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
