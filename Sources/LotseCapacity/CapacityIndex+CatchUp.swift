@@ -84,7 +84,8 @@ struct DecodedPage: Sendable {
         var page = DecodedPage()
         var from = after, count = 0
         while count < limit {
-            let records = try await store.read(after: from, limit: limit - count)
+            // Decoded as the store reads them: no copy of payloads, no metadata.
+            let records = try await store.scan(after: from, limit: limit - count) { (position: $0.position, event: try codec.decodeAny($0)) }
             guard let last = records.last else { return page }  // the head
             count += records.count
             for r in records {
@@ -93,7 +94,7 @@ struct DecodedPage: Sendable {
                     return page
                 }
                 page.positions.append(r.position)
-                page.events.append(try codec.decodeAny(r))
+                page.events.append(r.event)
             }
             from = last.position
         }

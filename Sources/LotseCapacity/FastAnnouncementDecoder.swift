@@ -7,7 +7,11 @@ import LotseDomain
 /// `JSONDecoder` (a property test compares both).
 extension FastEventDecoder {
     static func decodeAnnouncement(type: String, schemaVersion v: Int, payload: Data) -> AnnouncementEvent? {
-        read(payload) { r in
+        payload.withUnsafeBytes { decodeAnnouncement(type: type, schemaVersion: v, bytes: $0) }
+    }
+
+    static func decodeAnnouncement(type: String, schemaVersion v: Int, bytes: UnsafeRawBufferPointer) -> AnnouncementEvent? {
+        read(bytes) { r in
             switch type {
             case PatientAnnounced.eventType where v == 1: r.announced().map(AnnouncementEvent.announced)
             case AnnouncementAcknowledged.eventType where v == 1: r.acknowledged().map(AnnouncementEvent.acknowledged)

@@ -10,7 +10,11 @@ enum FastEventDecoder {
     /// Only the layout versions it was written for (`FastEventEncoder.layoutVersions`, all 1 now): any other version
     /// takes the reference path with its upcasters.
     static func decode(type: String, schemaVersion v: Int, payload: Data) -> HospitalEvent? {
-        read(payload) { r in
+        payload.withUnsafeBytes { decode(type: type, schemaVersion: v, bytes: $0) }
+    }
+
+    static func decode(type: String, schemaVersion v: Int, bytes: UnsafeRawBufferPointer) -> HospitalEvent? {
+        read(bytes) { r in
             switch type {
             case ResourceStatusReported.eventType where v == 1: r.statusReported().map(HospitalEvent.statusReported)
             case ResourceClosed.eventType where v == 1: r.closed().map(HospitalEvent.closed)
@@ -23,11 +27,9 @@ enum FastEventDecoder {
     }
 
     /// Runs `body` with a reader over the payload's bytes (no copy).
-    static func read<T>(_ payload: Data, _ body: (inout Reader) -> T?) -> T? {
-        payload.withUnsafeBytes { raw in
-            var r = Reader(bytes: raw.bindMemory(to: UInt8.self))
-            return body(&r)
-        }
+    static func read<T>(_ payload: UnsafeRawBufferPointer, _ body: (inout Reader) -> T?) -> T? {
+        var r = Reader(bytes: payload.bindMemory(to: UInt8.self))
+        return body(&r)
     }
 
     struct Reader {
@@ -281,7 +283,7 @@ enum FastEventDecoder {
 
         static func ~= (pattern: StaticString, key: Key) -> Bool {
             pattern.utf8CodeUnitCount == key.bytes.count
-                && UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount).elementsEqual(key.bytes)
+                && (key.bytes.isEmpty || memcmp(pattern.utf8Start, key.bytes.baseAddress!, key.bytes.count) == 0)
         }
     }
 
@@ -293,8 +295,9 @@ enum FastEventDecoder {
         init() { entries = E.allCases.map { (Array($0.rawValue.utf8), $0) } }
 
         func value(_ bytes: UnsafeBufferPointer<UInt8>) -> E? {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
             for e in entries where e.bytes.count == bytes.count {
-                if e.bytes.elementsEqual(bytes) { return e.value }
+                if e.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, bytes.count) }) == 0 { return e.value }
             }
             return nil
         }

@@ -68,7 +68,12 @@ public struct LotseEventCodec: Sendable {
 
     /// The reference decoder (Codable); `decode` uses it whenever the fast path declines.
     public func decodeWithJSONDecoder(_ r: RecordedEvent) throws -> HospitalEvent? {
-        switch r.type {
+        try decodeWithJSONDecoder(type: r.type, schemaVersion: r.schemaVersion, payload: r.payload)
+    }
+
+    func decodeWithJSONDecoder(type: String, schemaVersion v: Int, payload: Data) throws -> HospitalEvent? {
+        let r = (type: type, schemaVersion: v, payload: payload)
+        return switch type {
         case HospitalRegistered.eventType: .registered(try body(r))
         case HospitalProfileChanged.eventType: .profileChanged(try body(r))
         case ResourceStatusReported.eventType: .statusReported(try body(r))
@@ -108,7 +113,12 @@ public struct LotseEventCodec: Sendable {
 
     /// The reference decoder for announcement events (Codable).
     public func decodeAnnouncementWithJSONDecoder(_ r: RecordedEvent) throws -> AnnouncementEvent? {
-        switch r.type {
+        try decodeAnnouncementWithJSONDecoder(type: r.type, schemaVersion: r.schemaVersion, payload: r.payload)
+    }
+
+    func decodeAnnouncementWithJSONDecoder(type: String, schemaVersion v: Int, payload: Data) throws -> AnnouncementEvent? {
+        let r = (type: type, schemaVersion: v, payload: payload)
+        return switch type {
         case PatientAnnounced.eventType: .announced(try body(r))
         case AnnouncementAcknowledged.eventType: .acknowledged(try body(r))
         case PatientArrived.eventType: .arrived(try body(r))
@@ -132,8 +142,19 @@ public struct LotseEventCodec: Sendable {
         try? JSONDecoder().decode(EventMetadata.self, from: r.metadata)
     }
 
+    /// Decodes any event a projection understands as a scan hands it out (`EventStore.scan`): the fast paths read the
+    /// store's bytes; only what they decline is copied for `JSONDecoder`.
+    public func decodeAny(_ e: ScannedEvent) throws -> LotseEvent? {
+        if let h = FastEventDecoder.decode(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .hospital(h) }
+        if let a = FastEventDecoder.decodeAnnouncement(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .announcement(a) }
+        let payload = Data(e.payload)
+        if let h = try decodeWithJSONDecoder(type: e.type, schemaVersion: e.schemaVersion, payload: payload) { return .hospital(h) }
+        if let a = try decodeAnnouncementWithJSONDecoder(type: e.type, schemaVersion: e.schemaVersion, payload: payload) { return .announcement(a) }
+        return nil
+    }
+
     /// A payload lifted to the current schema version of its type, then decoded.
-    private func body<T: EventPayload>(_ r: RecordedEvent) throws -> T {
+    private func body<T: EventPayload>(_ r: (type: String, schemaVersion: Int, payload: Data)) throws -> T {
         let data = try upcasting.upcast(type: r.type, version: r.schemaVersion, to: T.schemaVersion, payload: r.payload)
         return try JSONDecoder().decode(T.self, from: data)
     }

@@ -15,6 +15,11 @@ public protocol EventStore: Sendable {
     /// event; only an empty page means nothing is committed after `position`.
     func read(after position: Int64, limit: Int) async throws -> [RecordedEvent]
 
+    /// Reads like `read(after:limit:)` and hands each event to `transform` with its payload's bytes as the store holds
+    /// them — no copy, no metadata; the bytes are valid only during the call. For long reads that decode every payload
+    /// (a rebuild): what `transform` returns, per event in order.
+    func scan<T>(after position: Int64, limit: Int, _ transform: (ScannedEvent) throws -> T) async throws -> [T]
+
     /// The events of one stream with version > `version`, in order.
     func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent]
 
@@ -63,8 +68,29 @@ public struct StoreStatus: Sendable, Equatable {
     }
 }
 
+/// An event while a store reads it (`EventStore.scan`): its position, type, schema version and payload bytes, the
+/// latter valid only inside the call that hands it out.
+public struct ScannedEvent {
+    public let position: Int64
+    public let type: String
+    public let schemaVersion: Int
+    public let payload: UnsafeRawBufferPointer
+
+    public init(position: Int64, type: String, schemaVersion: Int, payload: UnsafeRawBufferPointer) {
+        self.position = position
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+    }
+}
+
 extension EventStore {
     public var status: StoreStatus { .local }
+
+    /// By reading the events (adapters that read rows themselves hand out their bytes).
+    public func scan<T>(after position: Int64, limit: Int, _ transform: (ScannedEvent) throws -> T) async throws -> [T] {
+        try await read(after: position, limit: limit).map { try $0.scanned(transform) }
+    }
 
     public func readStream(_ stream: StreamID) async throws -> [RecordedEvent] {
         try await readStream(stream, after: 0)
@@ -73,5 +99,12 @@ extension EventStore {
     /// A page by reading the whole tail (adapters with an index read only the page).
     public func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
         Array(try await readStream(stream, after: version).prefix(max(0, limit)))
+    }
+}
+
+extension RecordedEvent {
+    /// `transform` of this event as a scan hands it out.
+    public func scanned<T>(_ transform: (ScannedEvent) throws -> T) rethrows -> T {
+        try payload.withUnsafeBytes { try transform(ScannedEvent(position: position, type: type, schemaVersion: schemaVersion, payload: $0)) }
     }
 }

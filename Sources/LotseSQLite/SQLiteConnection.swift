@@ -123,13 +123,22 @@ final class Statement {
     func internedText(_ c: Int32) -> String {
         guard let p = sqlite3_column_text(stmt, c) else { return "" }
         let bytes = UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, c)))
+        guard !bytes.isEmpty else { return "" }
         for s in interned where s.utf8.count == bytes.count {
-            if s.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(bytes) }) == true { return s }
+            if s.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, p, bytes.count) == 0 }) == true { return s }
         }
         let s = String(decoding: bytes, as: UTF8.self)
         if interned.count < 64 { interned.append(s) }
         return s
     }
+
+    /// The bytes of column `c` as SQLite holds them: valid until the statement steps, resets or reads the column as
+    /// another type.
+    func rawBlob(_ c: Int32) -> UnsafeRawBufferPointer {
+        let p = sqlite3_column_blob(stmt, c)
+        return UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : Int(sqlite3_column_bytes(stmt, c)))
+    }
+
     func blob(_ c: Int32) -> Data {
         let n = Int(sqlite3_column_bytes(stmt, c))
         guard n > 0, let p = sqlite3_column_blob(stmt, c) else { return Data() }

@@ -79,6 +79,22 @@ public final class SQLiteEventStore: ChainedEventStore, SnapshotStore {
         }
     }
 
+    public func scan<T>(after position: Int64, limit: Int, _ transform: (ScannedEvent) throws -> T) async throws -> [T] {
+        if let mine = recent.read(after: position, limit: limit) { return try mine.map { try $0.scanned(transform) } }
+        return try withReader { c in
+            let s = try c.cached("SELECT position, type, schema_version, payload FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            defer { s.reset() }
+            s.bind(1, position)
+            s.bind(2, Int64(limit))
+            var out: [T] = []
+            out.reserveCapacity(min(limit, 4096))
+            while try s.step() {
+                out.append(try transform(ScannedEvent(position: s.int(0), type: s.internedText(1), schemaVersion: Int(s.int(2)), payload: s.rawBlob(3))))
+            }
+            return out
+        }
+    }
+
     public func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] {
         try await readStream(stream, after: version, limit: .max)
     }

@@ -37,6 +37,8 @@ import Testing
             let fast = try codec.decode(r)
             #expect(fast == event)
             #expect(fast == (try codec.decodeWithJSONDecoder(r)))
+            // As a scan hands it out (the store's bytes, no copy): the same.
+            #expect(try r.scanned { try codec.decodeAny($0) } == .hospital(event))
         }
     }
 
@@ -68,6 +70,8 @@ import Testing
             // The fast path really decodes the frequent three (and declines the others).
             #expect((FastEventDecoder.decodeAnnouncement(type: r.type, schemaVersion: r.schemaVersion, payload: r.payload) != nil) == (n % 5 != 4))
             #expect(decoded == (try codec.decodeAnnouncementWithJSONDecoder(r)))
+            // As a scan hands it out: the same, the declined ones through JSONDecoder on a copy.
+            #expect(try r.scanned { try codec.decodeAny($0) } == .announcement(event))
         }
         // An explicit null override reason (valid JSON another writer may produce) is read as none.
         let json = #"{"header":{"announcementId":"A-1","hospitalId":"771003","district":"Rostock","unit":"RTW 1"},"pzc":"421701","urgency":1,"flags":[],"eta":"2026-11-23T10:20:00Z","bedCategory":"normal","overrideReason":null,"overriddenResources":[],"announcedBy":"crew:x","occurredAt":"2026-11-23T10:00:00Z"}"#
@@ -82,6 +86,7 @@ import Testing
         let fastOld = FastEventDecoder.decodeAnnouncement(type: old.type, schemaVersion: 1, payload: old.payload)
         let slowOld = try codec.decodeAnnouncementWithJSONDecoder(old)
         #expect(fastOld != nil && fastOld == slowOld)
+        #expect(try old.scanned { try codec.decodeAny($0) } == slowOld.map(LotseEvent.announcement))
         guard case let .arrived(a)? = fastOld else { Issue.record("expected PatientArrived"); return }
         #expect(a.arrivedAt == Timestamp(iso8601: "2026-11-23T10:30:00Z") && a.handoverAt == Timestamp(iso8601: "2026-11-23T10:25:00Z"))
     }

@@ -75,6 +75,30 @@ import Testing
         }
     }
 
+    /// A scan hands out what a read gives — position, type, schema version, payload bytes — page by page, from the
+    /// writer's memory and, after reopening, from the file.
+    @Test(arguments: StoreKind.allCases)
+    func aScanHandsOutWhatAReadGives(_ kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        for i in 1...50 {
+            _ = try await f.current.append([event(i, type: i % 3 == 0 ? "OtherEvent" : "TestEvent")], to: StreamID("s-\(i % 4)"),
+                                           expectedVersion: .any, idempotencyKey: nil)
+        }
+        for round in 0..<2 {
+            let s = round == 0 ? f.current : try await f.reopen()
+            let expected = try await s.read(after: 0, limit: 100).map { "\($0.position) \($0.type) \($0.schemaVersion) \($0.payload.hex)" }
+            var scanned: [String] = [], after: Int64 = 0
+            while true {
+                let page = try await s.scan(after: after, limit: 7) { "\($0.position) \($0.type) \($0.schemaVersion) \(Data($0.payload).hex)" }
+                guard !page.isEmpty else { break }
+                scanned += page
+                after = Int64(page[page.count - 1].prefix { $0 != " " })!
+            }
+            #expect(scanned == expected)
+            #expect(expected.count == 50)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func wrongExpectedVersionIsAConflictAndWritesNothing(_ kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
