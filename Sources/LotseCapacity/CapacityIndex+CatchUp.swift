@@ -53,13 +53,13 @@ extension CapacityIndex {
                         next = next &+ Int64(pageSize)
                     }
                 }
-                for (i, e) in page.events.enumerated() {
+                for r in page.records {
                     read += 1
                     if let include {
-                        guard let e, include(e) else { continue }
+                        guard let e = r.event, include(e) else { continue }
                     }
-                    apply(e, at: page.positions[i])
-                    observe?(e, self)
+                    apply(r.event, at: r.position)
+                    observe?(r.event, self)
                 }
                 guard page.continues else { return read }
                 after = min(end, after &+ Int64(pageSize))
@@ -71,8 +71,8 @@ extension CapacityIndex {
 
 /// A page of the log read and decoded (off the task that applies it).
 struct DecodedPage: Sendable {
-    var positions: [Int64] = []
-    var events: [LotseEvent?] = []
+    /// The events in log order, each decoded where the store read it (nil: a type the index does not apply).
+    var records: [(position: Int64, event: LotseEvent?)] = []
     /// Whether the log may go on after the page's range: the page was full, or an event beyond its end was seen;
     /// false when a read came back empty (the head).
     var continues = false
@@ -88,14 +88,13 @@ struct DecodedPage: Sendable {
             let records = try await store.scan(after: from, limit: limit - count) { (position: $0.position, event: try codec.decodeAny($0)) }
             guard let last = records.last else { return page }  // the head
             count += records.count
-            for r in records {
-                if r.position > through {
-                    page.continues = true
-                    return page
-                }
-                page.positions.append(r.position)
-                page.events.append(r.event)
+            if let beyond = records.firstIndex(where: { $0.position > through }) {
+                page.records += records[..<beyond]
+                page.continues = true
+                return page
             }
+            // Most pages are one read: kept as read, not copied.
+            if page.records.isEmpty { page.records = records } else { page.records += records }
             from = last.position
         }
         page.continues = true
