@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # HTTP benchmarks of `lotse serve` on loopback (Docs/BENCHMARKS.md): wrk against a trivial endpoint (/healthz)
 # and the dispatch query in the same run, durable capacity updates over HTTP, and SSE fan-out to 1 000 clients.
-# Needs: wrk (Debian), python3. Usage: bash Benchmarks/http/run.sh [seconds per wrk run, default 10]
+# Needs: wrk (Debian), python3. Usage: [LOTSE_BIN=path/to/lotse] bash Benchmarks/http/run.sh [seconds per wrk run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product lotse >/dev/null
+# LOTSE_BIN: another build of lotse to measure (a before/after comparison); by default this checkout's release build.
+lotse=${LOTSE_BIN:-.build/release/lotse}
+[ -n "${LOTSE_BIN:-}" ] || swift build -c release --product lotse >/dev/null
 tmp=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 # The per-token limits (200 req/s, 8 open streams) are lifted: wrk and the 1 000 SSE clients use one token each.
-LOG_LEVEL=error .build/release/lotse serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 --max-streams 1000 > "$tmp/serve.log" 2>&1 &
+LOG_LEVEL=error "$lotse" serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 --max-streams 1000 > "$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/serve.log" && break; sleep 0.5; done
 base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.log" | head -1)
@@ -58,7 +60,7 @@ PY
  && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.csr -subj "/CN=127.0.0.1" >/dev/null 2>&1 \
  && printf "subjectAltName=IP:127.0.0.1\n" > tls.ext \
  && openssl x509 -req -in tls.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out tls.crt -days 1 -extfile tls.ext >/dev/null 2>&1)
-LOG_LEVEL=error .build/release/lotse serve --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 \
+LOG_LEVEL=error "$lotse" serve --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 \
   --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" > "$tmp/tls.log" 2>&1 &
 tls_server=$!
 for _ in $(seq 1 60); do grep -q "Lotse läuft auf" "$tmp/tls.log" && break; sleep 0.5; done

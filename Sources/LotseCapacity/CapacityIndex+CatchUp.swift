@@ -85,7 +85,10 @@ struct DecodedPage: Sendable {
         var from = after, count = 0
         while count < limit {
             // Decoded as the store reads them: no copy of payloads, no metadata.
-            let records = try await store.scan(after: from, limit: limit - count) { (position: $0.position, event: try codec.decodeAny($0)) }
+            // Past `through` nothing is decoded (a short stretch of a past moment reads a whole page).
+            let records = try await store.scan(after: from, limit: limit - count) {
+                (position: $0.position, event: $0.position > through ? nil : try codec.decodeAny($0))
+            }
             guard let last = records.last else { return page }  // the head
             count += records.count
             if let beyond = records.firstIndex(where: { $0.position > through }) {

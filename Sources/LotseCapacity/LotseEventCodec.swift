@@ -35,6 +35,9 @@ public struct LotseEventCodec: Sendable {
     /// Every hospital and announcement event type, once, with the schema version written.
     public static let eventTypes: [EventType] = (HospitalEvent.payloadTypes + AnnouncementEvent.payloadTypes).map(EventType.init)
 
+    /// The names of `eventTypes`.
+    static let eventTypeNames = Set(eventTypes.map(\.name))
+
     public static func stream(for id: HospitalID) -> StreamID { StreamID("hospital-\(id.rawValue)") }
     public static func stream(for id: AnnouncementID) -> StreamID { StreamID("announcement-\(id.rawValue)") }
 
@@ -147,6 +150,8 @@ public struct LotseEventCodec: Sendable {
     public func decodeAny(_ e: ScannedEvent) throws -> LotseEvent? {
         if let h = FastEventDecoder.decode(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .hospital(h) }
         if let a = FastEventDecoder.decodeAnnouncement(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .announcement(a) }
+        // Events of other aggregates (the Telenotarzt, audits, MANV …) are none of the index's: no copy for them.
+        guard Self.eventTypeNames.contains(e.type) else { return nil }
         let payload = Data(e.payload)
         if let h = try decodeWithJSONDecoder(type: e.type, schemaVersion: e.schemaVersion, payload: payload) { return .hospital(h) }
         if let a = try decodeAnnouncementWithJSONDecoder(type: e.type, schemaVersion: e.schemaVersion, payload: payload) { return .announcement(a) }

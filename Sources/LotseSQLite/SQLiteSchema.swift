@@ -106,12 +106,18 @@ enum SQLiteSchema {
         CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
         """,
+        // An older Lotse (before `prev_position`) writing to this file fails with a message that says so.
+        """
+        CREATE TRIGGER IF NOT EXISTS events_need_prev_position BEFORE INSERT ON events WHEN NEW.prev_position IS NULL
+        BEGIN SELECT RAISE(ABORT, 'events need prev_position - update Lotse'); END
+        """,
         // A stream's next event carries the next version and points at the stream's last event — nothing else is
         // written (what the unique index on (stream_id, stream_version) guaranteed, and gap-free besides).
         """
         CREATE TRIGGER IF NOT EXISTS events_stream_order BEFORE INSERT ON events
-        WHEN NEW.stream_version IS NOT coalesce((SELECT version FROM streams WHERE stream_id = NEW.stream_id), 0) + 1
-          OR NEW.prev_position IS NOT coalesce((SELECT head_position FROM streams WHERE stream_id = NEW.stream_id), 0)
+        WHEN NEW.prev_position IS NOT NULL
+         AND (NEW.stream_version IS NOT coalesce((SELECT version FROM streams WHERE stream_id = NEW.stream_id), 0) + 1
+          OR NEW.prev_position IS NOT coalesce((SELECT head_position FROM streams WHERE stream_id = NEW.stream_id), 0))
         BEGIN SELECT RAISE(ABORT, 'stream version out of order: events of a stream are numbered 1, 2, 3 ...'); END
         """,
         """

@@ -7,9 +7,11 @@ enum SQLiteStreamIndex {
     /// Rebuilds a log of the earlier schema (no `prev_position`) into the current one, once, inside
     /// `BEGIN IMMEDIATE` (two processes opening it at once migrate it once). Every event is copied unchanged — same
     /// position, stream, version, payload, metadata and chain hash — with the position of its stream's event before it;
-    /// `streams` and `stream_marks` are filled from the copy. A log whose stream versions are not 1, 2, 3 … is refused
-    /// rather than indexed wrongly. `progress` is told before the copy starts (events to copy) — a year of MV takes
-    /// seconds.
+    /// `streams` and `stream_marks` are filled from the copy, the table's triggers made before the commit. A log whose
+    /// stream versions are not 1, 2, 3 … in position order is refused rather than indexed wrongly (its events table
+    /// left as it was). `progress` is told before the copy starts (events to copy) — a year of MV takes seconds; the
+    /// copy needs free disk space of about the log's size, and a second process opening the log meanwhile waits up to
+    /// the connection's busy timeout (10 s).
     static func migrate(_ c: SQLiteConnection, progress: ((Int64) -> Void)? = nil) throws {
         guard try !hasPrevPosition(c) else { return }
         try c.exec("BEGIN IMMEDIATE")
@@ -19,22 +21,23 @@ enum SQLiteStreamIndex {
                 return
             }
             let hash = try columns(c).contains("hash") ? "hash" : "NULL"
-            let gaps = try c.scalarInt("""
-                SELECT count(*) FROM (SELECT stream_version, row_number() OVER (PARTITION BY stream_id ORDER BY stream_version) AS n
-                FROM events) WHERE stream_version != n
+            // Each event's predecessor in its stream (version − 1), found through the earlier schema's unique index
+            // while the table is read in position order — no sort of the whole log.
+            let previous = "(SELECT p.position FROM events p WHERE p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1)"
+            let broken = try c.scalarInt("""
+                SELECT count(*) FROM events e WHERE e.stream_version < 1
+                   OR (e.stream_version > 1 AND coalesce(\(previous), e.position) >= e.position)
                 """) ?? 0
-            guard gaps == 0 else {
+            guard broken == 0 else {
                 throw EventStoreError.storage(
-                    "Protokoll: \(gaps) Ereignisse mit Lücken in der Stream-Version – nicht migriert / stream versions with gaps")
+                    "Protokoll: \(broken) Ereignisse ohne Vorgänger in ihrem Stream (Lücken in der Stream-Version) – nicht migriert / stream versions with gaps")
             }
             progress?(try c.scalarInt("SELECT count(*) FROM events") ?? 0)
             try c.exec(SQLiteSchema.eventsTable("events_migrated"))
             try c.exec("""
                 INSERT INTO events_migrated(position, stream_id, stream_version, prev_position, type, schema_version, payload, metadata, hash)
-                SELECT position, stream_id, stream_version,
-                       coalesce(lag(position) OVER (PARTITION BY stream_id ORDER BY stream_version), 0),
-                       type, schema_version, payload, metadata, \(hash)
-                FROM events ORDER BY position
+                SELECT position, stream_id, stream_version, coalesce(\(previous), 0), type, schema_version, payload, metadata, \(hash)
+                FROM events e ORDER BY position
                 """)
             try c.exec("DROP TABLE events")
             try c.exec("ALTER TABLE events_migrated RENAME TO events")
@@ -46,6 +49,11 @@ enum SQLiteStreamIndex {
                 INSERT INTO stream_marks(stream_id, stream_version, position)
                 SELECT stream_id, stream_version, position FROM events WHERE stream_version % \(SQLiteSchema.markInterval) = 0
                 """)
+            // The rebuilt table is never without its rules, not even between this commit and the caller's next step.
+            for sql in SQLiteSchema.triggers { try c.exec(sql) }
+            if try c.scalarInt("SELECT count(*) FROM lotse_meta WHERE key = '\(SQLiteChain.startKey)'") ?? 0 > 0 {
+                try c.exec(SQLiteChain.requireHash)
+            }
             try c.exec("COMMIT")
         } catch {
             try? c.exec("ROLLBACK")
@@ -62,13 +70,14 @@ enum SQLiteStreamIndex {
         return names
     }
 
-    /// At most `limit` events of `stream` after `version`, in version order, read in one snapshot of the file:
-    /// from the nearest mark at or above the last version wanted (or the stream's last event), back along
+    /// At most `limit` events of `stream` after `version`, in version order: from the nearest mark at or above the last version wanted (or the stream's last event), back along
     /// `prev_position` — `limit + markInterval - 1` rows at most, whatever the stream's length.
+    ///
+    /// No read transaction is needed: events never change, so the rows reached from a head or a mark are what they
+    /// were when it was read (an append after that only adds later versions).
     static func read(_ stream: StreamID, after version: Int64, limit: Int, on c: SQLiteConnection) throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        try c.exec("BEGIN")
-        defer { try? c.exec("COMMIT") }
+        let version = max(0, version)
         let head = try c.cached("SELECT version, head_position FROM streams WHERE stream_id = ?")
         head.bind(1, stream.rawValue)
         guard try head.step() else {

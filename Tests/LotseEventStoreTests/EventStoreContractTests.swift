@@ -72,6 +72,8 @@ import Testing
                 }
             }
             #expect(try await s.readStream(StreamID("never-written"), after: 0, limit: 10).isEmpty)
+            // A version below 0 reads from the start (as 0 does).
+            #expect(try await s.readStream(streams[0], after: -5, limit: 3) == Array(log.filter { $0.stream == streams[0] }.prefix(3)))
         }
     }
 

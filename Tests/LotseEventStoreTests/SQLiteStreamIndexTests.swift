@@ -91,6 +91,15 @@ import Testing
         #expect { try SQLiteEventStore(path: path, migrating: { _ in }) } throws: { "\($0)".contains("Lücken") }
         // Not half migrated: the earlier table with its three events.
         #expect(sqliteExec(path, "INSERT INTO events VALUES (4, 'a', 5, 'TestEvent', 1, x'00', x'00', NULL)").0 == SQLITE_OK)
+
+        // Versions 1, 2 but the second before the first in the log: refused as well (a stream is read back by position).
+        let (dir2, path2) = try Self.temporaryFile()
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        try Self.earlierLog(path2, [(1, 2), (2, 1)].map { p, v in
+            RecordedEvent(position: Int64(p), stream: StreamID("b"), streamVersion: Int64(v), type: "TestEvent", schemaVersion: 1,
+                          payload: event(p).payload, metadata: event(p).metadata)
+        })
+        #expect { try SQLiteEventStore(path: path2, migrating: { _ in }) } throws: { "\($0)".contains("Vorgänger") }
     }
 
     @Test func theDatabaseKeepsEveryStreamsVersionsInOrderWhoeverWrites() async throws {
@@ -106,6 +115,10 @@ import Testing
             #expect(rc != SQLITE_OK && message.contains("out of order"), "\(bad)")
         }
         #expect(sqliteExec(f.path, "DELETE FROM streams").1.contains("append-only"))
+        // A Lotse from before `prev_position` (it writes the hash, not the predecessor) is told to update.
+        let old = sqliteExec(f.path, "INSERT INTO events(position, stream_id, stream_version, type, schema_version, payload, metadata, hash) "
+                                   + "VALUES (4, 'a', 3, 'TestEvent', 1, x'00', x'00', x'00')")
+        #expect(old.0 != SQLITE_OK && old.1.contains("update Lotse"))
         #expect(try await f.current.head() == 3)
         #expect(try await f.current.append([event(4)], to: StreamID("a"), expectedVersion: .exact(2), idempotencyKey: nil).streamVersion == 3)
     }

@@ -19,6 +19,10 @@ final class MeteredEventStore: EventStore {
     }
 
     func read(after position: Int64, limit: Int) async throws -> [RecordedEvent] { try await base.read(after: position, limit: limit) }
+    // Forwarded, not left to the protocol's default (a read and a copy of every payload): the rebuild scans through here.
+    func scan<T>(after position: Int64, limit: Int, _ transform: (ScannedEvent) throws -> T) async throws -> [T] {
+        try await base.scan(after: position, limit: limit, transform)
+    }
     func readStream(_ stream: StreamID, after version: Int64) async throws -> [RecordedEvent] { try await base.readStream(stream, after: version) }
     func readStream(_ stream: StreamID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
         try await base.readStream(stream, after: version, limit: limit)

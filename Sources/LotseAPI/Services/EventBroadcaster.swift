@@ -94,7 +94,9 @@ final class EventBroadcaster: Service, Sendable {
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await e in self.store.subscribe(after: head) { self.send(self.item(e)) }
+                    // Nobody listening: nothing to build (a client that connects later catches up from the store —
+                    // it registers before it reads, so it reads this event there).
+                    for try await e in self.store.subscribe(after: head) where self.listenerCount > 0 { self.send(self.item(e)) }
                 }
                 group.addTask {
                     while !Task.isCancelled {
