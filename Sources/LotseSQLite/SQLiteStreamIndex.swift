@@ -55,6 +55,9 @@ enum SQLiteStreamIndex {
                 try c.exec(SQLiteChain.requireHash)
             }
             try c.exec("COMMIT")
+            // The copy went through the WAL (as large as the log): written back now, the WAL file truncated. Best
+            // effort — another process reading at this moment keeps it until the next checkpoint.
+            try? c.exec("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {
             try? c.exec("ROLLBACK")
             throw error
