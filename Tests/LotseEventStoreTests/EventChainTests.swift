@@ -142,7 +142,8 @@ import Testing
         #expect(again.anchor == ChainAnchor(start: 21, hash: expected))
         again.close()
         // From the chain's start on, the database itself refuses an event without its hash (an older Lotse writing).
-        #expect(sqliteExec(path, "INSERT INTO events (position, stream_id, stream_version, type, schema_version, payload, metadata) VALUES (23, 'old', 23, 'TestEvent', 1, x'00', x'00')").1
+        // (With its stream predecessor, position 22, so only the missing hash is wrong.)
+        #expect(sqliteExec(path, "INSERT INTO events (position, stream_id, stream_version, prev_position, type, schema_version, payload, metadata) VALUES (23, 'old', 23, 22, 'TestEvent', 1, x'00', x'00')").1
             .contains("chain hash"))
         // An old event altered afterwards is found: the anchor no longer fits.
         try exec(path, "DROP TRIGGER events_no_update; UPDATE events SET payload = x'\(event(99).payload.hex)' WHERE position = 3")
