@@ -136,17 +136,16 @@ public struct LotseEventCodec: Sendable {
 
     /// Decodes any event a projection understands; nil for types of other aggregates.
     public func decodeAny(_ r: RecordedEvent) throws -> LotseEvent? {
-        if let h = try decode(r) { return .hospital(h) }
-        if let a = try decodeAnnouncement(r) { return .announcement(a) }
-        return nil
+        try r.scanned { try decodeAny($0) }
     }
 
     public func metadata(of r: RecordedEvent) -> EventMetadata? {
         try? JSONDecoder().decode(EventMetadata.self, from: r.metadata)
     }
 
-    /// Decodes any event a projection understands as a scan hands it out (`EventStore.scan`): the fast paths read the
-    /// store's bytes; only what they decline is copied for `JSONDecoder`.
+    /// Decodes any event a projection understands as a scan hands it out (`EventStore.scan`) — and, through
+    /// `decodeAny(_: RecordedEvent)`, as a read does: the fast paths read the bytes; only what they decline is copied
+    /// for `JSONDecoder`.
     public func decodeAny(_ e: ScannedEvent) throws -> LotseEvent? {
         if let h = FastEventDecoder.decode(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .hospital(h) }
         if let a = FastEventDecoder.decodeAnnouncement(type: e.type, schemaVersion: e.schemaVersion, bytes: e.payload) { return .announcement(a) }

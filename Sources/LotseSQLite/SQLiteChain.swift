@@ -22,10 +22,7 @@ enum SQLiteChain {
                 try c.exec("COMMIT")
                 return a
             }
-            let columns = try c.prepare("PRAGMA table_info(events)")
-            var hasHash = false
-            while try columns.step() { if columns.text(1) == "hash" { hasHash = true } }
-            if !hasHash { try c.exec("ALTER TABLE events ADD COLUMN hash BLOB") }
+            if try !c.columns(of: "events").contains("hash") { try c.exec("ALTER TABLE events ADD COLUMN hash BLOB") }
             // Hashed events without a recorded anchor: the anchor was removed, not a log from before the chain.
             if try c.scalarInt("SELECT count(*) FROM events WHERE hash IS NOT NULL") ?? 0 > 0 {
                 throw EventStoreError.storage("lotse_meta: der Anker der Hash-Kette fehlt, obwohl Ereignisse Hashes tragen – Protokoll verändert? lotse verify / chain anchor missing")

@@ -51,6 +51,14 @@ final class SQLiteConnection {
         return s.isNull(0) ? nil : s.int(0)
     }
 
+    /// The column names of `table` (what a migration checks for).
+    func columns(of table: String) throws -> Set<String> {
+        let s = try prepare("PRAGMA table_info(\(table))")
+        var names: Set<String> = []
+        while try s.step() { names.insert(s.text(1)) }
+        return names
+    }
+
     func scalarText(_ sql: String) throws -> String? {
         let s = try prepare(sql)
         guard try s.step() else { return nil }

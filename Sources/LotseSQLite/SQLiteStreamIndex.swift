@@ -20,7 +20,7 @@ enum SQLiteStreamIndex {
                 try c.exec("COMMIT")
                 return
             }
-            let hash = try columns(c).contains("hash") ? "hash" : "NULL"
+            let hash = try c.columns(of: "events").contains("hash") ? "hash" : "NULL"
             // Each event's predecessor in its stream (version − 1), found through the earlier schema's unique index
             // while the table is read in position order — no sort of the whole log.
             let previous = "(SELECT p.position FROM events p WHERE p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1)"
@@ -64,17 +64,11 @@ enum SQLiteStreamIndex {
         }
     }
 
-    private static func hasPrevPosition(_ c: SQLiteConnection) throws -> Bool { try columns(c).contains("prev_position") }
+    private static func hasPrevPosition(_ c: SQLiteConnection) throws -> Bool { try c.columns(of: "events").contains("prev_position") }
 
-    private static func columns(_ c: SQLiteConnection) throws -> Set<String> {
-        let s = try c.prepare("PRAGMA table_info(events)")
-        var names: Set<String> = []
-        while try s.step() { names.insert(s.text(1)) }
-        return names
-    }
-
-    /// At most `limit` events of `stream` after `version`, in version order: from the nearest mark at or above the last version wanted (or the stream's last event), back along
-    /// `prev_position` — `limit + markInterval - 1` rows at most, whatever the stream's length.
+    /// At most `limit` events of `stream` after `version`, in version order: from the nearest mark at or above the last
+    /// version wanted (or the stream's last event), back along `prev_position` — `limit + markInterval - 1` rows at
+    /// most, whatever the stream's length.
     ///
     /// No read transaction is needed: events never change, so the rows reached from a head or a mark are what they
     /// were when it was read (an append after that only adds later versions).
