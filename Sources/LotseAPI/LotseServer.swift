@@ -44,7 +44,7 @@ public enum LotseServer {
 
     /// The application, with the projection rebuilt (ready) and its services attached.
     public static func buildApplication(
-        api: LotseAPIServices, logger: Logger = Logger(label: "lotse"),
+        api: LotseAPIServices, logger: Logger = .lotse(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let tokens = api.configuration.tokens

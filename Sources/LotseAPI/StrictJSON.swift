@@ -10,12 +10,16 @@ extension Request {
     /// Decodes a JSON body strictly: `Content-Type: application/json` (415), size limit (413), valid JSON object (400),
     /// no unknown keys (400 naming the key), then the type's own decoding (400 naming the missing or mistyped field).
     func decodeStrict<T: StrictBody>(_ type: T.Type, context: LotseRequestContext) async throws -> T {
-        let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else {
+        guard Self.isJSON(contentType: headers[.contentType]) else {
             throw Problem(.unsupportedMediaType, title: "Falscher Inhaltstyp",
                           detail: "Content-Type: application/json erwartet (erhalten: \(headers[.contentType] ?? "keiner")) / JSON body required")
         }
         let buffer = try await body.collect(upTo: context.maxUploadSize)
+        // A flat object of strings that the type takes as it is: no JSONDecoder (FlatJSONBody); anything else below.
+        if let flat = T.self as? any FlatJSONBody.Type, let fields = buffer.withUnsafeReadableBytes(FlatJSONObject.fields),
+           fields.keys.allSatisfy(T.allowedKeys.contains), let value = flat.init(flatFields: fields) as? T {
+            return value
+        }
         // One pass of JSONDecoder: `Strictly` checks the object's keys, then lets `T` decode itself from the same
         // decoder (a JSONSerialization pass before JSONDecoder's cost as much again on every write).
         let decoder = JSONDecoder()
@@ -30,6 +34,21 @@ extension Request {
         } catch DecodingError.dataCorrupted where !started.value {
             // Not JSON at all (JSONDecoder refused it before any type saw it).
             throw Problem.badRequest("Inhalt muss ein JSON-Objekt sein / body must be a JSON object")
+        }
+    }
+}
+
+extension Request {
+    /// Whether a Content-Type names `application/json` (any case, parameters after `;` and blanks around ignored) —
+    /// on its bytes: Foundation's `trimmingCharacters` cost ≈ 3 % of a durable update's server CPU (issue 16).
+    static func isJSON(contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        var type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let b = type.first, b == 0x20 || b == 0x09 { type = type.dropFirst() }
+        while let b = type.last, b == 0x20 || b == 0x09 { type = type.dropLast() }
+        let json = "application/json".utf8
+        return type.count == json.count && zip(type, json).allSatisfy { a, b in
+            (a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a + 32 : a) == b
         }
     }
 }

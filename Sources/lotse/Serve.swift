@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
         // SIGHUP means "re-read the keys", never "stop" — also while the projection is still being rebuilt.
         signal(SIGHUP, SIG_IGN)
         let env = ProcessInfo.processInfo.environment
-        var logger = Logger(label: "lotse")
+        var logger = Logger.lotse()
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let dbPath = db ?? environment("LOTSE_DB") ?? "lotse.sqlite"
         let location = store ?? environment("LOTSE_STORE") ?? dbPath

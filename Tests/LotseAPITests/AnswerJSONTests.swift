@@ -9,6 +9,16 @@ import Testing
 
 /// The hand-written dispatch JSON is the same document `JSONEncoder` produces, for varied answers.
 @Suite struct AnswerJSONTests {
+    @Test func bedKeysAreTheCategoriesNames() {
+        for c in BedCategory.allCases {
+            #expect(c.jsonKey.withUTF8Buffer { String(decoding: $0, as: UTF8.self) } == c.rawValue)
+        }
+        #expect(DispatchAnswer.ResourceState.sameBytes("Schockraum", "Schockraum"))
+        #expect(!DispatchAnswer.ResourceState.sameBytes("Gefäß", "Gefäß".decomposedStringWithCanonicalMapping))
+        #expect(!DispatchAnswer.ResourceState.sameBytes("CT", "MR"))
+        #expect(DispatchAnswer.ResourceState.sameBytes("", ""))
+    }
+
     @Test func fastWriterAgreesWithJSONEncoder() async throws {
         let store = InMemoryEventStore()
         let service = CapacityService(store: store)

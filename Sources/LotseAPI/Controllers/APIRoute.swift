@@ -41,14 +41,25 @@ public struct APIRoute: Sendable {
                     throw Problem.forbidden("Rolle \(p.role.rawValue) darf das nicht / role not allowed here")
                 }
             }
-            if request.uri.query != nil {
-                for (name, _) in request.uri.queryParameters where !allowed.contains(String(name)) {
+            if let query = request.uri.query {
+                for name in Self.parameterNames(query) where !allowed.contains(name) {
                     let known = allowed.isEmpty ? "keine" : allowed.sorted().joined(separator: ", ")
-                    throw Problem.badRequest("Parameter „\(name)“ gibt es hier nicht (erlaubt: \(known)) / unknown query parameter", field: String(name))
+                    throw Problem.badRequest("Parameter „\(name)“ gibt es hier nicht (erlaubt: \(known)) / unknown query parameter", field: name)
                 }
             }
             return try await handler(request, context)
         }
+    }
+}
+
+extension APIRoute {
+    /// The parameter names of a query as `URI.queryParameters` reads them (split at `&`, an empty part but the last
+    /// one kept, the name up to the first `=`, not percent-decoded) — without building its dictionary of decoded
+    /// values, which the route's own parameters then parse again (≈ 2 % of a dispatch request's CPU, issue 16).
+    static func parameterNames(_ query: String) -> [String] {
+        var parts = query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
+        if parts.last?.isEmpty == true { parts.removeLast() }
+        return parts.map { part in String(Substring(part.prefix { $0 != UInt8(ascii: "=") })) }
     }
 }
 

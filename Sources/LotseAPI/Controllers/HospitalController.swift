@@ -14,15 +14,25 @@ struct HospitalController: APIController {
     /// How long a status report stays valid (then `unknown`).
     let ttlMinutes: Double
 
-    struct StatusBody: StrictBody {
+    struct StatusBody: FlatJSONBody {
         static let allowedKeys: Set<String> = ["status"]
         let status: ReportedStatus
+
+        init?(flatFields f: [String: String]) {
+            guard let status = f["status"].flatMap(ReportedStatus.init(rawValue:)) else { return nil }
+            self.status = status
+        }
     }
 
-    struct ClosureBody: StrictBody {
+    struct ClosureBody: FlatJSONBody {
         static let allowedKeys: Set<String> = ["reason", "until"]
         let reason: String
         let until: Timestamp
+
+        init?(flatFields f: [String: String]) {
+            guard let reason = f["reason"], let until = f["until"].flatMap(Timestamp.init(iso8601:)) else { return nil }
+            (self.reason, self.until) = (reason, until)
+        }
     }
 
     struct BedsBody: StrictBody {
@@ -116,7 +126,7 @@ struct HospitalController: APIController {
         let outcome = try await capacity.execute(
             c, hospital: id, by: p.principal, at: clock.now(), idempotencyKey: try request.idempotencyKey(),
             correlationId: context.id)
-        return try context.json(CommandResult(outcome))
+        return context.json(CommandResult(outcome))
     }
 
     /// Bed counts of several hospitals: the caller must be allowed to change every one; the service checks every

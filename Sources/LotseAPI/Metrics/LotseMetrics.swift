@@ -14,6 +14,8 @@ public final class LotseMetrics: Sendable {
     let tnaQueue: Gauge
     /// Histograms per route (bounded: the routes are the router's templates, methods and statuses few).
     let routeHistograms = Mutex<[RouteKey: DurationHistogram]>([:])
+    /// Counters of appended events per type (bounded: the event types).
+    let appendedCounters = Mutex<[String: Counter]>([:])
     static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
         .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
@@ -80,10 +82,17 @@ public final class LotseMetrics: Sendable {
             labels: [("method", method), ("route", route), ("status", String(status))], buckets: Self.buckets)
     }
 
+    /// Counts appended events of a type; the counter is made once per type (making it builds and looks up a label
+    /// string: ≈ 1 % of a durable update's server CPU, issue 16).
     func appended(_ type: String, count: Int) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "lotse", metricName: "events_appended", unitName: "total", helpText: "Events appended, by type"),
-            labels: [("type", type)]
-        ).increment(by: Int64(count))
+        let counter = appendedCounters.withLock { counters in
+            if let c = counters[type] { return c }
+            let c = registry.makeCounter(
+                descriptor: .init(namespace: "lotse", metricName: "events_appended", unitName: "total", helpText: "Events appended, by type"),
+                labels: [("type", type)])
+            counters[type] = c
+            return c
+        }
+        counter.increment(by: Int64(count))
     }
 }
