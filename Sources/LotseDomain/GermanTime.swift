@@ -36,14 +36,19 @@ public enum GermanTime {
 
     /// `23.11.2026 14:30`.
     public static func dateTime(_ t: Timestamp) -> String {
+        if let text = digits(16, { writeDateTime(t, $0) }) { return text }
         let c = components(t)
-        guard (1000...9999).contains(c.year) else {
-            return "\(pad(Int64(c.day), 2)).\(pad(Int64(c.month), 2)).\(c.year) \(pad(Int64(c.hour), 2)):\(pad(Int64(c.minute), 2))"
-        }
-        return digits(16) { b in
-            two(c.day, b, 0); b[2] = dot; two(c.month, b, 3); b[5] = dot
-            two(c.year / 100, b, 6); two(c.year % 100, b, 8); b[10] = space; two(c.hour, b, 11); b[13] = colon; two(c.minute, b, 14)
-        }
+        return "\(pad(Int64(c.day), 2)).\(pad(Int64(c.month), 2)).\(c.year) \(pad(Int64(c.hour), 2)):\(pad(Int64(c.minute), 2))"
+    }
+
+    /// `dateTime(t)` written into the first 16 bytes of `b` (for texts written in one piece), or false for a year
+    /// outside 1000–9999 (its text is longer; nothing written).
+    public static func writeDateTime(_ t: Timestamp, _ b: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let c = components(t)
+        guard (1000...9999).contains(c.year), b.count >= 16 else { return false }
+        two(c.day, b, 0); b[2] = dot; two(c.month, b, 3); b[5] = dot
+        two(c.year / 100, b, 6); two(c.year % 100, b, 8); b[10] = space; two(c.hour, b, 11); b[13] = colon; two(c.minute, b, 14)
+        return true
     }
 
     // The texts above are written byte by byte (the dispatch answer's reasons carry one per stale resource).
@@ -54,6 +59,16 @@ public enum GermanTime {
             fill(b)
             return count
         }
+    }
+
+    /// The text `fill` writes into `count` bytes, or nil when it writes nothing (returns false).
+    private static func digits(_ count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Bool) -> String? {
+        var written = false
+        let text = String(unsafeUninitializedCapacity: count) { b in
+            written = fill(b)
+            return written ? count : 0
+        }
+        return written ? text : nil
     }
 
     /// Two decimal digits of `v` (0–99) at `at`.

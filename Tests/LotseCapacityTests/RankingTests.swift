@@ -19,6 +19,34 @@ import Testing
         try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: parameters)
     }
 
+    /// The German reasons, written in one piece from fixed parts, are the texts plain interpolation writes: random
+    /// times (years before 1000 and after 9999 too), reasons with umlauts and emoji, TTLs of whole and half hours.
+    @Test func reasonsAreTheInterpolatedTexts() throws {
+        var rng = SystemRandomNumberGenerator()
+        for ttl in [720.0, 90.0] {
+            var parameters = DispatchParameters()
+            parameters.statusTTLMinutes = ttl
+            let r = try ranking(parameters)
+            let ttlText = ttl == 720 ? "12" : "1.5"
+            for _ in 0..<500 {
+                let k = ResourceKey.allCases.randomElement(using: &rng)!
+                let now = Timestamp(millis: Int64.random(in: 0...4_000_000_000_000, using: &rng))
+                let t = Bool.random(using: &rng) ? now.adding(minutes: Double.random(in: -3000...3000, using: &rng))
+                    : Timestamp(millis: Int64.random(in: -70_000_000_000_000...300_000_000_000_000, using: &rng))
+                let why = ["Wartung", "Gerät defekt – Ü 🚑", ""].randomElement(using: &rng)!
+                #expect(r.reason(.closed(reason: why, until: t, since: now), k, now)
+                        == "\(k.germanLabel) abgemeldet bis \(GermanTime.shortTime(t, relativeTo: now)) – Grund: \(why)")
+                #expect(r.reason(.unknown(lastReport: t), k, now)
+                        == "\(k.germanLabel): Daten älter als \(ttlText) h (letzte Meldung \(GermanTime.dateTime(t)))")
+                #expect(r.reason(.unknown(lastReport: nil), k, now) == "\(k.germanLabel): keine Meldung – Status unbekannt")
+                #expect(r.reason(.available(since: t), k, now) == nil && r.reason(.limited(since: t), k, now) == nil)
+            }
+        }
+        // The time as the reasons show it, in and outside the years of four digits.
+        #expect(GermanTime.dateTime(Timestamp(iso8601: "2026-11-23T13:30:00Z")!) == "23.11.2026 14:30")
+        #expect(GermanTime.dateTime(Timestamp(millis: 300_000_000_000_000)).utf8.count > 16)  // a year of five digits
+    }
+
     /// An independent haversine, to check the ranking's distance arithmetic.
     func haversineKm(_ a: GeoPoint, _ b: GeoPoint) -> Double {
         let r = 6371.0088, dLat = (b.lat - a.lat) * .pi / 180, dLon = (b.lon - a.lon) * .pi / 180
