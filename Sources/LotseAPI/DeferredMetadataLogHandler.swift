@@ -26,9 +26,10 @@ struct DeferredMetadataLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var event = event
-        // The logger's own metadata under what the call site gives (as StreamLogHandler merges them).
-        if !metadata.isEmpty { event.metadata = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit } }
+        // Handed to the stream handler only now (a line is written): it merges it with the provider's and the call
+        // site's metadata as it always does.
+        var stream = stream
+        if !metadata.isEmpty { stream.metadata = metadata }
         stream.log(event: event)
     }
 }

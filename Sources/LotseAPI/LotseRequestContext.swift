@@ -39,7 +39,7 @@ public struct LotseRequestContext: RequestContext {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The same response for a value that writes its document itself (the same bytes; a property test compares).
+    /// The same response for a value that writes its document itself (the same bytes; a test compares).
     func json<T: DirectJSON>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         var w = JSONWriter(capacity: 256)
         value.write(&w)

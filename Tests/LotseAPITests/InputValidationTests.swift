@@ -31,6 +31,8 @@ import Testing
         Case(method: .delete, uri: closure, body: nil, status: .conflict, field: nil),
         Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":"closed"}"#, status: .badRequest, field: "status"),
         Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":1}"#, status: .badRequest, field: "status"),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{}"#, status: .badRequest, field: "status"),
+        Case(method: .put, uri: "/v1/hospitals/772096/resources/ct/status", body: #"{"status":"limited","by":"me"}"#, status: .badRequest, field: "by"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"icu-high-care":{"free":-1,"operable":5}}}"#, status: .unprocessableContent, field: "beds.icu-high-care"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":9,"operable":5}}}"#, status: .unprocessableContent, field: "beds.normal"),
         Case(method: .put, uri: "/v1/hospitals/772096/beds", body: #"{"beds":{"normal":{"free":1,"operable":5,"additional24h":8,"additional72h":4}}}"#, status: .unprocessableContent, field: "beds.normal"),

@@ -57,10 +57,23 @@ import Testing
         #expect([UInt8](" {} ".utf8).withUnsafeBytes(FlatJSONObject.fields) == [:])
     }
 
+    /// The byte check of the Content-Type agrees with the check on characters, on random headers of the pieces that
+    /// matter: `;`, blanks (also Unicode ones), combining marks, case.
     @Test func contentTypesAreReadAsBefore() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["application/json", "Application/JSON", "application/jsonx", "text/plain", ";", ";;", " ", "\t", "\u{A0}",
+                      "\u{3000}", "\u{301}", "charset=utf-8", "application/problem+json", ""]
+        var accepted = 0
+        for _ in 0..<3000 {
+            let value = (0..<Int.random(in: 1...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let json = Request.isJSON(contentType: value)
+            #expect(json == Request.isJSONByCharacters(value), "\(value.unicodeScalars.map { String($0.value, radix: 16) })")
+            if json { accepted += 1 }
+        }
+        #expect(accepted > 100)
         for (value, json) in [("application/json", true), ("Application/JSON; charset=utf-8", true), (" application/json ;x", true),
-                              ("\tapplication/json", true), ("application/jsonx", false), ("text/plain", false), ("", false),
-                              ("application/json-patch+json", false), ("application/problem+json", false)] {
+                              (";application/json", true), ("\u{A0}application/json", true), ("application/jsonx", false),
+                              ("", false), ("application/problem+json", false)] {
             #expect(Request.isJSON(contentType: value) == json, "\(value)")
         }
         #expect(!Request.isJSON(contentType: nil))
@@ -107,9 +120,16 @@ import Testing
         }
         exercise(&plain)
         exercise(&deferred)
+        // With a metadata provider that shares a key with the logger's metadata: the same precedence.
+        let provider = Logger.MetadataProvider { ["z": "provider", "p": "1"] }
+        plain.handler.metadataProvider = provider
+        deferred.handler.metadataProvider = provider
+        plain.warning("mit Provider", metadata: ["a": "3"])
+        deferred.warning("mit Provider", metadata: ["a": "3"])
         let strip = { (text: String) in text.split(separator: "\n").map { $0.drop { $0 != " " } } }
         #expect(strip(plainLines.text.value) == strip(deferredLines.text.value))
-        #expect(strip(deferredLines.text.value).count == 3)
+        #expect(strip(deferredLines.text.value).count == 4)
+        #expect(plainLines.text.value.contains("z=provider"))
         #expect(deferred[metadataKey: "hb.request.id"] == "42")
     }
 }

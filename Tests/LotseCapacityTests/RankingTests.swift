@@ -36,8 +36,10 @@ import Testing
                 let why = ["Wartung", "Gerät defekt – Ü 🚑", ""].randomElement(using: &rng)!
                 #expect(r.reason(.closed(reason: why, until: t, since: now), k, now)
                         == "\(k.germanLabel) abgemeldet bis \(GermanTime.shortTime(t, relativeTo: now)) – Grund: \(why)")
+                let c = GermanTime.components(t)
+                func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
                 #expect(r.reason(.unknown(lastReport: t), k, now)
-                        == "\(k.germanLabel): Daten älter als \(ttlText) h (letzte Meldung \(GermanTime.dateTime(t)))")
+                        == "\(k.germanLabel): Daten älter als \(ttlText) h (letzte Meldung \(two(c.day)).\(two(c.month)).\(c.year) \(two(c.hour)):\(two(c.minute)))")
                 #expect(r.reason(.unknown(lastReport: nil), k, now) == "\(k.germanLabel): keine Meldung – Status unbekannt")
                 #expect(r.reason(.available(since: t), k, now) == nil && r.reason(.limited(since: t), k, now) == nil)
             }
