@@ -1,4 +1,5 @@
 import Foundation
+import LotseApplication
 import LotseCapacity
 @testable import LotseAPI
 import LotseDispatch
@@ -9,6 +10,12 @@ import Testing
 
 /// The hand-written dispatch JSON is the same document `JSONEncoder` produces, for varied answers.
 @Suite struct AnswerJSONTests {
+    static func direct(_ value: some DirectJSON) -> [UInt8] {
+        var w = JSONWriter()
+        value.write(&w)
+        return w.bytes
+    }
+
     @Test func bedKeysAreTheCategoriesNames() {
         for c in BedCategory.allCases {
             #expect(c.jsonKey.withUTF8Buffer { String(decoding: $0, as: UTF8.self) } == c.rawValue)
@@ -35,6 +42,7 @@ import Testing
             case 0: .close(key, reason: "Grund \(i) – \"Wartung\"", until: now.adding(minutes: Double(30 + i)))
             case 1: .reportStatus(key, .limited)
             case 2: .reportBeds([.icuHighCare: BedCount(free: i % 4, operable: 8), .normal: BedCount(free: i, operable: 200),
+                                 .icuLowCare: BedCount(free: 1, operable: 3, additional24h: i % 2 == 0 ? 2 : nil, additional72h: 4),
                                  .ecmo: BedCount(free: 1, operable: 2), .pediatricICU: BedCount(free: 0, operable: 4)])
             case 3: .reportStatus(key, .available)
             default: nil
@@ -48,6 +56,18 @@ import Testing
         let ranking = try DispatchRanking(table: try ReferenceData.requirementTable())
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // The hospital views (the single read, the list, the board) are written directly too: the same bytes.
+        let views = p.withIndex { index in
+            index.hospitals.enumerated().map { HospitalView($0.element, at: now.adding(minutes: 5), ttlMinutes: 720, patientsEnRoute: $0.offset % 3) }
+        }
+        #expect(views.contains { !$0.beds.isEmpty } && views.contains { $0.bedsReportedAt == nil })
+        for v in views { #expect(Self.direct(v) == Array(try enc.encode(v)), "\(v.hospitalId)") }
+        for (asOf, district) in [(nil, nil), (now, "Vorpommern-Rügen")] as [(Timestamp?, String?)] {
+            let board = BoardController.Board(logPosition: 42, evaluatedAt: now, asOf: asOf, district: district, dataAgeSeconds: 1.5, hospitals: views)
+            #expect(Self.direct(board) == Array(try enc.encode(board)))
+        }
+        let list = HospitalController.HospitalList(logPosition: 7, evaluatedAt: now, hospitals: views)
+        #expect(Self.direct(list) == Array(try enc.encode(list)))
         for pzc in ["421701", "132051", "211451", "272353", "222053"] {
             for district in [nil, "Vorpommern-Rügen"] {
                 let q = try DispatchQuery(position: GeoPoint(lat: 54.2, lon: 13.0)!, pzc: try PZC(parsing: pzc), district: district.map(DistrictID.init), limit: 7)

@@ -15,7 +15,7 @@ struct BoardController: APIController {
     let ttlMinutes: Double
     let store: any EventStore
 
-    struct Board: Codable {
+    struct Board: Codable, DirectJSON {
         let logPosition: Int64
         /// The time the statuses are evaluated at: now, or `asOf`.
         let evaluatedAt: Timestamp
@@ -24,6 +24,17 @@ struct BoardController: APIController {
         /// Seconds since the store last answered, while it does not: the board is at least that old (0 normally).
         let dataAgeSeconds: Double
         let hospitals: [HospitalView]
+
+        func write(_ w: inout JSONWriter) {
+            w.beginObject()
+            if let t = asOf { w.key("asOf"); w.timestamp(t) }
+            w.key("dataAgeSeconds"); w.double(dataAgeSeconds)
+            if let d = district { w.key("district"); w.string(d) }
+            w.key("evaluatedAt"); w.timestamp(evaluatedAt)
+            w.key("hospitals"); HospitalView.write(hospitals, &w)
+            w.key("logPosition"); w.int(Int(logPosition))
+            w.endObject()
+        }
     }
 
     var routes: [APIRoute] {
@@ -39,8 +50,8 @@ struct BoardController: APIController {
                 let views = index.hospitals.enumerated().filter { district == nil || $0.element.district == district }
                     .sorted { $0.element.id < $1.element.id }
                     .map { HospitalView($0.element, at: at, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) }
-                return try context.json(Board(logPosition: index.position, evaluatedAt: at, asOf: asOf, district: district?.rawValue,
-                                          dataAgeSeconds: asOf == nil ? store.status.staleSeconds().rounded(toPlaces: 1) : 0, hospitals: views))
+                return context.json(Board(logPosition: index.position, evaluatedAt: at, asOf: asOf, district: district?.rawValue,
+                                      dataAgeSeconds: asOf == nil ? store.status.staleSeconds().rounded(toPlaces: 1) : 0, hospitals: views))
             },
         ]
     }

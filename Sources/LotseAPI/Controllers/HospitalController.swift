@@ -60,7 +60,7 @@ struct HospitalController: APIController {
                         .sorted { $0.element.id < $1.element.id }
                         .map { HospitalView($0.element, at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0.offset)) })
                 }
-                return try context.json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
+                return context.json(HospitalList(logPosition: position, evaluatedAt: now, hospitals: views))
             },
             APIRoute(.get, "/v1/hospitals/{id}", roles: Role.everyone) { _, context in
                 let id = try context.hospitalID()
@@ -70,7 +70,7 @@ struct HospitalController: APIController {
                     index.slot(of: id).map { HospitalView(index.hospitals[$0], at: now, ttlMinutes: ttl, patientsEnRoute: index.patientsEnRoute(slot: $0)) }
                 }
                 guard let view else { throw Problem.notFound("Klinik \(id) unbekannt / unknown hospital") }
-                return try context.json(view)
+                return context.json(view)
             },
             APIRoute(.put, "/v1/hospitals/{id}/resources/{resource}/status", roles: [.hospital, .admin]) { request, context in
                 let ((p, id), key) = try (authorised(context), context.resourceKey())
@@ -102,10 +102,18 @@ struct HospitalController: APIController {
         ]
     }
 
-    struct HospitalList: Codable {
+    struct HospitalList: Codable, DirectJSON {
         let logPosition: Int64
         let evaluatedAt: Timestamp
         let hospitals: [HospitalView]
+
+        func write(_ w: inout JSONWriter) {
+            w.beginObject()
+            w.key("evaluatedAt"); w.timestamp(evaluatedAt)
+            w.key("hospitals"); HospitalView.write(hospitals, &w)
+            w.key("logPosition"); w.int(Int(logPosition))
+            w.endObject()
+        }
     }
 
     /// The caller, if allowed to change the hospital of the path: checked before the path's resource and the body are
