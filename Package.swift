@@ -199,6 +199,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        /// The durable-write ceiling of the HTTP stack: `lotse serve`'s middleware in front of a plain append (run by
+        /// Benchmarks/http/run.sh beside the status updates; not a package-benchmark target).
+        .executableTarget(
+            name: "HTTPCeiling",
+            dependencies: ["LotseAPI", "LotseSQLite", "LotseTokens", "LotseEventStore", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/HTTPCeiling",
+            swiftSettings: strict
+        ),
+
         /// Telenotarzt: a burst of 1 000 requests against 20 physicians (decision latency, events/s).
         .executableTarget(
             name: "TNABenchmarks",

@@ -42,24 +42,33 @@ public enum LotseServer {
         controllers(api).flatMap(\.routes)
     }
 
+    /// What every request passes before a route: the router with the middleware in front of all routes, and the groups
+    /// behind the token (`/v1` also says how old its data may be). One place for the stack: `buildApplication` adds
+    /// Lotse's routes to it, the HTTP benchmarks' durable-write ceiling (`Benchmarks/HTTPCeiling`) one plain append.
+    package static func stack(
+        _ configuration: APIConfiguration, metrics: LotseMetrics, store: any EventStore
+    ) throws -> (router: Router<LotseRequestContext>, v1: RouterGroup<LotseRequestContext>, metrics: RouterGroup<LotseRequestContext>) {
+        let router = Router(context: LotseRequestContext.self)
+        if let path = configuration.accessLogPath {
+            router.add(middleware: AccessLogMiddleware(log: try AccessLog(path: path)))
+        }
+        router.add(middleware: SecurityHeadersMiddleware(hsts: configuration.tls != nil))
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ProblemMiddleware())
+        // Public: the health checks and the web pages (which hold no data). Everything else is behind the token.
+        let auth = AuthMiddleware(
+            tokens: configuration.tokens, limiter: RateLimiter(perSecond: configuration.rateLimitPerSecond), maxBodyBytes: configuration.maxBodyBytes)
+        return (router, router.group("v1").add(middleware: auth).add(middleware: DataAgeMiddleware(store: store)),
+                router.group("metrics").add(middleware: auth))
+    }
+
     /// The application, with the projection rebuilt (ready) and its services attached.
     public static func buildApplication(
         api: LotseAPIServices, logger: Logger = .lotse(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let tokens = api.configuration.tokens
-        let router = Router(context: LotseRequestContext.self)
-        if let path = api.configuration.accessLogPath {
-            router.add(middleware: AccessLogMiddleware(log: try AccessLog(path: path)))
-        }
-        router.add(middleware: SecurityHeadersMiddleware(hsts: api.configuration.tls != nil))
-        router.add(middleware: RequestMetricsMiddleware(metrics: api.metrics))
-        router.add(middleware: ProblemMiddleware())
-        // Public: the health checks and the web pages (which hold no data). Everything else is behind the token.
-        let auth = AuthMiddleware(
-            tokens: tokens, limiter: RateLimiter(perSecond: api.configuration.rateLimitPerSecond), maxBodyBytes: api.configuration.maxBodyBytes)
-        let v1 = router.group("v1").add(middleware: auth).add(middleware: DataAgeMiddleware(store: api.store))
-        let metrics = router.group("metrics").add(middleware: auth)
+        let (router, v1, metrics) = try stack(api.configuration, metrics: api.metrics, store: api.store)
         // An unknown path under /v1 is behind the token too (401 before 404): no route map for anonymous callers.
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             v1.on("**", method: method) { _, _ -> Response in throw Problem.notFound("Pfad unbekannt / no such route") }
