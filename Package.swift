@@ -204,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "HTTPCeiling",
             dependencies: ["LotseAPI", "LotseSQLite", "LotseTokens", "LotseEventStore", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/HTTPCeiling",
             swiftSettings: strict
         ),

@@ -2,22 +2,25 @@
 # HTTP benchmarks of `lotse serve` on loopback (Docs/BENCHMARKS.md): wrk against a trivial endpoint (/healthz)
 # and the dispatch query in the same run, durable capacity updates over HTTP beside the stack's durable-write ceiling
 # (Benchmarks/HTTPCeiling), and SSE fan-out to 1 000 clients.
-# Needs: wrk (Debian), python3. Usage: [LOTSE_BIN=path/to/lotse] bash Benchmarks/http/run.sh [seconds per wrk run, default 10]
+# Needs: wrk (Debian), python3.
+# Usage: [LOTSE_BIN=path/to/lotse] [CEILING_BIN=path/to/HTTPCeiling] bash Benchmarks/http/run.sh [seconds per wrk run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 # LOTSE_BIN: another build of lotse to measure (a before/after comparison); by default this checkout's release build.
 # CEILING_BIN: the durable-write ceiling's server (Benchmarks/HTTPCeiling), by default this checkout's release build.
+# Both are built before any server starts (a build between two measurements would be measured too).
 lotse=${LOTSE_BIN:-.build/release/lotse}
-if [ -z "${LOTSE_BIN:-}" ]; then
-  swift build -c release --product lotse >/dev/null
-  [ -n "${CEILING_BIN:-}" ] || swift build -c release --product HTTPCeiling >/dev/null
-fi
+ceiling_bin=${CEILING_BIN:-.build/release/HTTPCeiling}
+[ -n "${LOTSE_BIN:-}" ] || swift build -c release --product lotse >/dev/null
+[ -n "${CEILING_BIN:-}" ] || swift build -c release --product HTTPCeiling >/dev/null
+for b in "$lotse" "$ceiling_bin"; do [ -x "$b" ] || { echo "not executable: $b" >&2; exit 1; }; done
 tmp=$(mktemp -d)
 server=""
+tls_server=""
 ceiling=""
-cleanup() { for p in $server $ceiling; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+cleanup() { for p in $server $tls_server $ceiling; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 # The per-token limits (200 req/s, 8 open streams) are lifted: wrk and the 1 000 SSE clients use one token each.
 LOG_LEVEL=error "$lotse" serve --demo --db "$tmp/lotse.sqlite" --port 0 --rate-limit 10000000 --max-streams 1000 > "$tmp/serve.log" 2>&1 &
@@ -74,6 +77,7 @@ tls_base=$(grep -o "https://127.0.0.1:[0-9]*" "$tmp/tls.log" | head -1)
 run healthz-https "$tls_base/healthz"
 run dispatch-https -H "Authorization: Bearer $dispatcher" "$tls_base/v1/dispatch?pzc=421701&lat=54.63&lon=13.22&limit=10"
 kill "$tls_server"; wait "$tls_server" 2>/dev/null || true
+tls_server=""
 python3 - "$tmp" <<'PY'
 import sys
 d = sys.argv[1]
@@ -87,20 +91,25 @@ run durable-update -s Benchmarks/http/durable-update.lua "$base"
 # The stack's own ceiling for a durable write in the same run (Benchmarks/HTTPCeiling): lotse serve's middleware and
 # token check in front of a plain append of an event of the same size to an SQLite log (same adapter, group commit),
 # the same requests — no command, no state, no projection. Then the status updates once more (the VM's phases).
-ceiling_bin=${CEILING_BIN:-.build/release/HTTPCeiling}
-[ -x "$ceiling_bin" ] || swift build -c release --product HTTPCeiling >/dev/null
 mkdir "$tmp/ceiling"
 "$ceiling_bin" "$tmp/ceiling" > "$tmp/ceiling.log" 2>&1 &
 ceiling=$!
 for _ in $(seq 1 60); do grep -q "^token" "$tmp/ceiling.log" && break; sleep 0.5; done
 ceiling_base=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/ceiling.log" | head -1)
-LOTSE_TOKEN=$(awk '/^token/ {print $2}' "$tmp/ceiling.log") run durable-ceiling -s Benchmarks/http/durable-update.lua "$ceiling_base"
+ceiling_token=$(awk '/^token/ {print $2}' "$tmp/ceiling.log")
+[ -n "$ceiling_base" ] && [ -n "$ceiling_token" ] || { echo "the ceiling server did not start:" >&2; cat "$tmp/ceiling.log" >&2; exit 1; }
+LOTSE_TOKEN=$ceiling_token run durable-ceiling -s Benchmarks/http/durable-update.lua "$ceiling_base"
 kill "$ceiling"; wait "$ceiling" 2>/dev/null || true
+ceiling=""
 run durable-update-again -s Benchmarks/http/durable-update.lua "$base"
 python3 - "$tmp" <<'PY'
 import sys
 d = sys.argv[1]
 rps = lambda n: float(open(f"{d}/{n}.rps").read())
+# A refused write (401, 429, 4xx) is no write: a durable run with any non-2xx answer measures nothing.
+for n in ("durable-update", "durable-ceiling", "durable-update-again"):
+    if "Non-2xx" in open(f"{d}/{n}.txt").read():
+        sys.exit(f"{n}: answers other than 2xx — not a measurement of durable writes")
 print(f"durable updates / the stack's durable-write ceiling: {rps('durable-update') / rps('durable-ceiling'):.2f}, "
       f"{rps('durable-update-again') / rps('durable-ceiling'):.2f} (target 15 000/s; the ceiling {rps('durable-ceiling'):.0f}/s)")
 PY
