@@ -64,11 +64,11 @@ public struct CapacityHistory: Sendable {
     /// year of events (Docs/BENCHMARKS.md): the announcements' table dominates there.
     static func estimatedBytes(_ index: CapacityIndex) -> Int {
         let perHospital = MemoryLayout<HospitalState>.stride + CapacityIndex.keyCount * MemoryLayout<ResourceCondition>.stride
-            + CapacityIndex.keyCount * MemoryLayout<PackedCondition>.stride + 3 * CapacityIndex.categoryCount * 8
-            + MemoryLayout<CapacityIndex.Hot>.stride + 128
+            + 3 * CapacityIndex.categoryCount * 8 + MemoryLayout<CapacityIndex.Hot>.stride + 128
         // A dictionary entry (key and value, at most 3/4 full) and its strings on the heap.
         let perAnnouncement = (MemoryLayout<AnnouncementID>.stride + MemoryLayout<AnnouncementState>.stride) * 4 / 3 + 96
-        return index.hospitals.count * perHospital + index.announcements.count * perAnnouncement
+        return index.hospitals.count * perHospital + index.packed.count * MemoryLayout<PackedCondition>.stride
+            + index.announcements.count * perAnnouncement
     }
 
     private mutating func thinIfNeeded() {

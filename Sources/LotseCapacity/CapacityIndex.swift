@@ -11,8 +11,12 @@ public struct CapacityIndex: Sendable {
     public private(set) var hospitals: [HospitalState] = []
     /// Per slot: profile, Notfallstufe, position as unit vector, district code.
     public private(set) var hot: [Hot] = []
-    /// Per slot 28 packed conditions (slot × 28 + key index).
+    /// The packed conditions by resource key, then slot (`key.index × packedStride + slot`): the dispatch loop reads a
+    /// required key's conditions of consecutive slots from consecutive memory (slot by slot, 28 keys apart, each site's
+    /// conditions were a cache miss of their own — issue 16). Rows of `packedStride` slots, half as long again when full.
     public private(set) var packed: [PackedCondition] = []
+    /// Slots per key in `packed` (at least `hospitals.count`).
+    public private(set) var packedStride = 0
     /// Per slot: free beds per category of the last report.
     public private(set) var freeBeds: [[BedCategory: Int]] = []
     /// Per slot × 6 bed categories (`BedCategory.index`): free beds, 0 where none were reported.
@@ -157,7 +161,7 @@ public struct CapacityIndex: Sendable {
         slots[s.id] = hospitals.count
         hospitals.append(s)
         hot.append(Hot(profile: s.profile, notfallstufe: 0, vector: UnitVector(s.position), district: 0))
-        packed.append(contentsOf: repeatElement(PackedCondition.notReported, count: Self.keyCount))
+        growPackedRows(toHold: hospitals.count)
         freeBeds.append([:])
         freeFlat.append(contentsOf: repeatElement(0, count: Self.categoryCount))
         enRoute.append(contentsOf: repeatElement(0, count: Self.categoryCount))
@@ -168,8 +172,19 @@ public struct CapacityIndex: Sendable {
         }
     }
 
+    /// Room for `slots` slots in every key's row of `packed` (new places not reported).
+    private mutating func growPackedRows(toHold slots: Int) {
+        guard slots > packedStride else { return }
+        let stride = max(8, packedStride + packedStride / 2, slots)
+        var rows = [PackedCondition](repeating: .notReported, count: Self.keyCount * stride)
+        for k in 0..<Self.keyCount where packedStride > 0 {
+            for slot in 0..<packedStride { rows[k * stride + slot] = packed[k * packedStride + slot] }
+        }
+        (packed, packedStride) = (rows, stride)
+    }
+
     private mutating func refresh(_ key: ResourceKey, at slot: Int) {
-        packed[slot * Self.keyCount + key.index] = PackedCondition(hospitals[slot].conditions[key.index])
+        packed[key.index * packedStride + slot] = PackedCondition(hospitals[slot].conditions[key.index])
     }
 
     private mutating func store(_ s: HospitalState, at slot: Int) {
@@ -180,8 +195,7 @@ public struct CapacityIndex: Sendable {
             districtCodes[s.district] = code
         }
         hot[slot] = Hot(profile: s.profile, notfallstufe: s.notfallstufe, vector: UnitVector(s.position), district: code)
-        let base = slot * Self.keyCount
-        for i in 0..<Self.keyCount { packed[base + i] = PackedCondition(s.conditions[i]) }
+        for i in 0..<Self.keyCount { packed[i * packedStride + slot] = PackedCondition(s.conditions[i]) }
         refreshBeds(at: slot)
     }
 

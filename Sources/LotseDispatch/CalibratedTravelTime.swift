@@ -43,6 +43,8 @@ public struct CalibratedTravelTime: TravelTimeModel {
     /// (measured: the exact formula cost DE dispatch ≈ 10 µs per query).
     private let roadTable: [SIMD2<Double>]
     private static let tableStep = 0.25, perStep = 4.0, tableKm = 1500.0
+    /// Whether the road minutes never fall as the road grows (checked on the table): what `minutesAtLeast` rests on.
+    private let roadMinutesRise: Bool
     public var name: String { "\(file.name)/\(file.version)" }
     public var needsHospitalID: Bool { false }
 
@@ -55,6 +57,7 @@ public struct CalibratedTravelTime: TravelTimeModel {
         self.file = file
         let table = (0...Int(Self.tableKm / Self.tableStep) + 1).map { Self.exactRoadMinutes(km: Double($0) * Self.tableStep, p) }
         roadTable = (0..<table.count).map { SIMD2(table[$0], $0 + 1 < table.count ? table[$0 + 1] - table[$0] : 0) }
+        roadMinutesRise = roadTable.allSatisfy { $0.y >= 0 }
     }
 
     static func exactRoadMinutes(km road: Double, _ p: File.Parameters) -> Double {
@@ -94,6 +97,14 @@ public struct CalibratedTravelTime: TravelTimeModel {
         let road = origin.vector.distanceKm(to: destination) * file.parameters.detour
         let minutes = max(0, origin.minutes) + roadMinutes(km: road)
         return (urgency == .red ? minutes * file.sondersignalFactor : minutes, road)
+    }
+
+    /// The drive with the chord for the arc (`UnitVector.chordKmAtMost`), when the road minutes rise with the road.
+    @inline(__always)
+    public func minutesAtLeast(from origin: TravelOrigin, at destination: UnitVector, urgency: Urgency) -> Double {
+        guard roadMinutesRise else { return -.infinity }
+        let minutes = max(0, origin.minutes) + roadMinutes(km: origin.vector.chordKmAtMost(to: destination) * file.parameters.detour)
+        return urgency == .red ? minutes * file.sondersignalFactor : minutes
     }
 
     /// Minutes for `km` of road at the length-dependent speed (no access time).

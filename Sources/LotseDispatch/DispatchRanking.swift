@@ -9,6 +9,8 @@ public struct DispatchRanking: Sendable {
     public let travel: any TravelTimeModel
     /// The status TTL in hours as the reasons say it (`12`, `1.5`), made once.
     let ttlHoursText: String
+    /// The status TTL as the largest age of a report in milliseconds (`PackedCondition.freshLimit`), made once.
+    let freshLimit: Int64
     /// The fixed parts of the German reasons per resource (by `ResourceKey.index`), made once: after a year of
     /// events most excluded sites are explained by stale or missing reports, and building these texts piece by
     /// piece was ≈ a third of formatting such an answer (issue 16).
@@ -36,6 +38,7 @@ public struct DispatchRanking: Sendable {
         self.travel = travel ?? CalibratedTravelTime.shipped
         let hours = self.parameters.statusTTLMinutes / 60
         ttlHoursText = hours == hours.rounded() ? String(Int(hours)) : String(hours)
+        freshLimit = PackedCondition.freshLimit(ttlMinutes: self.parameters.statusTTLMinutes)
         reasonTexts = ReasonTexts(ttlHoursText: ttlHoursText)
     }
 
@@ -43,6 +46,10 @@ public struct DispatchRanking: Sendable {
     public func requirement(for q: DispatchQuery) throws(DispatchError) -> Requirement {
         try table.allocationRequirement(rmi: q.rmi, urgency: q.urgency)
     }
+
+    /// Minutes by which a drive's bound must exceed a list's last place before the drive is skipped (the bound's own
+    /// rounding is ≈ 1e-12 minutes).
+    static let boundMargin = 1e-6
 
     /// One hospital's light-weight result, computed for every capable site before anything is formatted.
     struct Scored: Sendable {
@@ -97,9 +104,9 @@ public struct DispatchRanking: Sendable {
     ) -> Shortlist {
         let (required, preferred) = req.resources(forAge: q.age)
         let origin = UnitVector(q.position)
-        let ttl = parameters.statusTTLMinutes
+        let freshLimit = freshLimit
         let nowMs = now.millis
-        let keyCount = CapacityIndex.keyCount
+        let stride = index.packedStride
         var districtFilter: Int32? = nil
         if let d = q.district {
             // A district without hospitals matches none.
@@ -133,10 +140,18 @@ public struct DispatchRanking: Sendable {
                     var takes = true
                     var bits = requiredBits
                     while bits != 0 {
-                        let e = packed[slot * keyCount + bits.trailingZeroBitCount].evaluate(now: nowMs, ttlMinutes: ttl)
+                        let e = packed[bits.trailingZeroBitCount * stride + slot].evaluate(now: nowMs, freshLimit: freshLimit)
                         if !e.takes { takes = false }
                         if e.limited { limited += 1 }
                         bits &= bits - 1
+                    }
+                    // A site whose drive cannot undercut its list's last place loses there whatever the drive (a score is
+                    // at least the drive): counted, not driven — the bound has no arcsine. The margin is far above the
+                    // rounding of the bound's arithmetic, so only a certain loser is skipped.
+                    if let last = takes ? suitable.threshold?.score : unsuitable.threshold?.drive,
+                       travel.minutesAtLeast(from: from, at: h.vector, urgency: q.urgency) > last + Self.boundMargin {
+                        if takes { suitable.countLoser() } else { unsuitable.countLoser() }
+                        continue
                     }
                     let (drive, km) = travel.drive(
                         from: from, to: needsID ? index.hospitals[slot].id : nil, at: h.vector, urgency: q.urgency)

@@ -13,6 +13,12 @@ struct TopK<Element> {
         items.reserveCapacity(min(capacity, 64))
     }
 
+    /// The last place when the list is full (an element must beat it to get in), else nil.
+    var threshold: Element? { items.count == capacity ? items.last : nil }
+
+    /// Counts an element known to lose against `threshold` without comparing it.
+    mutating func countLoser() { total += 1 }
+
     mutating func insert(_ e: Element) {
         total += 1
         if items.count == capacity {

@@ -11,6 +11,10 @@ public protocol TravelTimeModel: Sendable {
     /// id when `needsHospitalID` is true (a matrix model looks it up), else nil (spares the hot loop a retain).
     func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double)
     var needsHospitalID: Bool { get }
+    /// A bound the drive to a hospital at `destination` never falls below, cheaper than the drive (no arcsine): the
+    /// ranking skips the drive of a hospital whose bound already loses against its lists' last places. `-infinity` (the
+    /// default): no bound, every drive computed.
+    func minutesAtLeast(from origin: TravelOrigin, at destination: UnitVector, urgency: Urgency) -> Double
     /// The model's name and version for the answer (`calibrated-mv/mv-2026.12-1`, `matrix:…`, `great-circle`).
     var name: String { get }
 }
@@ -34,6 +38,7 @@ public struct TravelOrigin: Sendable {
 
 extension TravelTimeModel {
     public func origin(_ position: UnitVector) -> TravelOrigin { TravelOrigin(vector: position) }
+    public func minutesAtLeast(from origin: TravelOrigin, at destination: UnitVector, urgency: Urgency) -> Double { -.infinity }
 
     /// One drive from a position (callers outside the ranking's loop).
     public func drive(from position: UnitVector, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
@@ -53,5 +58,11 @@ public struct GreatCircleTravelTime: TravelTimeModel {
     public func drive(from origin: TravelOrigin, to hospital: HospitalID?, at destination: UnitVector, urgency: Urgency) -> (minutes: Double, km: Double) {
         let km = origin.vector.distanceKm(to: destination) * parameters.detourFactor
         return (km / parameters.speedKmh(urgency) * 60, km)
+    }
+
+    /// The drive with the chord for the arc (`UnitVector.chordKmAtMost`): the same operations on a smaller distance.
+    @inline(__always)
+    public func minutesAtLeast(from origin: TravelOrigin, at destination: UnitVector, urgency: Urgency) -> Double {
+        origin.vector.chordKmAtMost(to: destination) * parameters.detourFactor / parameters.speedKmh(urgency) * 60
     }
 }

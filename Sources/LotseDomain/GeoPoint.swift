@@ -42,6 +42,13 @@ public struct UnitVector: Sendable, Hashable, Codable {
     public func distanceKm(to o: UnitVector) -> Double {
         2 * asin(min(1, chord(to: o) / 2)) * GeoPoint.earthRadiusKm
     }
+
+    /// `distanceKm(to:)` with the half chord for the arcsine of it: never more than the distance (arcsin x ≥ x, and a
+    /// faithfully rounded arcsine of a double x is not below x; the other operations are the same), without the arcsine.
+    @inline(__always)
+    public func chordKmAtMost(to o: UnitVector) -> Double {
+        2 * min(1, chord(to: o) / 2) * GeoPoint.earthRadiusKm
+    }
 }
 
 #if canImport(Glibc)

@@ -189,16 +189,7 @@ import Testing
     @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
     func rankingInvariantsHoldForRandomStates(seed: UInt64) async throws {
         var rng = SplitMix64(seed: seed)
-        let store = try await seededStore()
-        let service = CapacityService(store: store)
-        let ids = try Seeder.registrations().map(\.0.id)
-        var now = t0
-        for _ in 0..<300 {
-            now = now.adding(minutes: Double(Int.random(in: 0...6, using: &rng)))
-            let (id, command) = randomCommand(ids, &rng, now: now)
-            _ = try? await service.execute(command, hospital: id, by: .importer, at: now)
-        }
-        let idx = try await index(store)
+        let (idx, now) = try await randomIndex(&rng)
         let table = try ReferenceData.requirementTable()
         let r = try ranking()
         let codes = table.rows.values.filter { $0.isAllocationCode && !$0.required.isEmpty }.sorted { $0.rmi < $1.rmi }

@@ -26,6 +26,23 @@ func seededStore(demo: Bool = true) async throws -> InMemoryEventStore {
     return store
 }
 
+/// The MV demo after 300 random hospital commands a few minutes apart (some refused): the index, and the time of the
+/// last command.
+func randomIndex(_ rng: inout SplitMix64) async throws -> (index: CapacityIndex, now: Timestamp) {
+    let store = try await seededStore()
+    let service = CapacityService(store: store)
+    let ids = try Seeder.registrations().map(\.0.id)
+    var now = t0
+    for _ in 0..<300 {
+        now = now.adding(minutes: Double(Int.random(in: 0...6, using: &rng)))
+        let (id, command) = randomCommand(ids, &rng, now: now)
+        _ = try? await service.execute(command, hospital: id, by: .importer, at: now)
+    }
+    let projector = CapacityProjector(store: store)
+    _ = try await projector.rebuild()
+    return (projector.snapshot, now)
+}
+
 /// A random hospital command that may or may not be accepted by `decide`.
 func randomCommand(_ ids: [HospitalID], _ rng: inout SplitMix64, now: Timestamp) -> (HospitalID, HospitalCommand) {
     let id = ids.randomElement(using: &rng)!
