@@ -51,7 +51,7 @@ public struct CalibratedTravelTime: TravelTimeModel {
     public init(file: File) throws(DispatchError) {
         let p = file.parameters, g = file.originGrid
         guard p.detour >= 1, p.vShort > 0, p.vLong >= p.vShort, p.dHalf > 0, file.sondersignalFactor > 0, file.sondersignalFactor <= 1,
-              g.rows >= 2, g.columns >= 2, g.minutes.count == g.rows * g.columns, g.step > 0,
+              g.rows >= 2, g.columns >= 2, g.minutes.count == g.rows * g.columns, g.step > 0, g.outsideMinutes.isFinite,
               g.minutes.allSatisfy({ $0.isFinite && $0 >= -30 && $0 <= 120 })
         else { throw .invalidParameters }
         self.file = file

@@ -32,7 +32,9 @@ public struct DispatchParameters: Sendable, Codable, Hashable {
     public func validated() throws(DispatchError) -> DispatchParameters {
         guard detourFactor >= 1, detourFactor <= 3,
               [speedKmhUrgency1, speedKmhUrgency2, speedKmhUrgency3].allSatisfy({ $0 > 0 && $0 <= 200 }),
-              limitedPenaltyMinutes >= 0, loadPenaltyMinutesPerPatient >= 0, statusTTLMinutes > 0
+              limitedPenaltyMinutes >= 0, limitedPenaltyMinutes.isFinite, loadPenaltyMinutesPerPatient >= 0, loadPenaltyMinutesPerPatient.isFinite,
+              // An endless time-to-live would let a report of any age count: unknown shown as available.
+              statusTTLMinutes > 0, statusTTLMinutes.isFinite
         else { throw .invalidParameters }
         return self
     }

@@ -50,8 +50,10 @@ import Testing
             case 2: condition = .reported(.limited, since: since)
             default: condition = .closed(reason: "Wartung", until: Timestamp(millis: since.millis + Int64.random(in: 0...200_000_000, using: &rng)), since: since)
             }
-            // Around the edges too: exactly at the time-to-live, a millisecond either side.
-            let edge = since.millis + Int64((ttl * 60_000).rounded(.down)) + Int64.random(in: -1...1, using: &rng)
+            // Around the edges too: a report's age at the time-to-live, a millisecond either side — for a closure, counted
+            // from its end.
+            let from = if case let .closed(_, until, _) = condition { until.millis } else { since.millis }
+            let edge = from + PackedCondition.freshLimit(ttlMinutes: ttl) + Int64.random(in: -1...1, using: &rng)
             for now in [Timestamp(millis: base + Int64.random(in: -1_000_000...1_000_000_000, using: &rng)), Timestamp(millis: edge)] {
                 let packed = PackedCondition(condition).evaluate(now: now.millis, freshLimit: PackedCondition.freshLimit(ttlMinutes: ttl))
                 let status = condition.status(at: now, ttlMinutes: ttl)

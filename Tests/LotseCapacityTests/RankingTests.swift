@@ -182,6 +182,12 @@ import Testing
         var bad = DispatchParameters()
         bad.detourFactor = 0.5
         #expect(throws: DispatchError.invalidParameters) { try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: bad) }
+        for change in [{ (p: inout DispatchParameters) in p.statusTTLMinutes = .infinity }, { $0.statusTTLMinutes = .nan },
+                       { $0.limitedPenaltyMinutes = .infinity }, { $0.loadPenaltyMinutesPerPatient = .infinity }] {
+            var p = DispatchParameters()
+            change(&p)
+            #expect(throws: DispatchError.invalidParameters) { try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: p) }
+        }
     }
 
     /// Property: for random capacity states and random queries the answer keeps the invariants of DESIGN §4,
