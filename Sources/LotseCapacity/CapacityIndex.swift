@@ -177,7 +177,7 @@ public struct CapacityIndex: Sendable {
         guard slots > packedStride else { return }
         let stride = max(8, packedStride + packedStride / 2, slots)
         var rows = [PackedCondition](repeating: .notReported, count: Self.keyCount * stride)
-        for k in 0..<Self.keyCount where packedStride > 0 {
+        for k in 0..<Self.keyCount {
             for slot in 0..<packedStride { rows[k * stride + slot] = packed[k * packedStride + slot] }
         }
         (packed, packedStride) = (rows, stride)

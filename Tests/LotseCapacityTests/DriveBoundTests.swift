@@ -2,7 +2,6 @@ import Foundation
 import LotseCapacity
 import LotseDispatch
 import LotseDomain
-import LotseEventStore
 import LotseSeed
 import Synchronization
 import Testing

@@ -9,12 +9,6 @@ import Testing
 @Suite struct RankingTests {
     let dranske = GeoPoint(lat: 54.63, lon: 13.22)!
 
-    func index(_ store: InMemoryEventStore) async throws -> CapacityIndex {
-        let p = CapacityProjector(store: store)
-        _ = try await p.rebuild()
-        return p.snapshot
-    }
-
     func ranking(_ parameters: DispatchParameters = DispatchParameters()) throws -> DispatchRanking {
         try DispatchRanking(table: try ReferenceData.requirementTable(), parameters: parameters)
     }
@@ -86,7 +80,7 @@ import Testing
     }
 
     @Test func strokeNearDranskeRanksByDriveTime() async throws {
-        let idx = try await index(try await seededStore())
+        let idx = try await rebuiltIndex(try await seededStore())
         let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: idx, at: t0)
         #expect(a.candidates.map(\.hospitalId.rawValue).prefix(3) == ["772096", "771436", "773589"])
         #expect(a.suitableTotal == 10 && a.excluded.isEmpty)
@@ -104,7 +98,7 @@ import Testing
     @Test func limitedResourceCostsTenMinutes() async throws {
         let store = try await seededStore()
         _ = try await CapacityService(store: store).execute(.reportStatus(.strokeUnit, .limited), hospital: HospitalID("772096")!, by: .importer, at: t0)
-        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(store), at: t0)
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await rebuiltIndex(store), at: t0)
         let bergen = try #require(a.candidates.first { $0.hospitalId.rawValue == "772096" })
         #expect(bergen.scoreParts.limitedPenaltyMinutes == 10)
         #expect(abs(bergen.score - (bergen.driveMinutes + 10)) < 0.06)
@@ -124,9 +118,9 @@ import Testing
             let input = AnnouncementService.Input(
                 hospitalId: bergen, pzc: try PZC(parsing: "132701"), flags: [], eta: t0.adding(minutes: 20), unit: "RTW-\(i)",
                 district: DistrictID("Vorpommern-Rügen"), overrideReason: nil)
-            _ = try await announcements.announce(input, index: try await index(store), by: .importer, at: t0, ttlMinutes: 720, idempotencyKey: nil)
+            _ = try await announcements.announce(input, index: try await rebuiltIndex(store), by: .importer, at: t0, ttlMinutes: 720, idempotencyKey: nil)
         }
-        let idx = try await index(store)
+        let idx = try await rebuiltIndex(store)
         // 132 (ROSC) needs the ICU: 3 en route, 1 free ICU bed → 2 × 5 min.
         let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132701"), limit: 50), in: idx, at: t0)
         let c = try #require(a.candidates.first { $0.hospitalId == bergen })
@@ -139,20 +133,20 @@ import Testing
 
     @Test func staleAndMissingReportsAreUnknownNeverAvailable() async throws {
         let store = try await seededStore()
-        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(store),
+        let a = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await rebuiltIndex(store),
                                    at: t0.adding(minutes: 12 * 60 + 1))
         #expect(a.candidates.isEmpty && a.excludedTotal == 10)
         #expect(a.excluded[0].reasons.contains("Stroke Unit: Daten älter als 12 h (letzte Meldung 23.11.2026 11:00)"))
         #expect(a.excluded[0].resources.allSatisfy { $0.status == .unknown })
 
         let bare = try await seededStore(demo: false)
-        let b = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await index(bare), at: t0)
+        let b = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "421701")), in: try await rebuiltIndex(bare), at: t0)
         #expect(b.candidates.isEmpty)
         #expect(b.excluded[0].reasons == ["CT: keine Meldung – Status unbekannt", "Stroke Unit: keine Meldung – Status unbekannt"])
     }
 
     @Test func pediatricPatientsNeedThePediatricAlternative() async throws {
-        let idx = try await index(try await seededStore())
+        let idx = try await rebuiltIndex(try await seededStore())
         let adult = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132401")), in: idx, at: t0)
         let child = try ranking().rank(try DispatchQuery(position: dranske, pzc: try PZC(parsing: "132051")), in: idx, at: t0)
         #expect(adult.query.required == [.emergencyDepartment, .icu] && !adult.query.pediatric)
@@ -162,7 +156,7 @@ import Testing
     }
 
     @Test func districtFilterAndLimit() async throws {
-        let idx = try await index(try await seededStore())
+        let idx = try await rebuiltIndex(try await seededStore())
         let q = try DispatchQuery(position: dranske, rmi: RMI("272")!, urgency: .yellow, age: 40, district: DistrictID("Vorpommern-Rügen"), limit: 2)
         let a = try ranking().rank(q, in: idx, at: t0)
         #expect(a.candidates.count == 2 && a.suitableTotal > 2)
@@ -170,7 +164,7 @@ import Testing
     }
 
     @Test func refusesCodesThatMustNotBeRanked() async throws {
-        let idx = try await index(try await seededStore())
+        let idx = try await rebuiltIndex(try await seededStore())
         let r = try ranking()
         func q(_ pzc: String) throws -> DispatchQuery { try DispatchQuery(position: dranske, pzc: try PZC(parsing: pzc)) }
         #expect(throws: DispatchError.unknownRMI("999")) { try r.rank(try q("999701"), in: idx, at: t0) }
@@ -250,11 +244,11 @@ import Testing
     @Test func closingACandidatesResourceMovesItToExcludedAndKeepsTheOthersOrder() async throws {
         let store = try await seededStore()
         let q = try DispatchQuery(position: GeoPoint(lat: 53.55, lon: 13.26)!, pzc: try PZC(parsing: "332761"), limit: 100)
-        let before = try ranking().rank(q, in: try await index(store), at: t0)
+        let before = try ranking().rank(q, in: try await rebuiltIndex(store), at: t0)
         let victim = try #require(before.candidates.first).hospitalId
         _ = try await CapacityService(store: store).execute(
             .close(.cathLab, reason: "HKL-Wartung", until: t0.adding(minutes: 135)), hospital: victim, by: .importer, at: t0)
-        let after = try ranking().rank(q, in: try await index(store), at: t0.adding(minutes: 1))
+        let after = try ranking().rank(q, in: try await rebuiltIndex(store), at: t0.adding(minutes: 1))
         #expect(after.candidates.map(\.hospitalId) == before.candidates.map(\.hospitalId).filter { $0 != victim })
         let ex = try #require(after.excluded.first { $0.hospitalId == victim })
         #expect(ex.reasons == ["Herzkatheterlabor abgemeldet bis 13:15 – Grund: HKL-Wartung"])

@@ -38,9 +38,14 @@ func randomIndex(_ rng: inout SplitMix64) async throws -> (index: CapacityIndex,
         let (id, command) = randomCommand(ids, &rng, now: now)
         _ = try? await service.execute(command, hospital: id, by: .importer, at: now)
     }
+    return (try await rebuiltIndex(store), now)
+}
+
+/// The index a projector rebuilds from `store`.
+func rebuiltIndex(_ store: InMemoryEventStore) async throws -> CapacityIndex {
     let projector = CapacityProjector(store: store)
     _ = try await projector.rebuild()
-    return (projector.snapshot, now)
+    return projector.snapshot
 }
 
 /// A random hospital command that may or may not be accepted by `decide`.
